@@ -1,0 +1,21 @@
+namespace ClpMailGateway.Domain;
+
+public sealed class UserSettings
+{
+    public int UserId { get; set; }
+
+    /// <summary>Internal users see the Internal channel only when this is on.</summary>
+    public bool InternalMessagesEnabled { get; set; }
+
+    public DeliveryMode InternalDelivery { get; set; } = DeliveryMode.Immediate;
+    public DeliveryMode BroadcastDelivery { get; set; } = DeliveryMode.Immediate;
+    public DeliveryMode VendorDelivery { get; set; } = DeliveryMode.Immediate;
+
+    public DeliveryMode DeliveryFor(ChannelKind kind) => kind switch
+    {
+        ChannelKind.Internal => InternalDelivery,
+        ChannelKind.Broadcast => BroadcastDelivery,
+        ChannelKind.Vendor => VendorDelivery,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown channel kind."),
+    };
+}

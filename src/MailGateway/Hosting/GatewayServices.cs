@@ -1,0 +1,22 @@
+using ClpMailGateway.Demo;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Search;
+using ClpMailGateway.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClpMailGateway.Hosting;
+
+public static class GatewayServices
+{
+    /// <summary>The services every gateway entry point shares (commands, the <c>run</c> host, the web).</summary>
+    public static IServiceCollection AddGatewayCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddGatewayStorage(configuration);
+        services.AddScoped<MessagePoster>();
+        services.AddScoped<MessageSearch>();
+        services.AddScoped<DemoSeeder>();
+        return services;
+    }
+}

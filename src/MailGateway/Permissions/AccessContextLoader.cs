@@ -1,0 +1,41 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClpMailGateway.Permissions;
+
+/// <summary>Reads from the database what <see cref="ChannelPolicy"/> needs about a user on a title. Always fresh: no caching,
+/// so that removing an assignment or a setting takes effect at once.</summary>
+public static class AccessContextLoader
+{
+    public static async Task<ReaderContext> LoadAsync(GatewayDbContext db, int userId, int titleId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.Role,
+                u.IsActive,
+                u.VendorId,
+                InternalEnabled = u.Settings != null && u.Settings.InternalMessagesEnabled,
+                Languages = u.Languages.Select(l => l.Language).ToList(),
+            })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"User {userId} does not exist.");
+
+        var vendorLanguages = user.VendorId is { } vendorId
+            ? await db.VendorAssignments.AsNoTracking()
+                .Where(a => a.VendorId == vendorId && a.TitleId == titleId)
+                .Select(a => a.Language)
+                .ToListAsync(cancellationToken)
+            : [];
+
+        return new ReaderContext(
+            user.Role,
+            user.IsActive,
+            user.InternalEnabled,
+            user.Languages.ToHashSet(StringComparer.Ordinal),
+            vendorLanguages.ToHashSet(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Permissions;
+using ClpMailGateway.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace ClpMailGateway.Posting;
+
+/// <summary>
+/// The one way a message gets posted, from the web, the command line or a reply by mail: checks permission now,
+/// requires text or an attachment, enforces the limits, resolves mentions, and stores message, attachments and
+/// mentions in one transaction. A refused post saves nothing.
+/// </summary>
+public sealed class MessagePoster(GatewayDbContext db, TimeProvider timeProvider, ILogger<MessagePoster> logger)
+{
+    public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var author = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.AuthorId, cancellationToken);
+        if (author is null)
+        {
+            return PostResult.Failed(PostErrorCode.AuthorNotFound, $"User {request.AuthorId} does not exist.");
+        }
+
+        var channel = await db.Channels.AsNoTracking().Include(c => c.Title)
+            .SingleOrDefaultAsync(c => c.Id == request.ChannelId, cancellationToken);
+        if (channel is null)
+        {
+            return PostResult.Failed(PostErrorCode.ChannelNotFound, $"Channel {request.ChannelId} does not exist.");
+        }
+
+        var access = ChannelPolicy.Decide(
+            await AccessContextLoader.LoadAsync(db, author.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
+        if (!access.CanPost)
+        {
+            return PostResult.Failed(
+                PostErrorCode.PermissionDenied,
+                $"You cannot post in {channel.Title!.Name} · {ChannelNames.Display(channel)}: {access.PostDeniedReason}.");
+        }
+
+        var text = NormalizeText(request.Text);
+        if (text.Length > PostingLimits.MaxTextLength)
+        {
+            return PostResult.Failed(
+                PostErrorCode.TextTooLong,
+                $"The message is {text.Length:N0} characters long; the limit is {PostingLimits.MaxTextLength:N0}.");
+        }
+
+        if (request.Attachments.Count > PostingLimits.MaxAttachments)
+        {
+            return PostResult.Failed(
+                PostErrorCode.TooManyAttachments,
+                $"A message can carry at most {PostingLimits.MaxAttachments} attachments; this one has {request.Attachments.Count}.");
+        }
+
+        if (text.Length == 0 && request.Attachments.Count == 0)
+        {
+            return PostResult.Failed(PostErrorCode.Empty, "A message needs text or at least one attachment.");
+        }
+
+        var message = new Message
+        {
+            ChannelId = channel.Id,
+            AuthorId = author.Id,
+            Text = text,
+            Origin = request.Origin,
+            CreatedAtUtc = timeProvider.GetUtcNow().UtcDateTime,
+            SourceMessageId = request.SourceMessageId,
+        };
+
+        foreach (var file in request.Attachments)
+        {
+            var (attachment, error) = await ReadAttachmentAsync(file, cancellationToken);
+            if (error is not null)
+            {
+                return PostResult.Failed(error.Code, error.Message);
+            }
+
+            message.Attachments.Add(attachment!);
+        }
+
+        var mentions = await ResolveMentionsAsync(text, author.Id, channel, cancellationToken);
+        foreach (var user in mentions.Permitted)
+        {
+            message.Mentions.Add(new Mention { UserId = user.Id });
+        }
+
+        db.Messages.Add(message);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation(
+            "Posted message {MessageId} by user {UserId} in channel {ChannelId} ({Origin}, {AttachmentCount} attachments)",
+            message.Id, author.Id, channel.Id, request.Origin, message.Attachments.Count);
+
+        return new PostResult(message, null, mentions.Permitted, mentions.Unknown, mentions.WithoutAccess);
+    }
+
+    private static string NormalizeText(string? text) =>
+        (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
+
+    private static async Task<(Attachment? Attachment, PostError? Error)> ReadAttachmentAsync(NewAttachment file, CancellationToken cancellationToken)
+    {
+        var name = FileNames.Sanitize(file.FileName);
+        using var buffer = new MemoryStream();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await file.Content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > PostingLimits.MaxAttachmentBytes)
+            {
+                return (null, new PostError(
+                    PostErrorCode.AttachmentTooLarge,
+                    $"The attachment '{name}' is larger than the limit of {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file; nothing was posted."));
+            }
+
+            buffer.Write(chunk, 0, read);
+            hash.AppendData(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, new PostError(PostErrorCode.AttachmentInvalid, $"The attachment '{name}' is empty; nothing was posted."));
+        }
+
+        var attachment = new Attachment
+        {
+            FileName = name,
+            ContentType = NormalizeContentType(file.ContentType),
+            SizeBytes = buffer.Length,
+            Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            Content = buffer.ToArray(),
+        };
+        return (attachment, null);
+    }
+
+    private static string NormalizeContentType(string? contentType)
+    {
+        var value = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        return string.IsNullOrEmpty(value) || value.Length > 255 || !value.Contains('/', StringComparison.Ordinal)
+            ? "application/octet-stream"
+            : value;
+    }
+
+    private async Task<(List<User> Permitted, List<string> Unknown, List<User> WithoutAccess)> ResolveMentionsAsync(
+        string text, int authorId, Channel channel, CancellationToken cancellationToken)
+    {
+        var tokens = MentionParser.Parse(text);
+        var permitted = new List<User>();
+        var unknown = new List<string>();
+        var withoutAccess = new List<User>();
+        if (tokens.Count == 0)
+        {
+            return (permitted, unknown, withoutAccess);
+        }
+
+        var handles = tokens.Where(t => !t.IsEmail).Select(t => t.Value).ToList();
+        var emails = tokens.Where(t => t.IsEmail).Select(t => t.Value).ToList();
+        var byHandle = await db.Users.AsNoTracking().Where(u => handles.Contains(u.Handle)).ToListAsync(cancellationToken);
+        var byEmail = await db.UserEmails.AsNoTracking().Where(e => emails.Contains(e.Address))
+            .Join(db.Users.AsNoTracking(), e => e.UserId, u => u.Id, (e, u) => new { e.Address, User = u })
+            .ToListAsync(cancellationToken);
+
+        var seenUsers = new HashSet<int> { authorId };
+        foreach (var token in tokens)
+        {
+            var user = token.IsEmail
+                ? byEmail.FirstOrDefault(x => x.Address == token.Value)?.User
+                : byHandle.FirstOrDefault(u => u.Handle == token.Value);
+            if (user is null)
+            {
+                unknown.Add("@" + token.Value);
+                continue;
+            }
+
+            if (!seenUsers.Add(user.Id))
+            {
+                continue;
+            }
+
+            var access = ChannelPolicy.Decide(
+                await AccessContextLoader.LoadAsync(db, user.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
+            (access.CanRead ? permitted : withoutAccess).Add(user);
+        }
+
+        return (permitted, unknown, withoutAccess);
+    }
+}

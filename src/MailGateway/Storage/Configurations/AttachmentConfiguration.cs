@@ -1,0 +1,15 @@
+using ClpMailGateway.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClpMailGateway.Storage.Configurations;
+
+internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
+{
+    public void Configure(EntityTypeBuilder<Attachment> builder)
+    {
+        builder.Property(a => a.FileName).HasMaxLength(255);
+        builder.Property(a => a.ContentType).HasMaxLength(255);
+        builder.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
+    }
+}

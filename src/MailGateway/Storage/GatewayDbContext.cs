@@ -1,0 +1,24 @@
+using ClpMailGateway.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClpMailGateway.Storage;
+
+public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options) : DbContext(options)
+{
+    public DbSet<Title> Titles => Set<Title>();
+    public DbSet<TitleLanguage> TitleLanguages => Set<TitleLanguage>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<Vendor> Vendors => Set<Vendor>();
+    public DbSet<VendorAssignment> VendorAssignments => Set<VendorAssignment>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserEmail> UserEmails => Set<UserEmail>();
+    public DbSet<UserSettings> UserSettings => Set<UserSettings>();
+    public DbSet<UserLanguage> UserLanguages => Set<UserLanguage>();
+    public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Mention> Mentions => Set<Mention>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);
+}

@@ -1,0 +1,43 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClpMailGateway.Web.Home;
+
+public static class HomeEndpoints
+{
+    public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", async Task<ContentHttpResult> (GatewayDbContext db, CancellationToken cancellationToken) =>
+        {
+            var titles = await db.Titles.AsNoTracking().OrderBy(t => t.Name)
+                .Select(t => new HomePage.TitleRow(
+                    t.Name,
+                    t.Slug,
+                    t.Channels.OrderBy(c => c.Kind).ThenBy(c => c.Key)
+                        .Select(c => new HomePage.ChannelRow(c.Key, c.Kind, c.Language, db.Messages.Count(m => m.ChannelId == c.Id)))
+                        .ToList()))
+                .ToListAsync(cancellationToken);
+            var users = await db.Users.AsNoTracking().OrderBy(u => u.Role).ThenBy(u => u.Name)
+                .Select(u => new HomePage.UserRow(
+                    u.Name,
+                    u.Emails.OrderByDescending(e => e.IsPrimary).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
+                    u.Role,
+                    u.Vendor != null ? u.Vendor.Name : null))
+                .ToListAsync(cancellationToken);
+            return TypedResults.Content(HomePage.Render(titles, users), "text/html; charset=utf-8");
+        });
+
+        app.MapGet("/health", async Task<Ok<HealthReport>> (GatewayDbContext db, CancellationToken cancellationToken) =>
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+            var messages = await db.Messages.CountAsync(cancellationToken);
+            return TypedResults.Ok(new HealthReport("ok", pending, messages));
+        });
+
+        return app;
+    }
+
+    public sealed record HealthReport(string Status, int PendingMigrations, int Messages);
+}

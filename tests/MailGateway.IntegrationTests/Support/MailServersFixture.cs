@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MimeKit;
+
+namespace ClpMailGateway.IntegrationTests.Support;
+
+/// <summary>
+/// The real Dovecot and Postfix of <c>scripts/mail-servers</c> on 127.0.0.1, shared by every integration test.
+/// <c>start</c> is idempotent: when the test script has started them already, this only checks they answer.
+/// </summary>
+public sealed class MailServersFixture : IAsyncLifetime
+{
+    public const string Domain = "clp.test";
+    public const string Password = "demo";
+
+    public string Host { get; } = "127.0.0.1";
+
+    public int SmtpPort { get; } = Port("CLP_SMTP_PORT", 2525);
+
+    public int ImapPort { get; } = Port("CLP_IMAP_PORT", 1143);
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public async Task InitializeAsync()
+    {
+        var script = Path.Combine(RepositoryRoot, "scripts", "mail-servers");
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        }) ?? throw new InvalidOperationException("could not start scripts/mail-servers");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"scripts/mail-servers start failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Waits until a mail with the subject is in the mailbox's INBOX and returns it (Dovecot delivery via LMTP is
+    /// asynchronous to SMTP acceptance).</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(string user, string subject, TimeSpan timeout)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(Host, ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadOnly);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var uids = await inbox.SearchAsync(SearchQuery.SubjectContains(subject));
+            if (uids.Count > 0)
+            {
+                var message = await inbox.GetMessageAsync(uids[^1]);
+                await client.DisconnectAsync(true);
+                return message;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no mail with subject '{subject}' reached {user} within {timeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(100);
+            await client.NoOpAsync();
+        }
+    }
+
+    private static int Port(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ClpMailGateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ClpMailGateway.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MailServersGroup : ICollectionFixture<MailServersFixture>
+{
+    public const string Name = "mail servers";
+}

@@ -1,0 +1,266 @@
+using System.Text.Json;
+using ClpMailGateway.Commands;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Tests.Support;
+using Snapshooter.Xunit;
+
+namespace ClpMailGateway.Tests.Commands;
+
+public sealed class GatewayCliTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private Cli _cli = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _cli = new Cli(_database);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task SeedDemo_FreshDatabase_PrintsTitlesVendorsAndUsers()
+    {
+        var result = await _cli.RunAsync("seed-demo");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Snapshot.Match(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Newtonsoft.Json.Linq.JToken.Parse).ToList());
+        var types = result.Lines.Select(l => l.GetProperty("type").GetString()).ToList();
+        Assert.Equal(2, types.Count(t => t == "title"));
+        Assert.Equal(2, types.Count(t => t == "vendor"));
+        Assert.Contains(result.Lines, l => l.GetProperty("type").GetString() == "user" && l.GetProperty("role").GetString() == "cpc");
+    }
+
+    [Fact]
+    public async Task SeedDemo_RunTwice_AddsNothingAndPrintsTheSame()
+    {
+        var first = await _cli.RunAsync("seed-demo");
+        var world = new World(_database);
+        var messages = await world.CountAsync<Message>();
+
+        var second = await _cli.RunAsync("seed-demo");
+
+        Assert.Equal(first.Stdout, second.Stdout);
+        Assert.True(messages >= 19, $"the demo has a few messages in each channel, found {messages}");
+        Assert.Equal(messages, await world.CountAsync<Message>());
+        Assert.Equal(8, await world.CountAsync<User>());
+    }
+
+    [Fact]
+    public async Task SeedDemo_EveryChannelHasMessages()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var empty = await new World(_database).QueryAsync(db => Task.FromResult(
+            db.Channels.Where(c => !db.Messages.Any(m => m.ChannelId == c.Id)).Select(c => c.Key).ToList()));
+
+        Assert.Empty(empty);
+    }
+
+    [Fact]
+    public async Task Messages_BroadcastAsVendor_ShowsDemoMessages()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "broadcast", "--as", "ja.yuki@clp.test");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(2, result.Lines.Count);
+        Assert.All(result.Lines, l => Assert.Equal("broadcast", l.GetProperty("channel").GetString()));
+        Assert.StartsWith("Locked cut is available", result.Lines[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("pm.anna@clp.test", result.Lines[0].GetProperty("author").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_InternalAsVendor_IsRefusedWithOneLine()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "internal", "--as", "ja.yuki@clp.test");
+
+        Assert.Equal(ExitCodes.PermissionDenied, result.ExitCode);
+        Assert.Equal("error: Yuki Tanaka cannot read blue-harbor-s2/internal: the Internal channel is for staff only.", result.Error);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task Messages_OtherVendorsLanguage_IsRefused()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--as", "ja.yuki@clp.test");
+
+        Assert.Equal(ExitCodes.PermissionDenied, result.ExitCode);
+        Assert.Contains("not assigned fr", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ExitCodes.NotFound, "error: no title 'nope'; titles: blue-harbor-s2, midnight-atlas.", "messages", "--title", "nope", "--channel", "broadcast")]
+    [InlineData(ExitCodes.NotFound, "error: blue-harbor-s2 has no channel vendor-es; its channels: internal, broadcast, vendor-fr, vendor-de, vendor-ja, vendor-pt-br.", "messages", "--title", "blue-harbor-s2", "--channel", "vendor-es")]
+    [InlineData(ExitCodes.Usage, "error: 'vendor-french' is not a channel key; use internal, broadcast or vendor-<language> (vendor-fr, vendor-pt-br).", "messages", "--title", "blue-harbor-s2", "--channel", "vendor-french")]
+    [InlineData(ExitCodes.NotFound, "error: no user has the address ghost@clp.test.", "messages", "--title", "blue-harbor-s2", "--channel", "broadcast", "--as", "ghost@clp.test")]
+    [InlineData(ExitCodes.Usage, "error: messages: --channel is required.", "messages", "--title", "blue-harbor-s2")]
+    [InlineData(ExitCodes.Usage, "error: messages: unknown option --chanel.", "messages", "--title", "blue-harbor-s2", "--chanel", "broadcast")]
+    [InlineData(ExitCodes.Usage, "error: messages: --limit must be a positive whole number, not '-1'.", "messages", "--title", "blue-harbor-s2", "--channel", "broadcast", "--limit", "-1")]
+    [InlineData(ExitCodes.Usage, "error: unknown command 'mesages'; run with --help for the list.", "mesages")]
+    [InlineData(ExitCodes.Usage, "error: post: give --text or --text-file, not both.", "post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast", "--text", "a", "--text-file", "b")]
+    [InlineData(ExitCodes.Usage, "error: post: give --text or --text-file (or at least one --attach).", "post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast")]
+    [InlineData(ExitCodes.NotFound, "error: post: no file /nonexistent/x.pdf to attach.", "post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast", "--text", "a", "--attach", "/nonexistent/x.pdf")]
+    [InlineData(ExitCodes.PermissionDenied, "error: You cannot post in Blue Harbor S2 · Broadcast: only staff post to the Broadcast channel; reply in your language's channel.", "post", "--as", "fr.lea@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast", "--text", "hi")]
+    [InlineData(ExitCodes.Refused, "error: A message needs text or at least one attachment.", "post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast", "--text", "   ")]
+    public async Task Command_BadRequest_ExitsNonZeroWithOneLine(int exitCode, string error, params string[] args)
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Equal(error, result.Error);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task Post_WithAttachmentAndMention_PrintsMessageAndShowsInChannel()
+    {
+        await _cli.RunAsync("seed-demo");
+        var file = Path.Combine(_database.Folder, "glossary-de.csv");
+        await File.WriteAllTextAsync(file, "harbor master;Hafenmeister\n");
+
+        var post = await _cli.RunAsync("post", "--as", "de.jonas@clp.test", "--title", "blue-harbor-s2", "--channel", "VENDOR-DE",
+            "--text", "Glossary attached, @chiara please review. @lea too", "--attach", file);
+
+        Assert.Equal(ExitCodes.Ok, post.ExitCode);
+        var line = Assert.Single(post.Lines);
+        Assert.Equal("vendor-de", line.GetProperty("channel").GetString());
+        Assert.Equal("web", line.GetProperty("origin").GetString());
+        Assert.Equal(["cpc.chiara@clp.test"], line.GetProperty("mentions").EnumerateArray().Select(e => e.GetString()));
+        var attachment = Assert.Single(line.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("glossary-de.csv", attachment.GetProperty("name").GetString());
+        Assert.Equal(new FileInfo(file).Length, attachment.GetProperty("size_bytes").GetInt64());
+        Assert.Contains("@lea (Léa Martin) cannot read this channel", line.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+
+        var listed = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-de", "--as", "cpc.chiara@clp.test");
+        Assert.Equal(line.GetProperty("id").GetInt64(), listed.Lines[^1].GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Post_OversizeAttachment_IsRefusedAndNothingSaved()
+    {
+        await _cli.RunAsync("seed-demo");
+        var before = await new World(_database).CountAsync<Message>();
+        var file = Path.Combine(_database.Folder, "master.mov");
+        await File.WriteAllBytesAsync(file, new byte[PostingLimits.MaxAttachmentBytes + 1]);
+
+        var result = await _cli.RunAsync("post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast",
+            "--text", "the master", "--attach", file);
+
+        Assert.Equal(ExitCodes.Refused, result.ExitCode);
+        Assert.Equal("error: The attachment 'master.mov' is larger than the limit of 10 MB per file; nothing was posted.", result.Error);
+        Assert.Equal(before, await new World(_database).CountAsync<Message>());
+    }
+
+    [Fact]
+    public async Task Post_TextFile_IsPosted()
+    {
+        await _cli.RunAsync("seed-demo");
+        var file = Path.Combine(_database.Folder, "note.txt");
+        await File.WriteAllTextAsync(file, "Línea uno\nLínea dos\n");
+
+        var result = await _cli.RunAsync("post", "--as", "es.sofia@clp.test", "--title", "midnight-atlas", "--channel", "vendor-es", "--text-file", file);
+
+        Assert.Equal("Línea uno\nLínea dos", Assert.Single(result.Lines).GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_Search_FindsFoldedPrefixAndPhraseWithHighlight()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var folded = await _cli.RunAsync("messages", "--title", "midnight-atlas", "--channel", "vendor-es", "--as", "es.sofia@clp.test", "--search", "REVISION");
+        var prefix = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-de", "--search", "hafen*");
+        var phrase = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-de", "--search", "\"harbor master\"");
+
+        Assert.Contains("[revisión]", Assert.Single(folded.Lines).GetProperty("highlight").GetString(), StringComparison.Ordinal);
+        Assert.Contains("[Hafenmeister]", Assert.Single(prefix.Lines, l => l.GetProperty("author").GetProperty("email").GetString() == "de.jonas@clp.test").GetProperty("highlight").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, prefix.Lines.Count);
+        Assert.Single(phrase.Lines);
+    }
+
+    [Fact]
+    public async Task Messages_Search_StaysInsideTheChannel()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        // "timeline" is in vendor-fr only; searching vendor-de must not leak it.
+        var de = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-de", "--search", "timeline");
+        var fr = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--search", "timeline");
+
+        Assert.Empty(de.Lines);
+        Assert.Equal(2, fr.Lines.Count);
+    }
+
+    [Theory]
+    [InlineData("((\"")]
+    [InlineData("NEAR(a b)")]
+    [InlineData("text:timeline")]
+    [InlineData("*")]
+    [InlineData("' OR 1=1 --")]
+    [InlineData("😀")]
+    public async Task Messages_OddSearch_NeverFails(string query)
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--search", query);
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Empty(result.Stderr);
+    }
+
+    [Fact]
+    public async Task Messages_Limit_PrintsNewestOldestFirst()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var all = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr");
+        var last = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--limit", "1");
+
+        Assert.Equal(all.Lines[^1].GetProperty("id").GetInt64(), Assert.Single(last.Lines).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Migrate_Twice_SecondAppliesNothing()
+    {
+        var result = await _cli.RunAsync("migrate");
+
+        var line = Assert.Single(result.Lines);
+        Assert.Equal("migrated", line.GetProperty("type").GetString());
+        Assert.Equal(0, line.GetProperty("applied").GetArrayLength());
+        Assert.Equal(JsonValueKind.String, line.GetProperty("current").ValueKind);
+    }
+
+    [Fact]
+    public async Task Commands_UnmigratedDatabase_AskForMigrate()
+    {
+        var folder = Path.Combine(_database.Folder, "fresh");
+        var overrides = new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(folder, "new.db")}" };
+        Directory.CreateDirectory(folder);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await GatewayCli.RunAsync(["seed-demo"], stdout, stderr, overrides, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Matches("^error: the database .*new.db is not migrated \\(2 pending migrations\\); run 'migrate' first.\\n$", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Help_PrintsUsage()
+    {
+        var result = await _cli.RunAsync("--help");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Contains("post --as EMAIL --title SLUG --channel KEY", result.Stdout, StringComparison.Ordinal);
+    }
+}

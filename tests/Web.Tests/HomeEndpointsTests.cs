@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using ClpMailGateway.Commands;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClpMailGateway.Web.Tests;
+
+public sealed class HomeEndpointsTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "clp-web-tests", Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program> _factory = null!;
+
+    private string ConnectionString => $"Data Source={Path.Combine(_folder, "gateway.db")}";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var overrides = new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = ConnectionString };
+        foreach (var command in new[] { "migrate", "seed-demo" })
+        {
+            Assert.Equal(0, await GatewayCli.RunAsync([command], TextWriter.Null, TextWriter.Null, overrides, CancellationToken.None));
+        }
+
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Gateway", ConnectionString));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Home_SeededDatabase_ListsTitlesChannelsAndAccounts()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Blue Harbor S2", html, StringComparison.Ordinal);
+        Assert.Contains("<code>vendor-pt-br</code>", html, StringComparison.Ordinal);
+        Assert.Contains("Vendor · Japanese", html, StringComparison.Ordinal);
+        Assert.Contains("ja.yuki@clp.test", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_TitleNameWithMarkup_IsEncoded()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+            var title = new Title { Slug = "xss", Name = "<script>alert(1)</script>", CreatedAtUtc = DateTime.UtcNow };
+            TitleChannels.EnsureChannels(title);
+            db.Titles.Add(title);
+            await db.SaveChangesAsync();
+        }
+
+        using var client = _factory.CreateClient();
+        var html = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_MigratedDatabase_ReportsOk()
+    {
+        using var client = _factory.CreateClient();
+
+        var health = await client.GetFromJsonAsync<HealthDto>(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal("ok", health!.Status);
+        Assert.Equal(0, health.PendingMigrations);
+        Assert.True(health.Messages > 0);
+    }
+
+    [Fact]
+    public async Task UnknownPage_Returns404NotAnError()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private sealed record HealthDto(string Status, int PendingMigrations, int Messages);
+}
