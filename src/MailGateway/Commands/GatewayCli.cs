@@ -17,6 +17,7 @@ public static class GatewayCli
           seed-demo                   create the demo titles, vendors, languages, users and messages
           post --as EMAIL --title SLUG --channel KEY (--text TEXT | --text-file FILE) [--attach FILE]...
           messages --title SLUG --channel KEY [--as EMAIL] [--search QUERY] [--limit N]
+          inspect PATH...             classify and trim raw mails (.eml) or reply bodies (.txt); no database
         channel keys: internal, broadcast, vendor-<language tag> (vendor-fr, vendor-pt-br)
         settings: appsettings.json and environment variables (ConnectionStrings__Gateway=...)
         """;
@@ -47,6 +48,12 @@ public static class GatewayCli
             }
 
             var configuration = GatewayConfiguration.Build(configurationOverrides);
+            if (command == "inspect")
+            {
+                // Pure: no database, no network.
+                return await InspectCommand.RunAsync(rest, configuration, stdout, cancellationToken);
+            }
+
             await using var services = BuildServices(configuration);
             await using var scope = services.CreateAsyncScope();
             var provider = scope.ServiceProvider;

@@ -1,0 +1,35 @@
+using MimeKit;
+
+namespace ClpMailGateway.Parsing;
+
+public enum ReplyKind
+{
+    Reply,
+    AutoReply,
+    Bounce,
+    NotAReply,
+}
+
+public enum BounceType
+{
+    Permanent,
+    Transient,
+}
+
+/// <summary>A real attachment of a reply (not a signature image, not the body). <see cref="Part"/> gives the content
+/// (decode with <c>Part.Content.DecodeTo</c> / <c>Open()</c>); for TNEF (winmail.dat) it is the extracted part.</summary>
+public sealed record ExtractedAttachment(string Name, string ContentType, long SizeBytes, MimePart Part);
+
+/// <summary>What a raw inbound mail means for the gateway. Pure data; no I/O was done to produce it.</summary>
+/// <param name="Token">What follows <c>reply+</c> (22–64 of <c>A-Z a-z 0-9 - _</c>), unverified; null when absent or malformed.</param>
+/// <param name="Text">The new text of the reply: quoted history, quote headers, signatures and mobile footers removed.</param>
+/// <param name="RejectReason">Set when the mail must be refused whatever the token says, e.g. <c>attachment_too_large</c>.</param>
+/// <param name="BouncedRecipient">For a bounce, the address that failed (Final-Recipient, else Original-Recipient, else legacy text).</param>
+public sealed record ReplyAnalysis(
+    ReplyKind Kind,
+    string? Token,
+    string Text,
+    IReadOnlyList<ExtractedAttachment> Attachments,
+    string? RejectReason,
+    BounceType? BounceType,
+    string? BouncedRecipient);
