@@ -18,6 +18,9 @@ public static class GatewayCli
           post --as EMAIL --title SLUG --channel KEY (--text TEXT | --text-file FILE) [--attach FILE]...
           messages --title SLUG --channel KEY [--as EMAIL] [--search QUERY] [--limit N]
           inspect PATH...             classify and trim raw mails (.eml) or reply bodies (.txt); no database
+          poll                        poll the gateway mailbox once now and send the outbox
+          quarantine list [--all] | show ID [--raw] | replay ID
+          tokens issue --as EMAIL --title SLUG --channel KEY | tokens revoke --user EMAIL
         channel keys: internal, broadcast, vendor-<language tag> (vendor-fr, vendor-pt-br)
         settings: appsettings.json and environment variables (ConnectionStrings__Gateway=...)
         """;
@@ -63,6 +66,9 @@ public static class GatewayCli
                 "seed-demo" => await SeedDemoCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "post" => await PostCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "messages" => await MessagesCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "poll" => await PollCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "quarantine" => await QuarantineCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "tokens" => await TokensCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 _ => throw CommandException.Usage($"unknown command '{command}'; run with --help for the list."),
             };
         }

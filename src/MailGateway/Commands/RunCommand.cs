@@ -1,13 +1,19 @@
 using ClpMailGateway.Hosting;
+using ClpMailGateway.Inbound;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Tokens;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
 namespace ClpMailGateway.Commands;
 
-/// <summary><c>run</c>: hosts the gateway: migrations at start, then the Quartz scheduler that the inbound and
-/// outbound jobs run on. Stops gracefully on Ctrl+C or SIGTERM, letting running jobs finish.</summary>
+/// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll and the outbox
+/// jobs, and the IMAP IDLE listener. Settings are validated at start: bad configuration stops it. Stops gracefully on
+/// Ctrl+C or SIGTERM, letting running jobs finish.</summary>
 internal static class RunCommand
 {
     public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
@@ -17,9 +23,30 @@ internal static class RunCommand
         builder.Configuration.Sources.Clear();
         GatewayConfiguration.Apply(builder.Configuration, overrides);
         builder.Services.AddGatewayCore(builder.Configuration);
+        builder.Services.AddOptions<MailOptions>().ValidateOnStart();
+        builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
+        builder.Services.AddOptions<ImapOptions>().ValidateOnStart();
+        builder.Services.AddOptions<SmtpOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
-        builder.Services.AddQuartz(quartz => quartz.UseInMemoryStore());
+
+        var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();
+        var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.UseInMemoryStore();
+            quartz.AddJob<ImapPollJob>(job => job.WithIdentity(ImapPollJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(ImapPollJob.Key).WithIdentity("imap-poll-schedule", "inbound").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(imap.PollInterval).RepeatForever()));
+            quartz.AddJob<OutboxSendJob>(job => job.WithIdentity(OutboxSendJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(OutboxSendJob.Key).WithIdentity("outbox-schedule", "outbound").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(smtp.OutboxInterval).RepeatForever()));
+        });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<IPollTrigger, QuartzPollTrigger>();
+        if (imap.UseIdle)
+        {
+            builder.Services.AddHostedService<ImapIdleListener>();
+        }
 
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using ClpMailGateway.Demo;
+using ClpMailGateway.Inbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
@@ -17,6 +18,7 @@ public static class GatewayServices
         services.AddScoped<MessagePoster>();
         services.AddScoped<MessageSearch>();
         services.AddScoped<DemoSeeder>();
+        services.AddMailPipeline();
         return services;
     }
 }

@@ -18,6 +18,11 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<Mention> Mentions => Set<Mention>();
+    public DbSet<ReplyToken> ReplyTokens => Set<ReplyToken>();
+    public DbSet<InboundMail> InboundMails => Set<InboundMail>();
+    public DbSet<MailboxCheckpoint> MailboxCheckpoints => Set<MailboxCheckpoint>();
+    public DbSet<OutboundMail> OutboundMails => Set<OutboundMail>();
+    public DbSet<AddressHealth> AddressHealth => Set<AddressHealth>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

@@ -75,6 +75,54 @@ public sealed class MailServersFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until a folder of a mailbox holds at least <paramref name="count"/> mails.</summary>
+    public async Task WaitForCountAsync(string user, string folderName, int count, TimeSpan timeout)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(Host, ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var folder = folderName == "INBOX" ? client.Inbox : await client.GetFolderAsync(folderName);
+            var status = await folder.StatusAsync(StatusItems.Count).ContinueWith(_ => folder.Count, TaskScheduler.Default);
+            if (status >= count)
+            {
+                await client.DisconnectAsync(true);
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{user}/{folderName} holds {status} mails, not {count}, after {timeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>How many mails a folder of a mailbox holds now (0 when the folder does not exist).</summary>
+    public async Task<int> CountAsync(string user, string folderName)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(Host, ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        try
+        {
+            var folder = folderName == "INBOX" ? client.Inbox : await client.GetFolderAsync(folderName);
+            await folder.StatusAsync(StatusItems.Count);
+            return folder.Count;
+        }
+        catch (FolderNotFoundException)
+        {
+            return 0;
+        }
+        finally
+        {
+            await client.DisconnectAsync(true);
+        }
+    }
+
     private static int Port(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 

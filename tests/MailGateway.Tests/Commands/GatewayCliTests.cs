@@ -2,7 +2,7 @@ using System.Text.Json;
 using ClpMailGateway.Commands;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
-using ClpMailGateway.Tests.Support;
+using ClpMailGateway.TestSupport;
 using Snapshooter.Xunit;
 
 namespace ClpMailGateway.Tests.Commands;

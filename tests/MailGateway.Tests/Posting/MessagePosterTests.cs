@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
-using ClpMailGateway.Tests.Support;
+using ClpMailGateway.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -13,7 +13,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.Origin).HasConversion<string>().HasMaxLength(8);
         builder.Property(m => m.SourceMessageId).HasMaxLength(998);
         builder.HasIndex(m => new { m.ChannelId, m.CreatedAtUtc });
-        builder.HasIndex(m => m.SourceMessageId);
+        // A mail is posted at most once per channel, however often it arrives.
+        builder.HasIndex(m => new { m.ChannelId, m.SourceMessageId }).IsUnique().HasFilter("\"SourceMessageId\" IS NOT NULL");
         builder.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId);
         builder.HasMany(m => m.Mentions).WithOne().HasForeignKey(x => x.MessageId);
     }

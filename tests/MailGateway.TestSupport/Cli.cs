@@ -1,16 +1,19 @@
 using System.Text.Json;
 using ClpMailGateway.Commands;
+using Xunit;
 
-namespace ClpMailGateway.Tests.Support;
+namespace ClpMailGateway.TestSupport;
 
 /// <summary>Runs the gateway's commands in-process, exactly as Program.cs does, against a test database.</summary>
 public sealed class Cli(TestDatabase database)
 {
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithSettingsAsync(new Dictionary<string, string?>(), args);
+
+    public async Task<CliResult> RunWithSettingsAsync(IReadOnlyDictionary<string, string?> settings, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var overrides = new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = database.ConnectionString };
+        var overrides = new Dictionary<string, string?>(settings) { ["ConnectionStrings:Gateway"] = database.ConnectionString };
         var exit = await GatewayCli.RunAsync(args, stdout, stderr, overrides, CancellationToken.None);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }

@@ -3,7 +3,7 @@ using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ClpMailGateway.Tests.Support;
+namespace ClpMailGateway.TestSupport;
 
 /// <summary>Builds a small title with users for one test: each test owns its data.</summary>
 public sealed class World(TestDatabase database)

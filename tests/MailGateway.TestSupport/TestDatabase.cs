@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ClpMailGateway.Tests.Support;
+namespace ClpMailGateway.TestSupport;
 
 /// <summary>A real SQLite file in a temp folder, migrated with the committed migrations (never EnsureCreated),
 /// owned by one test and deleted afterwards.</summary>
@@ -23,14 +23,28 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString => $"Data Source={Path.Combine(Folder, "gateway.db")}";
 
-    public static async Task<TestDatabase> CreateAsync(TimeProvider? timeProvider = null)
+    /// <summary>A test reply-token key (32 bytes): tests sign with it, nothing else does.</summary>
+    public const string TestTokenKey = "dGVzdC1rZXktb2YtMzItYnl0ZXMtLS0tLS0tLS0tLS0=";
+
+    public static async Task<TestDatabase> CreateAsync(
+        TimeProvider? timeProvider = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "clp-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(folder, "gateway.db")}" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(folder, "gateway.db")}",
+                ["ReplyTokens:CurrentKeyId"] = "t1",
+                ["ReplyTokens:Keys:t1"] = TestTokenKey,
+                ["Imap:Password"] = "demo",
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddGatewayCore(configuration);
@@ -38,6 +52,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             services.AddSingleton(timeProvider);
         }
+
+        configure?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var database = new TestDatabase(folder, provider);

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Inbound;
+using ClpMailGateway.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClpMailGateway.Commands;
+
+/// <summary><c>quarantine list [--all]</c>, <c>quarantine show ID [--raw]</c>, <c>quarantine replay ID</c>: the inbound
+/// mails that were not posted, their reasons and traces, and replaying one after its cause is fixed.</summary>
+internal static class QuarantineCommand
+{
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0)
+        {
+            throw CommandException.Usage("quarantine: say list, show ID or replay ID.");
+        }
+
+        var db = services.GetRequiredService<GatewayDbContext>();
+        await CommandLookups.EnsureMigratedAsync(db, cancellationToken);
+        var arguments = CommandArguments.Parse("quarantine " + args[0], args[1..], new HashSet<string>(), flags: new HashSet<string> { "all", "raw" });
+        switch (args[0])
+        {
+            case "list":
+                arguments.NoPositional();
+                var query = db.InboundMails.AsNoTracking();
+                if (!arguments.Flag("all"))
+                {
+                    query = query.Where(m => m.Status == InboundStatus.Rejected);
+                }
+
+                foreach (var row in await query.OrderBy(m => m.Id).Select(m => new { m.Id, m.Status, m.Reason, m.ReasonDetail, m.FromAddress, m.Subject, m.MessageId, m.ReceivedAtUtc, m.Kind })
+                    .ToListAsync(cancellationToken))
+                {
+                    JsonLines.Write(stdout, new { Type = "inbound", row.Id, Status = row.Status.ToString().ToLowerInvariant(), row.Kind, row.Reason, Detail = row.ReasonDetail, From = row.FromAddress, row.Subject, row.MessageId, ReceivedAt = DateTime.SpecifyKind(row.ReceivedAtUtc, DateTimeKind.Utc) });
+                }
+
+                return ExitCodes.Ok;
+            case "show":
+                var shown = await FindAsync(db, arguments, cancellationToken);
+                if (arguments.Flag("raw"))
+                {
+                    await stdout.WriteAsync(System.Text.Encoding.UTF8.GetString(shown.Raw).AsMemory(), cancellationToken);
+                    return ExitCodes.Ok;
+                }
+
+                JsonLines.Write(stdout, Describe(shown));
+                return ExitCodes.Ok;
+            case "replay":
+                var mail = await FindAsync(db, arguments, cancellationToken);
+                if (mail.Status == InboundStatus.Posted)
+                {
+                    throw new CommandException(ExitCodes.Refused, $"quarantine replay: inbound mail {mail.Id} is already posted (message {mail.PostedMessageId}).");
+                }
+
+                await db.InboundMails.Where(m => m.Id == mail.Id).ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken);
+                await services.GetRequiredService<InboundProcessor>().ProcessOneAsync(mail.Id, cancellationToken);
+                var after = await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == mail.Id, cancellationToken);
+                JsonLines.Write(stdout, Describe(after));
+                return after.Status == InboundStatus.Posted ? ExitCodes.Ok : ExitCodes.Refused;
+            default:
+                throw CommandException.Usage($"quarantine: unknown action '{args[0]}'; say list, show ID or replay ID.");
+        }
+    }
+
+    private static async Task<InboundMail> FindAsync(GatewayDbContext db, CommandArguments arguments, CancellationToken cancellationToken)
+    {
+        if (arguments.Positional.Count != 1 || !long.TryParse(arguments.Positional[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw CommandException.Usage($"{arguments.Command}: give the id of one inbound mail (see quarantine list).");
+        }
+
+        return await db.InboundMails.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken)
+            ?? throw CommandException.NotFound($"{arguments.Command}: no inbound mail {id}.");
+    }
+
+    private static object Describe(InboundMail mail) => new
+    {
+        Type = "inbound",
+        mail.Id,
+        Status = mail.Status.ToString().ToLowerInvariant(),
+        mail.Kind,
+        mail.Reason,
+        Detail = mail.ReasonDetail,
+        From = mail.FromAddress,
+        mail.Subject,
+        mail.MessageId,
+        mail.Sha256,
+        mail.SizeBytes,
+        mail.Mailbox,
+        mail.Uid,
+        ReceivedAt = DateTime.SpecifyKind(mail.ReceivedAtUtc, DateTimeKind.Utc),
+        PostedMessageId = mail.PostedMessageId,
+        Trace = JsonNode.Parse(mail.Trace),
+    };
+}

@@ -1,0 +1,36 @@
+namespace ClpMailGateway.Domain;
+
+public enum OutboundStatus
+{
+    Pending = 1,
+    Sent = 2,
+
+    /// <summary>The server refused it permanently (5xx) or it ran out of attempts.</summary>
+    Failed = 3,
+}
+
+/// <summary>A rendered mail waiting to be sent (outbox). Written in the same transaction as what caused it, sent by
+/// the outbox job; a crash never loses one and a sent one is never sent again.</summary>
+public sealed class OutboundMail
+{
+    public long Id { get; set; }
+
+    /// <summary>What it is: <c>rejection</c>, <c>notification</c>, ...</summary>
+    public required string Purpose { get; set; }
+
+    public required string ToAddress { get; set; }
+
+    /// <summary>Envelope sender; empty for the null return path (<c>MAIL FROM:&lt;&gt;</c>) of automatic replies.</summary>
+    public required string EnvelopeFrom { get; set; }
+
+    /// <summary>Groups mails for rate limits, e.g. <c>rejection:sender_mismatch</c>.</summary>
+    public string? RateKey { get; set; }
+
+    public required byte[] Raw { get; set; }
+    public OutboundStatus Status { get; set; } = OutboundStatus.Pending;
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime NextAttemptAtUtc { get; set; }
+    public int Attempts { get; set; }
+    public DateTime? SentAtUtc { get; set; }
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,78 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Inbound;
+
+/// <summary>
+/// Keeps an IMAP IDLE open on the gateway mailbox and asks for a poll as soon as mail arrives, so a reply lands within
+/// seconds; the scheduled poll stays as the safety net. Re-issues IDLE before the server's 29-minute limit and
+/// reconnects with exponential backoff (with jitter) when the connection fails.
+/// </summary>
+public sealed class ImapIdleListener(IOptions<ImapOptions> options, IPollTrigger trigger, ILogger<ImapIdleListener> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var delay = settings.ReconnectMinDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(settings, () => delay = settings.ReconnectMinDelay, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or ImapProtocolException or ImapCommandException or System.Net.Sockets.SocketException
+                or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException)
+            {
+                var wait = delay + (delay * (Random.Shared.NextDouble() * 0.3));
+                logger.LogWarning("IMAP IDLE on {Host}:{Port} failed ({Error}); reconnecting in {Delay}", settings.Host, settings.Port, ex.Message, wait);
+                await Task.Delay(wait, stoppingToken);
+                delay = delay * 2 > settings.ReconnectMaxDelay ? settings.ReconnectMaxDelay : delay * 2;
+            }
+        }
+    }
+
+    private async Task ListenAsync(ImapOptions settings, Action connected, CancellationToken stoppingToken)
+    {
+        using var client = await ImapConnector.ConnectAsync(settings, stoppingToken);
+        if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+        {
+            logger.LogWarning("{Host} does not support IDLE; relying on the scheduled poll", settings.Host);
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+
+        var inbox = await ImapConnector.OpenMailboxAsync(client, settings.Mailbox, FolderAccess.ReadOnly, stoppingToken);
+        connected();
+        logger.LogInformation("IMAP IDLE listening on {Mailbox}", settings.Mailbox);
+
+        // Catch up with anything that arrived while we were not listening.
+        await trigger.TriggerAsync(stoppingToken);
+        var arrived = 0;
+        using var idleDone = new CancellationTokenSource();
+        CancellationTokenSource? current = null;
+        inbox.CountChanged += (_, _) =>
+        {
+            Interlocked.Exchange(ref arrived, 1);
+            current?.Cancel();
+        };
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var done = new CancellationTokenSource(settings.IdleRefresh);
+            current = done;
+            await client.IdleAsync(done.Token, stoppingToken);
+            current = null;
+            if (Interlocked.Exchange(ref arrived, 0) == 1)
+            {
+                await trigger.TriggerAsync(stoppingToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+using MailKit.Security;
+
+namespace ClpMailGateway.Inbound;
+
+public enum ImapAuthMechanism
+{
+    Password,
+
+    /// <summary>SASL XOAUTH2 with <see cref="ImapOptions.OAuth2AccessToken"/> (Gmail, Microsoft 365).</summary>
+    OAuth2,
+}
+
+/// <summary>The gateway mailbox (section <c>Imap</c>).</summary>
+public sealed class ImapOptions
+{
+    public const string SectionName = "Imap";
+
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1143;
+
+    /// <summary>None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable.</summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.None;
+
+    [Required]
+    public string Username { get; set; } = "reply@clp.test";
+
+    public string Password { get; set; } = string.Empty;
+
+    public ImapAuthMechanism AuthMechanism { get; set; } = ImapAuthMechanism.Password;
+
+    public string OAuth2AccessToken { get; set; } = string.Empty;
+
+    [Required]
+    public string Mailbox { get; set; } = "INBOX";
+
+    [Required]
+    public string ProcessedFolder { get; set; } = "Processed";
+
+    [Required]
+    public string RejectedFolder { get; set; } = "Rejected";
+
+    /// <summary>The safety-net poll; IDLE makes replies land within seconds in between.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool UseIdle { get; set; } = true;
+
+    /// <summary>IDLE is re-issued this often; servers may drop an IDLE after 30 minutes (RFC 2177 asks for under 29).</summary>
+    public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromMinutes(25);
+
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    [Range(1, 5000)]
+    public int BatchSize { get; set; } = 200;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A processing failure (not a rejection: a bug or an outage) is retried this many polls, then quarantined.</summary>
+    [Range(1, 100)]
+    public int MaxProcessingAttempts { get; set; } = 5;
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Inbound;
+
+/// <summary>Cross-field rules of <see cref="ImapOptions"/>.</summary>
+public sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.AuthMechanism == ImapAuthMechanism.Password && options.Password.Length == 0)
+        {
+            errors.Add("Imap:Password is empty (Imap:AuthMechanism is Password).");
+        }
+
+        if (options.AuthMechanism == ImapAuthMechanism.OAuth2 && options.OAuth2AccessToken.Length == 0)
+        {
+            errors.Add("Imap:OAuth2AccessToken is empty (Imap:AuthMechanism is OAuth2).");
+        }
+
+        if (options.IdleRefresh <= TimeSpan.Zero || options.IdleRefresh >= TimeSpan.FromMinutes(29))
+        {
+            errors.Add("Imap:IdleRefresh must be above zero and under 29 minutes.");
+        }
+
+        if (options.PollInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Imap:PollInterval must be at least one second.");
+        }
+
+        if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
+        {
+            errors.Add("Imap:ReconnectMinDelay must be above zero and at most Imap:ReconnectMaxDelay.");
+        }
+
+        if (string.Equals(options.ProcessedFolder, options.RejectedFolder, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(options.ProcessedFolder, options.Mailbox, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("Imap:Mailbox, Imap:ProcessedFolder and Imap:RejectedFolder must be three different folders.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,34 @@
+using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
+using ClpMailGateway.Threading;
+using ClpMailGateway.Tokens;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Inbound;
+
+public static class InboundServiceCollectionExtensions
+{
+    /// <summary>Mail identity, reply tokens, the inbound pipeline and the outbox (without scheduling: see <c>run</c>).</summary>
+    public static IServiceCollection AddMailPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptions<ReplyTokenOptions>().BindConfiguration(ReplyTokenOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ReplyTokenOptions>, ReplyTokenOptionsValidator>();
+        services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations();
+
+        services.AddScoped<ReplyTokenService>();
+        services.AddScoped<InboundStore>();
+        services.AddScoped<InboundProcessor>();
+        services.AddScoped<ImapPoller>();
+        services.AddScoped<ReplyThreader>();
+        services.AddScoped<BounceRecorder>();
+        services.AddScoped<OutboxSender>();
+        services.TryAddSingleton<IInboundFaults, NoInboundFaults>();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using MailKit.Security;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>The MTA the gateway sends through (section <c>Smtp</c>).</summary>
+public sealed class SmtpOptions
+{
+    public const string SectionName = "Smtp";
+
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 2525;
+
+    /// <summary>None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable.</summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.None;
+
+    /// <summary>Empty: no SMTP AUTH.</summary>
+    public string Username { get; set; } = string.Empty;
+
+    public string Password { get; set; } = string.Empty;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the outbox is swept for mails due (new mails also wake it at once).</summary>
+    public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts before a mail that keeps failing temporarily is given up (then Failed, kept for operators).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>First retry delay; each further attempt doubles it (with jitter), capped by <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+}

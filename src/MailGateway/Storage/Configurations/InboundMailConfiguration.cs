@@ -1,0 +1,26 @@
+using ClpMailGateway.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClpMailGateway.Storage.Configurations;
+
+internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<InboundMail>
+{
+    public void Configure(EntityTypeBuilder<InboundMail> builder)
+    {
+        builder.Property(m => m.Mailbox).HasMaxLength(200);
+        builder.Property(m => m.MessageId).HasMaxLength(998);
+        builder.Property(m => m.Sha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(m => m.FromAddress).HasMaxLength(320);
+        builder.Property(m => m.Subject).HasMaxLength(998);
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(10);
+        builder.Property(m => m.Kind).HasMaxLength(20);
+        builder.Property(m => m.Reason).HasMaxLength(64);
+
+        // The idempotency key: the same mail stored twice (redelivered, refetched after a crash or a UIDVALIDITY change)
+        // is one row.
+        builder.HasIndex(m => new { m.MessageId, m.Sha256 }).IsUnique();
+        builder.HasIndex(m => m.Status);
+        builder.HasIndex(m => new { m.Mailbox, m.MovedAtUtc });
+    }
+}

@@ -1,0 +1,33 @@
+namespace ClpMailGateway.Threading;
+
+/// <summary>Why an inbound mail was not posted: the stable codes stored in the quarantine, each with the advice that
+/// goes to the sender.</summary>
+public static class RejectReasons
+{
+    public const string NoToken = "no_token";
+    public const string MalformedToken = "malformed_token";
+    public const string InvalidToken = "invalid_token";
+    public const string ExpiredToken = "expired_token";
+    public const string RevokedToken = "revoked_token";
+    public const string SenderMismatch = "sender_mismatch";
+    public const string PermissionDenied = "permission_denied";
+    public const string BroadcastReply = "broadcast_reply";
+    public const string AttachmentTooLarge = "attachment_too_large";
+    public const string EmptyReply = "empty_reply";
+    public const string Refused = "refused";
+    public const string Unparseable = "unparseable";
+    public const string ProcessingFailed = "processing_failed";
+
+    public static string Advice(string reason) => reason switch
+    {
+        NoToken or MalformedToken => "Reply to a notification mail from the platform (its reply address starts with reply+), or post on the web.",
+        InvalidToken => "Reply to an unchanged notification mail, or post on the web. The reply address was altered or made up.",
+        ExpiredToken or RevokedToken => "This reply address no longer works. Reply to a newer notification, or post on the web.",
+        SenderMismatch => "Reply from the address the notification was sent to, or add this address to your account.",
+        PermissionDenied => "Ask a project manager on the title for access, or post on the web where you have it.",
+        BroadcastReply => "Vendors cannot post to Broadcast. Reply to a notification of your language's channel instead.",
+        AttachmentTooLarge => "Send files of at most 10 MB each, or share a link to the file.",
+        EmptyReply => "Write your answer above the quoted text and send it again.",
+        _ => "Post your message on the web, or contact your project manager.",
+    };
+}

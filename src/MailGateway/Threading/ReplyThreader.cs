@@ -1,0 +1,277 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Inbound;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Parsing;
+using ClpMailGateway.Permissions;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Storage;
+using ClpMailGateway.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ClpMailGateway.Threading;
+
+/// <summary>
+/// Decides what one stored inbound mail becomes: a post in the right channel as the right person, an ignored
+/// auto-reply or bounce, or a quarantined mail with its reason and one rejection mail to its sender. Changes are made
+/// on the given DbContext; the caller commits them in one transaction with the post.
+/// </summary>
+public sealed class ReplyThreader(
+    GatewayDbContext db,
+    MessagePoster poster,
+    ReplyTokenService tokens,
+    BounceRecorder bounces,
+    IOptions<MailOptions> mailOptions,
+    TimeProvider timeProvider,
+    ILogger<ReplyThreader> logger)
+{
+    private MailOptions Options => mailOptions.Value;
+
+    public async Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw, writable: false), cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            Finish(mail, InboundStatus.Rejected, RejectReasons.Unparseable, "The mail could not be read as MIME: " + ex.Message);
+            return;
+        }
+
+        var analysis = ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain);
+        mail.Kind = analysis.Kind switch
+        {
+            ReplyKind.Reply => "reply",
+            ReplyKind.AutoReply => "auto_reply",
+            ReplyKind.Bounce => "bounce",
+            _ => "not_a_reply",
+        };
+        Trace(mail, "classified", $"{mail.Kind}{(analysis.Token is null ? string.Empty : ", token present")}, {analysis.Attachments.Count} attachments");
+
+        switch (analysis.Kind)
+        {
+            case ReplyKind.AutoReply:
+                Finish(mail, InboundStatus.Ignored, "auto_reply", "Automatic reply: never posted, nobody told.");
+                return;
+            case ReplyKind.Bounce:
+                var recorded = await bounces.RecordAsync(analysis, cancellationToken);
+                Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
+                return;
+            case ReplyKind.NotAReply:
+                var malformed = message.To.Mailboxes.Concat(message.Cc.Mailboxes)
+                    .Any(m => m.Address.StartsWith(Options.ReplyLocalPart + "+", StringComparison.OrdinalIgnoreCase));
+                await RejectAsync(
+                    mail,
+                    message,
+                    analysis,
+                    malformed ? RejectReasons.MalformedToken : RejectReasons.NoToken,
+                    malformed
+                        ? "The reply address of your mail is damaged, so it cannot be matched to a conversation."
+                        : "Your mail was not a reply to a notification, so it cannot be matched to a conversation.",
+                    cancellationToken);
+                return;
+        }
+
+        await ThreadReplyAsync(mail, message, analysis, cancellationToken);
+    }
+
+    private async Task ThreadReplyAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, CancellationToken cancellationToken)
+    {
+        var verification = await tokens.VerifyAsync(analysis.Token, cancellationToken);
+        if (!verification.IsValid)
+        {
+            var (reason, detail) = verification.Problem switch
+            {
+                TokenProblem.Malformed => (RejectReasons.MalformedToken, "The reply address of your mail is damaged, so it cannot be matched to a conversation."),
+                TokenProblem.UnknownKey => (RejectReasons.ExpiredToken, "The reply address of your mail has expired."),
+                TokenProblem.Revoked => (RejectReasons.RevokedToken, "The reply address of your mail has been revoked."),
+                _ => (RejectReasons.InvalidToken, "The reply address of your mail is not one the platform issued."),
+            };
+            await RejectAsync(mail, message, analysis, reason, detail, cancellationToken);
+            return;
+        }
+
+        mail.UserId = verification.UserId;
+        mail.ChannelId = verification.ChannelId;
+        var user = await db.Users.AsNoTracking().Include(u => u.Emails).SingleAsync(u => u.Id == verification.UserId, cancellationToken);
+        var sender = message.From.Mailboxes.FirstOrDefault()?.Address is { } fromAddress ? EmailAddress.Normalize(fromAddress) : null;
+        if (sender is null || !user.Emails.Any(e => e.Address == sender && e.VerifiedAtUtc != null))
+        {
+            await RejectAsync(
+                mail,
+                message,
+                analysis,
+                RejectReasons.SenderMismatch,
+                $"The notification you answered was sent to another address than the one your mail came from ({sender ?? "no sender"}).",
+                cancellationToken);
+            return;
+        }
+
+        var channel = await db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == verification.ChannelId, cancellationToken);
+        var access = await AccessContextLoader.LoadAsync(db, user.Id, channel.TitleId, cancellationToken);
+        var target = channel;
+        if (channel.Kind == ChannelKind.Broadcast && !access.IsInternal)
+        {
+            if (access.VendorLanguagesOnTitle.Count == 1)
+            {
+                var language = access.VendorLanguagesOnTitle.Single();
+                target = await db.Channels.AsNoTracking().Include(c => c.Title)
+                    .SingleAsync(c => c.TitleId == channel.TitleId && c.Kind == ChannelKind.Vendor && c.Language == language, cancellationToken);
+                Trace(mail, "routed", $"Broadcast reply of a vendor with one language: to {target.Key}");
+            }
+            else
+            {
+                await RejectAsync(mail, message, analysis, RejectReasons.BroadcastReply, await BroadcastAdviceAsync(user, channel, access, cancellationToken), cancellationToken);
+                return;
+            }
+        }
+
+        var decision = ChannelPolicy.Decide(access, target.Kind, target.Language);
+        if (!decision.CanPost)
+        {
+            await RejectAsync(
+                mail,
+                message,
+                analysis,
+                RejectReasons.PermissionDenied,
+                $"You can no longer post in {target.Title!.Name} · {ChannelNames.Display(target)}: {decision.PostDeniedReason}.",
+                cancellationToken);
+            return;
+        }
+
+        mail.ChannelId = target.Id;
+        if (analysis.RejectReason == RejectReasons.AttachmentTooLarge)
+        {
+            var big = analysis.Attachments.First(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes);
+            await RejectAsync(
+                mail,
+                message,
+                analysis,
+                RejectReasons.AttachmentTooLarge,
+                $"The attachment '{big.Name}' is {PostingLimits.Describe(big.SizeBytes)}; the limit is {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file. Nothing of your mail was posted.",
+                cancellationToken);
+            return;
+        }
+
+        if (analysis.Text.Length == 0 && analysis.Attachments.Count == 0)
+        {
+            await RejectAsync(mail, message, analysis, RejectReasons.EmptyReply, "Your reply had no new text and no attachment.", cancellationToken);
+            return;
+        }
+
+        var sourceId = mail.MessageId.Length > 0 ? mail.MessageId : "sha256:" + mail.Sha256;
+        if (await db.Messages.AnyAsync(m => m.ChannelId == target.Id && m.SourceMessageId == sourceId, cancellationToken))
+        {
+            Finish(mail, InboundStatus.Ignored, "duplicate", $"Already posted in {target.Key} (same Message-ID).");
+            return;
+        }
+
+        var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, Decode(a.Part))).ToList();
+        var result = await poster.PostAsync(
+            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
+        if (result.Error is { } error)
+        {
+            var reason = error.Code switch
+            {
+                PostErrorCode.PermissionDenied => RejectReasons.PermissionDenied,
+                PostErrorCode.AttachmentTooLarge => RejectReasons.AttachmentTooLarge,
+                PostErrorCode.Empty => RejectReasons.EmptyReply,
+                _ => RejectReasons.Refused,
+            };
+            await RejectAsync(mail, message, analysis, reason, error.Message, cancellationToken);
+            return;
+        }
+
+        mail.PostedMessageId = result.Message!.Id;
+        Finish(mail, InboundStatus.Posted, null, $"posted as message {result.Message.Id} in {target.Title!.Slug}/{target.Key} by user {user.Id}");
+    }
+
+    private async Task<string> BroadcastAdviceAsync(User user, Channel broadcast, ReaderContext access, CancellationToken cancellationToken)
+    {
+        var channels = await db.Channels.AsNoTracking()
+            .Where(c => c.TitleId == broadcast.TitleId && c.Kind == ChannelKind.Vendor)
+            .OrderBy(c => c.Key).ToListAsync(cancellationToken);
+        var lines = new List<string>();
+        foreach (var channel in channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost))
+        {
+            var token = await tokens.IssueAsync(user.Id, channel.Id, cancellationToken);
+            lines.Add($"{ChannelNames.Display(channel)}: {Options.ReplyAddress(token)}");
+        }
+
+        var title = broadcast.Title!.Name;
+        return lines.Count == 0
+            ? $"Only staff post to the Broadcast channel of {title}, and you cannot write to any of its language channels."
+            : $"Only staff post to the Broadcast channel of {title}, and your vendor covers several languages there, so your reply could not be routed. Write to one of these instead:\n  " + string.Join("\n  ", lines);
+    }
+
+    private static MemoryStream Decode(MimePart part)
+    {
+        var stream = new MemoryStream();
+        part.Content?.DecodeTo(stream);
+        stream.Position = 0;
+        return stream;
+    }
+
+    private async Task RejectAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, string reason, string detail, CancellationToken cancellationToken)
+    {
+        Finish(mail, InboundStatus.Rejected, reason, detail);
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var to = message.From.Mailboxes.FirstOrDefault()?.Address;
+        var returnPath = message.Headers[HeaderId.ReturnPath]?.Trim();
+        string? skip = to is null || !EmailAddress.LooksValid(to) ? "no usable sender address"
+            : returnPath == "<>" ? "null return path"
+            : Options.IsOwnAddress(to) ? "the sender is the gateway itself"
+            : null;
+        if (skip is null)
+        {
+            to = EmailAddress.Normalize(to!);
+            var rateKey = "rejection:" + reason;
+            var since = now.AddDays(-1);
+            if (await db.OutboundMails.AnyAsync(m => m.ToAddress == to && m.RateKey == rateKey && m.CreatedAtUtc > since, cancellationToken))
+            {
+                skip = "already told today for this reason";
+            }
+            else
+            {
+                var rejection = RejectionComposer.Compose(Options, message, to, reason, detail, analysis.Text, now);
+                using var buffer = new MemoryStream();
+                await rejection.WriteToAsync(buffer, cancellationToken);
+                db.OutboundMails.Add(new OutboundMail
+                {
+                    Purpose = "rejection",
+                    ToAddress = to,
+                    EnvelopeFrom = string.Empty,
+                    RateKey = rateKey,
+                    Raw = buffer.ToArray(),
+                    CreatedAtUtc = now,
+                    NextAttemptAtUtc = now,
+                });
+                Trace(mail, "sender told", to);
+            }
+        }
+
+        if (skip is not null)
+        {
+            Trace(mail, "sender not told", skip);
+        }
+
+        logger.LogInformation("Inbound mail {InboundId} ({MessageId}) rejected: {Reason}", mail.Id, mail.MessageId, reason);
+    }
+
+    private void Finish(InboundMail mail, InboundStatus status, string? reason, string detail)
+    {
+        mail.Status = status;
+        mail.Reason = reason;
+        mail.ReasonDetail = detail;
+        mail.ProcessedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
+        Trace(mail, status.ToString().ToLowerInvariant(), reason is null ? detail : $"{reason}: {detail}");
+    }
+
+    private void Trace(InboundMail mail, string step, string detail) =>
+        InboundTrace.Add(mail, timeProvider.GetUtcNow().UtcDateTime, step, detail);
+}

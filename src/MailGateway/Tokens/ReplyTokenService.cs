@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Tokens;
+
+/// <summary>Issues, verifies and revokes reply tokens. A token is random and stored (so it can be revoked one by one)
+/// and signed (so it cannot be guessed or altered, and a key rotation revokes a whole generation).</summary>
+public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>The token for this user and channel: the existing live one under the current key, or a new one.</summary>
+    public async Task<string> IssueAsync(int userId, int channelId, CancellationToken cancellationToken)
+    {
+        var keyId = options.Value.CurrentKeyId;
+        var existing = await db.ReplyTokens.AsNoTracking()
+            .Where(t => t.UserId == userId && t.ChannelId == channelId && t.KeyId == keyId && t.RevokedAtUtc == null)
+            .OrderBy(t => t.CreatedAtUtc)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (existing is not null)
+        {
+            return TokenCodec.Encode(keyId, Key(keyId)!, existing.Id, userId, channelId);
+        }
+
+        var token = new ReplyToken
+        {
+            Id = RandomId(),
+            UserId = userId,
+            ChannelId = channelId,
+            KeyId = keyId,
+            CreatedAtUtc = timeProvider.GetUtcNow().UtcDateTime,
+        };
+        db.ReplyTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        return TokenCodec.Encode(keyId, Key(keyId)!, token.Id, userId, channelId);
+    }
+
+    public async Task<TokenVerification> VerifyAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!TokenCodec.TryDecode(token, out var keyId, out var id, out var mac))
+        {
+            return TokenVerification.Failed(TokenProblem.Malformed);
+        }
+
+        if (Key(keyId) is not { } key)
+        {
+            return TokenVerification.Failed(TokenProblem.UnknownKey);
+        }
+
+        var row = await db.ReplyTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (row is null || row.KeyId != keyId || !TokenCodec.MacMatches(key, id, row.UserId, row.ChannelId, mac))
+        {
+            return TokenVerification.Failed(TokenProblem.Forged);
+        }
+
+        return row.RevokedAtUtc is null
+            ? new TokenVerification(TokenProblem.None, row.Id, row.UserId, row.ChannelId)
+            : new TokenVerification(TokenProblem.Revoked, row.Id, row.UserId, row.ChannelId);
+    }
+
+    /// <summary>Revokes every live token of a user (lost device, left the vendor). Returns how many.</summary>
+    public Task<int> RevokeUserAsync(int userId, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        return db.ReplyTokens.Where(t => t.UserId == userId && t.RevokedAtUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+    }
+
+    public async Task<bool> RevokeAsync(string token, CancellationToken cancellationToken)
+    {
+        var verification = await VerifyAsync(token, cancellationToken);
+        if (!verification.IsValid)
+        {
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        return await db.ReplyTokens.Where(t => t.Id == verification.TokenId && t.RevokedAtUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken) == 1;
+    }
+
+    private byte[]? Key(string keyId) =>
+        options.Value.Keys.TryGetValue(keyId, out var secret) ? ReplyTokenOptionsValidator.Decode(secret) : null;
+
+    private static long RandomId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToInt64(bytes) & long.MaxValue;
+    }
+}

@@ -1,0 +1,428 @@
+using System.Text;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Inbound;
+using ClpMailGateway.IntegrationTests.Support;
+using ClpMailGateway.Posting;
+using ClpMailGateway.TestSupport;
+using ClpMailGateway.Tokens;
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace ClpMailGateway.IntegrationTests;
+
+/// <summary>Replies sent with MailKit through the real Postfix, delivered by Dovecot, polled by the gateway over IMAP.</summary>
+[Collection(MailServersGroup.Name)]
+public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLifetime
+{
+    private GatewayHarness _gateway = null!;
+    private Title _title = null!;
+    private Vendor _lumen = null!;
+    private User _pm = null!;
+    private User _fr = null!;
+    private User _frDe = null!;
+    private User _ja = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await GatewayHarness.CreateAsync(servers);
+        var world = _gateway.World;
+        _title = await world.TitleAsync("fr", "de", "ja");
+        _lumen = await world.VendorAsync(_title, "fr", "de");
+        var kaiju = await world.VendorAsync(_title, "ja");
+        _pm = await world.UserAsync(UserRole.Pm);
+        _fr = await world.UserAsync(UserRole.Vendor, _lumen, ["fr"]);
+        _frDe = await world.UserAsync(UserRole.Vendor, _lumen, ["fr", "de"]);
+        _ja = await world.UserAsync(UserRole.Vendor, kaiju, ["ja"]);
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    private Channel Ch(string key) => World.Channel(_title, key);
+
+    private static string Address(User user) => user.Emails[0].Address;
+
+    private async Task<MimeMessage> ReplyAsync(User from, string channel, string text, params (string, byte[])[] files)
+    {
+        var token = await _gateway.IssueTokenAsync(from, Ch(channel));
+        return Mails.Reply(Address(from), _gateway.ReplyAddress(token), text, files);
+    }
+
+    private async Task<PollSummary> DeliverAndPollAsync(params MimeMessage[] mails)
+    {
+        foreach (var mail in mails)
+        {
+            await _gateway.SendAsync(mail);
+        }
+
+        await _gateway.WaitForInboxAsync(mails.Length);
+        return await _gateway.PollAsync();
+    }
+
+    [Fact]
+    public async Task VendorReply_PostsOnceInTheirChannel_AsThem_TrimmedWithAttachment()
+    {
+        var file = Encoding.UTF8.GetBytes("1\n00:00:01,000 --> 00:00:02,000\nBonjour\n");
+        var reply = await ReplyAsync(_fr, "vendor-fr", "Le timing est corrigé, voir le fichier.", ("ep2.fr.srt", file));
+
+        var summary = await DeliverAndPollAsync(reply);
+
+        Assert.Equal(1, summary.Posted);
+        var message = Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
+        Assert.Equal(_fr.Id, message.AuthorId);
+        Assert.Equal(MessageOrigin.Email, message.Origin);
+        Assert.Equal("Le timing est corrigé, voir le fichier.", message.Text);
+        Assert.Equal(reply.MessageId, message.SourceMessageId);
+        var attachment = Assert.Single(message.Attachments);
+        Assert.Equal("ep2.fr.srt", attachment.FileName);
+        Assert.Equal(file, attachment.Content);
+        Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
+        Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Processed"));
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal(InboundStatus.Posted, inbound.Status);
+        Assert.Contains("\"step\":\"posted\"", inbound.Trace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InternalUserReply_PostsInInternal()
+    {
+        var summary = await DeliverAndPollAsync(await ReplyAsync(_pm, "internal", "Escalated to the vendor."));
+
+        Assert.Equal(1, summary.Posted);
+        Assert.Equal("Escalated to the vendor.", Assert.Single(await _gateway.MessagesAsync(Ch("internal"))).Text);
+    }
+
+    [Fact]
+    public async Task ForgedToken_IsQuarantined_AndSenderToldOnceWithTheirText()
+    {
+        var forged = "t1_" + Base32.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        var reply = Mails.Reply(Address(_fr), _gateway.ReplyAddress(forged), "My answer that must not be lost.");
+
+        var summary = await DeliverAndPollAsync(reply);
+        await _gateway.SendOutboxAsync();
+
+        Assert.Equal(1, summary.Rejected);
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("invalid_token", inbound.Reason);
+        Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Rejected"));
+        var told = await servers.WaitForMessageAsync(Address(_fr), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        Assert.Equal("auto-replied", told.Headers["Auto-Submitted"]);
+        Assert.Equal(reply.MessageId, told.InReplyTo);
+        Assert.Contains("> My answer that must not be lost.", told.TextBody, StringComparison.Ordinal);
+        Assert.Contains("not one the platform issued", told.TextBody, StringComparison.Ordinal);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Fact]
+    public async Task TamperedToken_IsQuarantined()
+    {
+        var token = await _gateway.IssueTokenAsync(_fr, Ch("vendor-fr"));
+        var last = token[^1] == 'a' ? 'b' : 'a';
+        var tampered = token[..^1] + last;
+
+        await DeliverAndPollAsync(Mails.Reply(Address(_fr), _gateway.ReplyAddress(tampered), "hello"));
+
+        Assert.Equal("invalid_token", Assert.Single(await _gateway.InboundAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task TokenInUpperCase_StillWorks()
+    {
+        // Some servers change the case of local parts.
+        var token = await _gateway.IssueTokenAsync(_fr, Ch("vendor-fr"));
+
+        var summary = await DeliverAndPollAsync(Mails.Reply(Address(_fr), _gateway.ReplyAddress(token.ToUpperInvariant()), "Upper case"));
+
+        Assert.Equal(1, summary.Posted);
+    }
+
+    [Fact]
+    public async Task RevokedToken_IsQuarantined()
+    {
+        var reply = await ReplyAsync(_fr, "vendor-fr", "After revocation");
+        await _gateway.Database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().RevokeUserAsync(_fr.Id, CancellationToken.None));
+
+        await DeliverAndPollAsync(reply);
+
+        Assert.Equal("revoked_token", Assert.Single(await _gateway.InboundAsync()).Reason);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Fact]
+    public async Task SenderMismatch_IsHeld_ThenReplayedAfterAddressAdded()
+    {
+        var token = await _gateway.IssueTokenAsync(_fr, Ch("vendor-fr"));
+        var other = $"private-{Guid.NewGuid():N}@clp.test";
+
+        await DeliverAndPollAsync(Mails.Reply(other, _gateway.ReplyAddress(token), "From my other address"));
+        var held = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("sender_mismatch", held.Reason);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+
+        await _gateway.World.SaveAsync(db => db.UserEmails.Add(new UserEmail { UserId = _fr.Id, Address = other, VerifiedAtUtc = DateTime.UtcNow }));
+        var cli = new Cli(_gateway.Database);
+        var replay = await cli.RunWithSettingsAsync(GatewaySettings(), "quarantine", "replay", held.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(0, replay.ExitCode);
+        Assert.Equal("From my other address", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr"))).Text);
+    }
+
+    [Fact]
+    public async Task VendorWhoLostAssignment_IsRefused()
+    {
+        var reply = await ReplyAsync(_fr, "vendor-fr", "Still on it?");
+        await _gateway.World.SaveAsync(db => db.VendorAssignments.RemoveRange(db.VendorAssignments.Where(a => a.VendorId == _lumen.Id && a.Language == "fr")));
+
+        await DeliverAndPollAsync(reply);
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("permission_denied", inbound.Reason);
+        Assert.Contains("not assigned fr", inbound.ReasonDetail, StringComparison.Ordinal);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Fact]
+    public async Task VendorReplyToBroadcast_WithOneLanguage_LandsInThatLanguage()
+    {
+        var summary = await DeliverAndPollAsync(await ReplyAsync(_ja, "broadcast", "了解しました。"));
+
+        Assert.Equal(1, summary.Posted);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("broadcast")));
+        Assert.Equal("了解しました。", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-ja"))).Text);
+    }
+
+    [Fact]
+    public async Task VendorReplyToBroadcast_WithSeveralLanguages_IsRefusedWithTheChannelsTheyCanUse()
+    {
+        var reply = await ReplyAsync(_frDe, "broadcast", "Noted for both languages.");
+
+        await DeliverAndPollAsync(reply);
+        await _gateway.SendOutboxAsync();
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("broadcast_reply", inbound.Reason);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("broadcast")));
+        var told = await servers.WaitForMessageAsync(Address(_frDe), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        Assert.Contains("Vendor · French (fr): " + _gateway.LocalPart + "+", told.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Vendor · German (de): " + _gateway.LocalPart + "+", told.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AttachmentOverTenMegabytes_RefusesTheWholeMail()
+    {
+        var reply = await ReplyAsync(_fr, "vendor-fr", "Here is the master", ("notes.txt", [1, 2, 3]), ("master.mov", new byte[PostingLimits.MaxAttachmentBytes + 1]));
+
+        await DeliverAndPollAsync(reply);
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("attachment_too_large", inbound.Reason);
+        Assert.Contains("'master.mov'", inbound.ReasonDetail, StringComparison.Ordinal);
+        Assert.Contains("10 MB", inbound.ReasonDetail, StringComparison.Ordinal);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+        Assert.Equal(0, await _gateway.World.CountAsync<Attachment>());
+    }
+
+    [Fact]
+    public async Task AutoReply_IsNeverPostedAndNobodyIsTold()
+    {
+        var reply = await ReplyAsync(_fr, "vendor-fr", "I am out of the office until Monday.");
+        reply.Headers.Add("Auto-Submitted", "auto-replied");
+
+        await DeliverAndPollAsync(reply);
+        await _gateway.SendOutboxAsync();
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal(InboundStatus.Ignored, inbound.Status);
+        Assert.Equal("auto_reply", inbound.Reason);
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+        Assert.Empty(await _gateway.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task DsnBounceOfANotification_SuppressesThatAddress()
+    {
+        var token = await _gateway.IssueTokenAsync(_fr, Ch("vendor-fr"));
+        var bounce = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes($"""
+            From: MAILER-DAEMON@mx.vendor.example
+            To: {_gateway.GatewayAddress}
+            Subject: Undelivered Mail Returned to Sender
+            Message-ID: <{Guid.NewGuid():N}@mx.vendor.example>
+            Auto-Submitted: auto-replied
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+            --b1
+            Content-Type: text/plain
+
+            Your message could not be delivered.
+            --b1
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.vendor.example
+
+            Final-Recipient: rfc822; {Address(_fr)}
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+            --b1
+            Content-Type: message/rfc822
+
+            From: "Anna via CLP" <notifications@clp.test>
+            To: {Address(_fr)}
+            Reply-To: {_gateway.ReplyAddress(token)}
+            Subject: [Title · Vendor · French] Anna: timeline
+
+            Please check the timeline.
+            --b1--
+            """.ReplaceLineEndings("\r\n"))));
+
+        await DeliverAndPollAsync(bounce);
+        await _gateway.SendOutboxAsync();
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("bounce", inbound.Reason);
+        var health = await _gateway.World.QueryAsync(db => db.AddressHealth.AsNoTracking().SingleAsync(a => a.Address == Address(_fr)));
+        Assert.Equal(1, health.PermanentBounces);
+        Assert.NotNull(health.SuppressedAtUtc);
+        Assert.Empty(await _gateway.OutboxAsync());
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Fact]
+    public async Task SameMailDeliveredTwice_IsPostedOnce()
+    {
+        var reply = await ReplyAsync(_fr, "vendor-fr", "Sent twice by a flaky client");
+
+        var summary = await DeliverAndPollAsync(reply, reply);
+
+        Assert.Equal(2, summary.Fetched);
+        Assert.Equal(1, summary.Posted);
+        Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
+        Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
+    }
+
+    [Fact]
+    public async Task SecondPoll_FindsNothingNew()
+    {
+        await DeliverAndPollAsync(await ReplyAsync(_fr, "vendor-fr", "Once"));
+
+        var second = await _gateway.PollAsync();
+
+        Assert.Equal(0, second.Fetched);
+        Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Theory]
+    [InlineData(InboundStep.Fetched)]
+    [InlineData(InboundStep.Stored)]
+    [InlineData(InboundStep.CheckpointSaved)]
+    [InlineData(InboundStep.Posted)]
+    [InlineData(InboundStep.Moved)]
+    public async Task CrashAtAnyStep_ThenRestart_PostsExactlyOnceAndLosesNothing(InboundStep step)
+    {
+        await _gateway.SendAsync(await ReplyAsync(_fr, "vendor-fr", "Survives a crash"));
+        await _gateway.WaitForInboxAsync(1);
+        _gateway.Faults.CrashAt = step;
+
+        await Assert.ThrowsAsync<PipelineCrashException>(() => _gateway.PollAsync());
+        await _gateway.PollAsync();
+        await _gateway.PollAsync();
+
+        Assert.Equal(1, _gateway.Faults.Crashes);
+        Assert.Equal("Survives a crash", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr"))).Text);
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal(InboundStatus.Posted, inbound.Status);
+        Assert.NotNull(inbound.MovedAtUtc);
+        Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
+        Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Processed"));
+    }
+
+    [Fact]
+    public async Task Rejections_AtMostOnePerSenderAndReasonPerDay()
+    {
+        var forged = "t1_" + Base32.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+
+        await DeliverAndPollAsync(
+            Mails.Reply(Address(_fr), _gateway.ReplyAddress(forged), "first"),
+            Mails.Reply(Address(_fr), _gateway.ReplyAddress(forged), "second"));
+
+        Assert.Equal(2, (await _gateway.InboundAsync()).Count(m => m.Reason == "invalid_token"));
+        Assert.Single(await _gateway.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task NullReturnPath_SenderIsNeverTold()
+    {
+        var reply = Mails.Reply(Address(_fr), $"{_gateway.LocalPart}@clp.test", "no token here");
+
+        await _gateway.SendAsync(reply, envelopeFrom: string.Empty);
+        await _gateway.WaitForInboxAsync(1);
+        await _gateway.PollAsync();
+
+        var inbound = Assert.Single(await _gateway.InboundAsync());
+        Assert.Equal("no_token", inbound.Reason);
+        Assert.Contains("null return path", inbound.Trace, StringComparison.Ordinal);
+        Assert.Empty(await _gateway.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task UidValidityChange_ResyncsWithoutPostingTwice()
+    {
+        var folderName = "incoming-" + Guid.NewGuid().ToString("N")[..6];
+        await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Imap:Mailbox"] = folderName });
+        var title = await gateway.World.TitleAsync("fr");
+        var vendor = await gateway.World.VendorAsync(title, "fr");
+        var user = await gateway.World.UserAsync(UserRole.Vendor, vendor, ["fr"]);
+        var token = await gateway.IssueTokenAsync(user, World.Channel(title, "vendor-fr"));
+        var mails = new[] { "one", "two" }.Select(t => Mails.Reply(Address(user), gateway.ReplyAddress(token), t)).ToList();
+
+        var firstValidity = await AppendAsync(gateway, folderName, mails, recreate: false);
+        var first = await gateway.PollAsync();
+        var secondValidity = await AppendAsync(gateway, folderName, mails, recreate: true);
+        var second = await gateway.PollAsync();
+
+        Assert.NotEqual(firstValidity, secondValidity);
+        Assert.Equal(2, first.Posted);
+        Assert.True(second.Resynced);
+        Assert.Equal(2, second.Duplicates);
+        Assert.Equal(0, second.Posted);
+        Assert.Equal(2, (await gateway.MessagesAsync(World.Channel(title, "vendor-fr"))).Count);
+    }
+
+    private async Task<uint> AppendAsync(GatewayHarness gateway, string folderName, IReadOnlyList<MimeMessage> mails, bool recreate)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(servers.Host, servers.ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(gateway.GatewayAddress, MailServersFixture.Password);
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+        if (recreate)
+        {
+            await (await root.GetSubfolderAsync(folderName)).DeleteAsync();
+            await Task.Delay(1100); // Dovecot derives UIDVALIDITY from the clock
+        }
+
+        var folder = await root.CreateAsync(folderName, true) ?? throw new InvalidOperationException("folder not created");
+
+        foreach (var mail in mails)
+        {
+            await folder.AppendAsync(mail);
+        }
+
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        var validity = folder.UidValidity;
+        await client.DisconnectAsync(true);
+        return validity;
+    }
+
+    private Dictionary<string, string?> GatewaySettings() => new()
+    {
+        ["Mail:ReplyLocalPart"] = _gateway.LocalPart,
+        ["Imap:Username"] = _gateway.GatewayAddress,
+        ["Imap:Password"] = MailServersFixture.Password,
+        ["ReplyTokens:CurrentKeyId"] = "t1",
+        ["ReplyTokens:Keys:t1"] = TestDatabase.TestTokenKey,
+    };
+}

@@ -1,0 +1,108 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Inbound;
+using ClpMailGateway.Outbound;
+using ClpMailGateway.Storage;
+using ClpMailGateway.TestSupport;
+using ClpMailGateway.Tokens;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace ClpMailGateway.IntegrationTests.Support;
+
+/// <summary>
+/// One gateway against the real mail servers, with its own database and its own gateway mailbox
+/// (<c>gwXXXXXXXX@clp.test</c>, so replies go to <c>gwXXXXXXXX+TOKEN@clp.test</c>): tests never see each other's mail.
+/// </summary>
+public sealed class GatewayHarness : IAsyncDisposable
+{
+    private GatewayHarness(MailServersFixture servers, TestDatabase database, string localPart, ScriptedFaults faults)
+    {
+        Servers = servers;
+        Database = database;
+        LocalPart = localPart;
+        Faults = faults;
+        World = new World(database);
+    }
+
+    public MailServersFixture Servers { get; }
+
+    public TestDatabase Database { get; }
+
+    public World World { get; }
+
+    public string LocalPart { get; }
+
+    public string GatewayAddress => $"{LocalPart}@{MailServersFixture.Domain}";
+
+    public ScriptedFaults Faults { get; }
+
+    public static async Task<GatewayHarness> CreateAsync(MailServersFixture servers, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var localPart = "gw" + Guid.NewGuid().ToString("N")[..8];
+        var faults = new ScriptedFaults();
+        var all = new Dictionary<string, string?>
+        {
+            ["Mail:Domain"] = MailServersFixture.Domain,
+            ["Mail:ReplyLocalPart"] = localPart,
+            ["Imap:Host"] = servers.Host,
+            ["Imap:Port"] = servers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Imap:Username"] = $"{localPart}@{MailServersFixture.Domain}",
+            ["Imap:Password"] = MailServersFixture.Password,
+            ["Smtp:Host"] = servers.Host,
+            ["Smtp:Port"] = servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var database = await TestDatabase.CreateAsync(settings: all, configure: s => s.AddSingleton<IInboundFaults>(faults));
+        return new GatewayHarness(servers, database, localPart, faults);
+    }
+
+    public string ReplyAddress(string token) => $"{LocalPart}+{token}@{MailServersFixture.Domain}";
+
+    public Task<string> IssueTokenAsync(User user, Channel channel) =>
+        Database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(user.Id, channel.Id, CancellationToken.None));
+
+    public Task<PollSummary> PollAsync() =>
+        Database.WithAsync(s => s.GetRequiredService<ImapPoller>().PollAsync(CancellationToken.None));
+
+    public Task<int> SendOutboxAsync() =>
+        Database.WithAsync(s => s.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None));
+
+    /// <summary>Sends through Postfix; <paramref name="envelopeFrom"/> empty means the null return path.</summary>
+    public async Task SendAsync(MimeMessage message, string? envelopeFrom = null)
+    {
+        using var client = new SmtpClient();
+        await client.ConnectAsync(Servers.Host, Servers.SmtpPort, SecureSocketOptions.None);
+        if (envelopeFrom is null)
+        {
+            await client.SendAsync(message);
+        }
+        else
+        {
+            await client.SendAsync(message, new MailboxAddress(string.Empty, envelopeFrom), message.To.Mailboxes);
+        }
+
+        await client.DisconnectAsync(true);
+    }
+
+    /// <summary>Waits until the gateway mailbox holds <paramref name="count"/> mails in its INBOX (LMTP delivery is
+    /// asynchronous to SMTP acceptance), so a poll sees them all.</summary>
+    public Task WaitForInboxAsync(int count) => Servers.WaitForCountAsync(GatewayAddress, "INBOX", count, TimeSpan.FromSeconds(30));
+
+    public Task<List<Message>> MessagesAsync(Channel channel) =>
+        World.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).Where(m => m.ChannelId == channel.Id).OrderBy(m => m.Id).ToListAsync());
+
+    public Task<List<InboundMail>> InboundAsync() =>
+        World.QueryAsync(db => db.InboundMails.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+
+    public Task<List<OutboundMail>> OutboxAsync() =>
+        World.QueryAsync(db => db.OutboundMails.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+
+    public async ValueTask DisposeAsync() => await Database.DisposeAsync();
+}
