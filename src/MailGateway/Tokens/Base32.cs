@@ -57,6 +57,6 @@ public static class Base32
         }
 
         // Leftover bits must be zero padding of the last character, else the text was not produced by Encode.
-        return (buffer & ((1 << bits) - 1)) == 0 && index == bytes.Length ? bytes : null;
+        return (buffer & ((1 << bits) - 1)) == 0 && index == bytes.Length && text.Length == ((index * 8) + 4) / 5 ? bytes : null;
     }
 }

@@ -35,6 +35,33 @@ public class SampleSettingsTests
         }
     }
 
+    [Theory]
+    [InlineData(typeof(ClpMailGateway.Mail.MailOptions), "Mail")]
+    [InlineData(typeof(ClpMailGateway.Inbound.ImapOptions), "Imap")]
+    [InlineData(typeof(ClpMailGateway.Outbound.SmtpOptions), "Smtp")]
+    [InlineData(typeof(ClpMailGateway.Tokens.ReplyTokenOptions), "ReplyTokens")]
+    public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section)
+    {
+        var defaults = Activator.CreateInstance(optionsType)!;
+        foreach (var property in optionsType.GetProperties().Where(p => p.CanWrite))
+        {
+            var key = $"{section}:{property.Name}";
+            var listed = Sample.GetSection(key);
+            Assert.True(listed.Value is not null || property.PropertyType.IsGenericType, $"{key} is missing from appsettings.sample.json");
+            if (listed.Value is not null)
+            {
+                var value = property.GetValue(defaults);
+                var expected = value switch
+                {
+                    bool b => b ? "True" : "False",
+                    IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                    _ => value?.ToString() ?? string.Empty,
+                };
+                Assert.True(string.Equals(expected, listed.Value, StringComparison.OrdinalIgnoreCase), $"{key}: sample says '{listed.Value}', the code's default is '{expected}'");
+            }
+        }
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
