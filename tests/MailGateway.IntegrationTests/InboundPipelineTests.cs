@@ -83,6 +83,8 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal(InboundStatus.Posted, inbound.Status);
         Assert.Contains("\"step\":\"posted\"", inbound.Trace, StringComparison.Ordinal);
+        Assert.Contains("\"step\":\"moved\",\"detail\":\"moved to Processed\"", inbound.Trace, StringComparison.Ordinal);
+        Assert.NotNull(inbound.MovedAtUtc);
     }
 
     [Fact]

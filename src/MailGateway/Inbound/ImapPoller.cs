@@ -113,6 +113,20 @@ public sealed class ImapPoller(
         return summary;
     }
 
+    /// <summary>Closes the move step of these mails and appends it to their stored trace, in one statement.</summary>
+    private async Task MarkMovedAsync(List<long> ids, DateTime now, string detail, CancellationToken cancellationToken)
+    {
+        var at = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var idList = System.Text.Json.JsonSerializer.Serialize(ids);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE InboundMails
+            SET MovedAtUtc = {now}, Trace = json_insert(Trace, '$[#]', json_object('at', {at}, 'step', 'moved', 'detail', {detail}))
+            WHERE Id IN (SELECT value FROM json_each({idList}))
+            """,
+            cancellationToken);
+    }
+
     private static async Task<byte[]> FetchRawAsync(IMailFolder inbox, UniqueId uid, CancellationToken cancellationToken)
     {
         await using var stream = await inbox.GetStreamAsync(uid, cancellationToken);
@@ -139,9 +153,7 @@ public sealed class ImapPoller(
             var uids = group.Select(m => new UniqueId((uint)validity, (uint)m.Uid)).ToList();
             await inbox.MoveToAsync(uids, group.Key ? rejected : processed, cancellationToken);
             moved += uids.Count;
-            var ids = group.Select(m => m.Id).ToList();
-            await db.InboundMails.Where(m => ids.Contains(m.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.MovedAtUtc, now), cancellationToken);
+            await MarkMovedAsync(group.Select(m => m.Id).ToList(), now, "moved to " + (group.Key ? rejected.FullName : processed.FullName), cancellationToken);
             faults.At(InboundStep.Moved, group.Max(m => m.Uid));
         }
 
@@ -150,8 +162,7 @@ public sealed class ImapPoller(
         var stale = toMove.Where(m => m.UidValidity != validity).Select(m => m.Id).ToList();
         if (stale.Count > 0)
         {
-            await db.InboundMails.Where(m => stale.Contains(m.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.MovedAtUtc, now), cancellationToken);
+            await MarkMovedAsync(stale, now, "not moved: the mailbox's UIDVALIDITY changed since it was fetched", cancellationToken);
         }
 
         if (duplicateUids.Count > 0)
