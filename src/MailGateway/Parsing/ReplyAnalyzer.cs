@@ -32,6 +32,12 @@ public static partial class ReplyAnalyzer
         return new ReplyAnalysis(kind, token, text, attachments, tooLarge is null ? null : "attachment_too_large", null, null);
     }
 
+    public static ReplyAnalysis Analyze(byte[] raw, string replyLocalPart, string domain)
+    {
+        using var stream = new MemoryStream(raw);
+        return Analyze(MimeMessage.Load(stream), replyLocalPart, domain);
+    }
+
     /// <summary>The token of the first recipient header, in order: To, Cc, Delivered-To, X-Original-To, Envelope-To,
     /// then a <c>&lt;reply-TOKEN@domain&gt;</c> entry in References.</summary>
     public static string? FindToken(MimeMessage message, string replyLocalPart, string domain)
