@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ClpMailGateway.Parsing;
@@ -62,19 +61,6 @@ internal static class ReplyVocabulary
     private static string Escape(string phrase) =>
         Regex.Escape(phrase).Replace("\\ ", "\\s+", StringComparison.Ordinal);
 
-    private static string Wildcard(string footer)
-    {
-        var builder = new StringBuilder();
-        foreach (var piece in footer.Split('*'))
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append(".{1,40}?");
-            }
-
-            builder.Append(Escape(piece));
-        }
-
-        return builder.ToString();
-    }
+    private static string Wildcard(string footer) =>
+        string.Join(".{1,40}?", footer.Split('*').Select(Escape));
 }
