@@ -28,7 +28,9 @@ internal static class BodyText
         if (part.IsFlowed)
         {
             var delsp = part.ContentType.Parameters.TryGetValue("delsp", out string? value) && value.Equals("yes", StringComparison.OrdinalIgnoreCase);
-            text = new FlowedToText { DeleteSpace = delsp }.Convert(text);
+            // RFC 3676: the "-- " signature separator is never a soft break, but FlowedToText would join it.
+            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l == "-- " ? "--" : l);
+            text = new FlowedToText { DeleteSpace = delsp }.Convert(string.Join('\n', lines));
         }
 
         return text;

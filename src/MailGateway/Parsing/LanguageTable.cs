@@ -80,7 +80,7 @@ public static class LanguageTable
         },
         new("pl", "Polish")
         {
-            WroteMarkers = ["napisał(a)", "napisał", "napisała", "napisana przez"],
+            WroteMarkers = ["napisał(a)", "napisał", "napisała", "napisana przez", "pisze"],
             OriginalMessageMarkers = ["Wiadomość oryginalna", "Oryginalna wiadomość", "Przekazana wiadomość", "Początek przekazywanej wiadomości"],
             FromFields = ["Od", "Nadawca"], SentFields = ["Wysłano", "Wysłane", "Data"], ToFields = ["Do", "Adresat"], OtherFields = ["DW", "UDW", "Kopia"], SubjectFields = ["Temat"],
             MobileFooters = ["Wysłane z mojego *", "Wysłane z *", "Wysłano z *", "Pobierz aplikację Outlook dla *"],

@@ -4,7 +4,20 @@ namespace ClpMailGateway.Tests.Parsing;
 /// <c>ClpMailGateway.sln</c>). Never copied into the repository; a missing folder fails the test that needs it.</summary>
 internal static class PublicCorpus
 {
+    /// <summary>This project's fixtures (<c>tests/MailGateway.Tests/Parsing/Fixtures</c>), read in place.</summary>
+    public static string Fixtures => Path.Combine(RepositoryRoot, "tests", "MailGateway.Tests", "Parsing", "Fixtures");
+
     public static string Root
+    {
+        get
+        {
+            var root = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "corpus"));
+            Assert.True(Directory.Exists(root), $"The public corpus folder is missing: expected {root} (../shared/corpus from the repository root). These tests need it.");
+            return root;
+        }
+    }
+
+    private static string RepositoryRoot
     {
         get
         {
@@ -15,9 +28,7 @@ internal static class PublicCorpus
             }
 
             Assert.True(directory is not null, "The repository root (the folder with ClpMailGateway.sln) was not found above " + AppContext.BaseDirectory);
-            var root = Path.GetFullPath(Path.Combine(directory!.FullName, "..", "shared", "corpus"));
-            Assert.True(Directory.Exists(root), $"The public corpus folder is missing: expected {root} (../shared/corpus from the repository root). These tests need it.");
-            return root;
+            return directory!.FullName;
         }
     }
 
