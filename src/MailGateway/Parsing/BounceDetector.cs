@@ -66,7 +66,12 @@ internal static partial class BounceDetector
     {
         BounceInfo? best = null;
         var anyFailure = false;
-        foreach (var group in report.StatusGroups.Skip(1))
+        // The first group holds per-message fields (Reporting-MTA…) and the later ones are per recipient, but some
+        // MTAs omit the per-message group: a group is a recipient's when it names one or carries Action/Status.
+        var recipientGroups = report.StatusGroups
+            .Where(g => g.Contains("Final-Recipient") || g.Contains("Original-Recipient") || g.Contains("Action") || g.Contains("Status"))
+            .ToList();
+        foreach (var group in recipientGroups)
         {
             var action = group["Action"]?.Trim().ToLowerInvariant() ?? "failed";
             var status = group["Status"]?.Trim() ?? string.Empty;
@@ -91,7 +96,7 @@ internal static partial class BounceDetector
         }
 
         // Only "delivered", "relayed" or "expanded": a success notice, not a failure.
-        var hasRecipients = report.StatusGroups.Count > 1;
+        var hasRecipients = recipientGroups.Count > 0;
         return hasRecipients && !anyFailure
             ? new BounceInfo(null, null, IsSuccessReport: true)
             : new BounceInfo(BounceType.Permanent, FailedAddress(message, NotificationText(message)), IsSuccessReport: false);

@@ -136,7 +136,7 @@ public sealed class ReplyAnalyzerTests
     }
 
     [Fact]
-    public void Analyze_DelayedDeliveryStatus_IsTransientBounce()
+    public void Analyze_DelayedDeliveryStatusWithoutPerMessageGroup_IsTransientBounce()
     {
         var analysis = Analyze("""
             From: postmaster@mx.vendor.example
@@ -150,8 +150,6 @@ public sealed class ReplyAnalyzerTests
             Delayed.
             --b
             Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; mx.vendor.example
 
             Original-Recipient: rfc822;later@vendor.example
             Action: delayed
