@@ -47,47 +47,61 @@ internal static class InspectCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>One file's line. Never throws for bad content: a file that cannot be read or parsed still gets a
+    /// kind (<c>not_a_reply</c>) and a <c>reject_reason</c> saying why.</summary>
     internal static async Task<InspectOutput> InspectAsync(string file, MailOptions options, CancellationToken cancellationToken)
     {
+        byte[] raw;
+        try
+        {
+            raw = await File.ReadAllBytesAsync(file, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable(file, "unreadable: " + ex.Message);
+        }
+
         if (file.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
         {
-            var body = await File.ReadAllTextAsync(file, cancellationToken);
+            var body = BodyText.DecodeBytes(raw, "utf-8");
             return new InspectOutput(file, "reply", null, ReplyTrimmer.Trim(body), [], null, null, null);
         }
 
-        MimeMessage message;
         try
         {
-            await using var stream = File.OpenRead(file);
-            message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            return Describe(file, ReplyAnalyzer.Analyze(raw, options.ReplyLocalPart, options.Domain));
         }
-        catch (FormatException ex)
+#pragma warning disable CA1031 // inspect must print a line for every file, whatever the parser meets
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
         {
-            return new InspectOutput(file, "not_a_reply", null, string.Empty, [], "unparseable: " + ex.Message, null, null);
+            return Unreadable(file, "unparseable: " + ex.GetType().Name + ": " + ex.Message);
         }
-
-        var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
-        return new InspectOutput(
-            file,
-            analysis.Kind switch
-            {
-                ReplyKind.Reply => "reply",
-                ReplyKind.AutoReply => "auto_reply",
-                ReplyKind.Bounce => "bounce",
-                _ => "not_a_reply",
-            },
-            analysis.Token,
-            analysis.Text,
-            analysis.Attachments.Select(a => new InspectAttachment(a.Name, a.ContentType, a.SizeBytes)).ToList(),
-            analysis.RejectReason,
-            analysis.BounceType switch
-            {
-                BounceType.Permanent => "permanent",
-                BounceType.Transient => "transient",
-                _ => null,
-            },
-            analysis.BouncedRecipient);
     }
+
+    private static InspectOutput Unreadable(string file, string reason) =>
+        new(file, "not_a_reply", null, string.Empty, [], reason, null, null);
+
+    private static InspectOutput Describe(string file, ReplyAnalysis analysis) => new(
+        file,
+        analysis.Kind switch
+        {
+            ReplyKind.Reply => "reply",
+            ReplyKind.AutoReply => "auto_reply",
+            ReplyKind.Bounce => "bounce",
+            _ => "not_a_reply",
+        },
+        analysis.Token,
+        analysis.Text,
+        analysis.Attachments.Select(a => new InspectAttachment(a.Name, a.ContentType, a.SizeBytes)).ToList(),
+        analysis.RejectReason,
+        analysis.BounceType switch
+        {
+            BounceType.Permanent => "permanent",
+            BounceType.Transient => "transient",
+            _ => null,
+        },
+        analysis.BouncedRecipient);
 }
 
 internal sealed record InspectOutput(

@@ -1,35 +1,51 @@
 using System.Text.RegularExpressions;
 using ClpMailGateway.Posting;
 using MimeKit;
+using MimeKit.Tnef;
 
 namespace ClpMailGateway.Parsing;
 
 /// <summary>
 /// Classifies a raw inbound mail and extracts the reply's token, new text and attachments. Pure: the inbound pipeline
-/// and the <c>inspect</c> command both call it.
+/// and the <c>inspect</c> command both call it. Bounces and auto-replies win over the token.
 /// </summary>
 public static partial class ReplyAnalyzer
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{22,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShape();
 
+    [GeneratedRegex(@"^[ \t]*Reply-To:[ \t]*(.+)$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ReplyToLine();
+
+    /// <summary>Parses raw bytes leniently and analyzes them; never throws for malformed MIME.</summary>
+    public static ReplyAnalysis Analyze(byte[] raw, string replyLocalPart, string domain)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        using var stream = new MemoryStream(raw, writable: false);
+        return Analyze(MimeMessage.Load(ParserOptions.Default, stream), replyLocalPart, domain);
+    }
+
     /// <param name="replyLocalPart">The local part before <c>+</c> (default <c>reply</c>).</param>
     /// <param name="domain">The gateway's reply domain (e.g. <c>clp.test</c>).</param>
     public static ReplyAnalysis Analyze(MimeMessage message, string replyLocalPart, string domain)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(replyLocalPart);
+        ArgumentException.ThrowIfNullOrEmpty(domain);
         var token = FindToken(message, replyLocalPart, domain);
-        var (isBounce, bounceType, bounced) = DetectBounce(message);
-        if (isBounce)
+        var bounce = BounceDetector.Detect(message);
+        if (bounce is { IsSuccessReport: false })
         {
-            return new ReplyAnalysis(ReplyKind.Bounce, token ?? FindBouncedToken(message, replyLocalPart, domain), string.Empty, [], null, bounceType, bounced);
+            return new ReplyAnalysis(ReplyKind.Bounce, FindBouncedToken(message, replyLocalPart, domain) ?? token, string.Empty, [], null, bounce.Type, bounce.Recipient);
         }
 
-        var attachments = ListAttachments(message);
-        var tooLarge = attachments.FirstOrDefault(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes);
-        var text = ReplyTrimmer.Trim(message.TextBody ?? string.Empty);
-        var kind = IsAutoReply(message) ? ReplyKind.AutoReply : token is null ? ReplyKind.NotAReply : ReplyKind.Reply;
-        return new ReplyAnalysis(kind, token, text, attachments, tooLarge is null ? null : "attachment_too_large", null, null);
+        var body = ReplyBody.Extract(message);
+        var attachments = AttachmentCollector.Collect(message, body.Parts, body.KeptContentIds);
+        var tooLarge = attachments.Any(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes);
+        var kind = bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, body.Text, body.FullText)
+            ? ReplyKind.AutoReply
+            : token is null ? ReplyKind.NotAReply : ReplyKind.Reply;
+        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null);
     }
 
     /// <summary>The token of the first recipient header, in order: To, Cc, Delivered-To, X-Original-To, Envelope-To,
@@ -39,7 +55,9 @@ public static partial class ReplyAnalyzer
         ArgumentNullException.ThrowIfNull(message);
         var prefix = replyLocalPart + "+";
         foreach (var address in message.To.Mailboxes.Concat(message.Cc.Mailboxes).Select(m => m.Address)
-            .Concat(HeaderAddresses(message, "Delivered-To", "X-Original-To", "Envelope-To")))
+            .Concat(HeaderAddresses(message, "Delivered-To"))
+            .Concat(HeaderAddresses(message, "X-Original-To"))
+            .Concat(HeaderAddresses(message, "Envelope-To")))
         {
             if (TokenFromAddress(address, prefix, domain) is { } token)
             {
@@ -47,10 +65,10 @@ public static partial class ReplyAnalyzer
             }
         }
 
-        foreach (var reference in message.References)
+        foreach (var reference in message.References ?? [])
         {
             var at = reference.LastIndexOf('@');
-            if (at > 0 && reference[(at + 1)..].Equals(domain, StringComparison.OrdinalIgnoreCase)
+            if (at > replyLocalPart.Length && reference[(at + 1)..].Equals(domain, StringComparison.OrdinalIgnoreCase)
                 && reference.StartsWith(replyLocalPart + "-", StringComparison.OrdinalIgnoreCase))
             {
                 var candidate = reference[(replyLocalPart.Length + 1)..at];
@@ -64,9 +82,9 @@ public static partial class ReplyAnalyzer
         return null;
     }
 
-    private static IEnumerable<string> HeaderAddresses(MimeMessage message, params string[] names)
+    private static IEnumerable<string> HeaderAddresses(MimeMessage message, string name)
     {
-        foreach (var header in message.Headers.Where(h => names.Contains(h.Field, StringComparer.OrdinalIgnoreCase)))
+        foreach (var header in message.Headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)))
         {
             if (InternetAddressList.TryParse(header.Value, out var list))
             {
@@ -75,13 +93,17 @@ public static partial class ReplyAnalyzer
                     yield return mailbox.Address;
                 }
             }
+            else
+            {
+                yield return header.Value.Trim().Trim('<', '>');
+            }
         }
     }
 
     private static string? TokenFromAddress(string address, string prefix, string domain)
     {
         var at = address.LastIndexOf('@');
-        if (at <= 0 || !address[(at + 1)..].Equals(domain, StringComparison.OrdinalIgnoreCase)
+        if (at <= prefix.Length || !address[(at + 1)..].Trim().Equals(domain, StringComparison.OrdinalIgnoreCase)
             || !address.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             return null;
@@ -91,68 +113,28 @@ public static partial class ReplyAnalyzer
         return TokenShape().IsMatch(candidate) ? candidate : null;
     }
 
+    /// <summary>The token in the returned notification's Reply-To: an attached message, attached headers, or the
+    /// original headers pasted into a legacy report's text.</summary>
     private static string? FindBouncedToken(MimeMessage message, string replyLocalPart, string domain)
     {
-        foreach (var part in message.BodyParts.OfType<MessagePart>())
+        var prefix = replyLocalPart + "+";
+        foreach (var part in message.BodyParts)
         {
-            if (part.Message is { } returned)
+            IEnumerable<string> replyTo = part switch
             {
-                foreach (var mailbox in returned.ReplyTo.Mailboxes)
-                {
-                    if (TokenFromAddress(mailbox.Address, replyLocalPart + "+", domain) is { } token)
-                    {
-                        return token;
-                    }
-                }
+                MessagePart { Message: { } returned } => returned.ReplyTo.Mailboxes.Select(m => m.Address),
+                TextPart text => ReplyToLine().Matches(BodyText.Decode(text)).SelectMany(m => Addresses(m.Groups[1].Value)),
+                _ => [],
+            };
+            if (replyTo.Select(a => TokenFromAddress(a, prefix, domain)).FirstOrDefault(t => t is not null) is { } token)
+            {
+                return token;
             }
         }
 
         return null;
     }
 
-    private static bool IsAutoReply(MimeMessage message)
-    {
-        var autoSubmitted = message.Headers["Auto-Submitted"];
-        if (!string.IsNullOrWhiteSpace(autoSubmitted) && !autoSubmitted.Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var precedence = message.Headers["Precedence"]?.Trim().ToLowerInvariant();
-        return precedence is "bulk" or "junk" or "list" or "auto_reply"
-            || message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond");
-    }
-
-    private static (bool IsBounce, BounceType? Type, string? Recipient) DetectBounce(MimeMessage message)
-    {
-        var report = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault();
-        if (report is null)
-        {
-            return (false, null, null);
-        }
-
-        foreach (var group in report.StatusGroups.Skip(1))
-        {
-            var status = group["Status"]?.Trim();
-            var recipient = group["Final-Recipient"] ?? group["Original-Recipient"];
-            var address = recipient?.Split(';', 2) is [_, var value] ? value.Trim() : recipient?.Trim();
-            var type = status?.StartsWith('4') == true ? BounceType.Transient : BounceType.Permanent;
-            return (true, type, address);
-        }
-
-        return (true, BounceType.Permanent, null);
-    }
-
-    private static List<ExtractedAttachment> ListAttachments(MimeMessage message)
-    {
-        var list = new List<ExtractedAttachment>();
-        foreach (var part in message.Attachments.OfType<MimePart>())
-        {
-            using var counter = new MimeKit.IO.MeasuringStream();
-            part.Content?.DecodeTo(counter);
-            list.Add(new ExtractedAttachment(part.FileName ?? "attachment", part.ContentType.MimeType, counter.Length, part));
-        }
-
-        return list;
-    }
+    private static IEnumerable<string> Addresses(string value) =>
+        InternetAddressList.TryParse(value.Trim(), out var list) ? list.Mailboxes.Select(m => m.Address) : [];
 }

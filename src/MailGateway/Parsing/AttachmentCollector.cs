@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.IO;
+using MimeKit.Tnef;
+
+namespace ClpMailGateway.Parsing;
+
+/// <summary>The real attachments of a reply: files the person attached, TNEF (<c>winmail.dat</c>) expanded into its
+/// files, inline images kept only when they are not part of a signature.</summary>
+internal static partial class AttachmentCollector
+{
+    /// <summary>Inline images smaller than this, referenced by <c>cid:</c>, are logos and signature images.</summary>
+    private const long SignatureImageMaxBytes = 20 * 1024;
+
+    /// <summary>Outlook's generated names for inline images (<c>image001.png</c>, <c>Outlook-abc.png</c>).</summary>
+    [GeneratedRegex(@"^(?:image\d{3}\.(?:png|jpe?g|gif)|Outlook-[\w-]+\.(?:png|jpe?g|gif))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GeneratedImageName();
+
+    /// <param name="bodies">The parts read as the message text (not attachments).</param>
+    /// <param name="keptContentIds">The <c>cid:</c> references left in the reply's own HTML (quote and signature
+    /// removed); null when the text did not come from HTML.</param>
+    public static List<ExtractedAttachment> Collect(MimeMessage message, ISet<MimeEntity> bodies, ISet<string>? keptContentIds)
+    {
+        var list = new List<ExtractedAttachment>();
+        foreach (var entity in message.BodyParts)
+        {
+            if (bodies.Contains(entity))
+            {
+                continue;
+            }
+
+            switch (entity)
+            {
+                case TnefPart tnef:
+                    foreach (var inner in ExtractTnef(tnef))
+                    {
+                        list.Add(Describe(inner));
+                    }
+
+                    break;
+                case MessagePart attachedMessage:
+                    list.Add(DescribeMessage(attachedMessage));
+                    break;
+                case MimePart part when IsRealAttachment(part, keptContentIds):
+                    list.Add(Describe(part));
+                    break;
+            }
+        }
+
+        return list;
+    }
+
+    private static bool IsRealAttachment(MimePart part, ISet<string>? keptContentIds)
+    {
+        var type = part.ContentType;
+        if (type.IsMimeType("application", "pgp-signature") || type.IsMimeType("application", "pkcs7-signature")
+            || type.IsMimeType("application", "x-pkcs7-signature") || type.IsMimeType("message", "delivery-status")
+            || type.IsMimeType("text", "rfc822-headers") || type.IsMimeType("message", "disposition-notification"))
+        {
+            return false;
+        }
+
+        if (part is TextPart && !part.IsAttachment && part.FileName is null)
+        {
+            return false; // an alternative body or a text fragment of the message, not a file
+        }
+
+        if (type.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase) && !part.IsAttachment && part.ContentId is { } contentId)
+        {
+            // Referenced only from quoted history or a signature block: not the person's.
+            if (keptContentIds is not null && !keptContentIds.Contains(contentId))
+            {
+                return false;
+            }
+
+            return !(GeneratedImageName().IsMatch(part.FileName ?? string.Empty) || Size(part) <= SignatureImageMaxBytes);
+        }
+
+        return true;
+    }
+
+    private static List<MimePart> ExtractTnef(TnefPart tnef)
+    {
+        try
+        {
+            return tnef.ExtractAttachments().OfType<MimePart>().ToList();
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or InvalidOperationException or ArgumentException or MimeKit.Tnef.TnefException)
+        {
+            // A damaged winmail.dat is still a file the person sent.
+            return [tnef];
+        }
+    }
+
+    private static ExtractedAttachment Describe(MimePart part) =>
+        new(part.FileName ?? DefaultName(part), part.ContentType.MimeType, Size(part), part);
+
+    private static ExtractedAttachment DescribeMessage(MessagePart part)
+    {
+        var content = new MemoryStream();
+        part.Message?.WriteTo(content);
+        content.Position = 0;
+        var name = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? (part.Message?.Subject is { Length: > 0 } subject ? subject + ".eml" : "message.eml");
+        var file = new MimePart("message", "rfc822") { FileName = name, Content = new MimeContent(content) };
+        return new ExtractedAttachment(name, part.ContentType.MimeType, content.Length, file);
+    }
+
+    private static string DefaultName(MimePart part) =>
+        "attachment" + (MimeTypes.TryGetExtension(part.ContentType.MimeType, out var extension) ? extension : string.Empty);
+
+    private static long Size(MimePart part)
+    {
+        if (part.Content is null)
+        {
+            return 0;
+        }
+
+        using var counter = new MeasuringStream();
+        part.Content.DecodeTo(counter);
+        return counter.Length;
+    }
+}
