@@ -364,9 +364,11 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         await _gateway.WaitForInboxAsync(1);
         await _gateway.PollAsync();
 
+        // A null return path marks an automatic message (RFC 3834 section 2): it is classified as such, never answered.
         var inbound = Assert.Single(await _gateway.InboundAsync());
-        Assert.Equal("no_token", inbound.Reason);
-        Assert.Contains("null return path", inbound.Trace, StringComparison.Ordinal);
+        Assert.Equal("<>", MimeMessage.Load(new MemoryStream(inbound.Raw)).Headers[HeaderId.ReturnPath]);
+        Assert.Equal(InboundStatus.Ignored, inbound.Status);
+        Assert.Equal("auto_reply", inbound.Reason);
         Assert.Empty(await _gateway.OutboxAsync());
     }
 
