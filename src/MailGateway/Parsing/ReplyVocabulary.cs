@@ -7,7 +7,9 @@ namespace ClpMailGateway.Parsing;
 internal static class ReplyVocabulary
 {
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    // A belt against a pathological input, not a budget: the first match also pays for JIT-compiling these large
+    // compiled patterns, which on a busy 2-core machine took over a second and made a 1 s limit fail at random.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Ends with a "wrote" verb, then an optional colon.</summary>
     public static Regex WroteAtEnd { get; } = new($"(?:{Alternation(l => l.WroteMarkers, bounded: true)})\\s*[:：]?\\s*$", Options, Timeout);
