@@ -21,7 +21,7 @@ public sealed class MailServersFixture : IAsyncLifetime
 
     public int ImapPort { get; } = Port("CLP_IMAP_PORT", 1143);
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => ClpMailGateway.TestSupport.RepositoryPaths.Root;
 
     public async Task InitializeAsync()
     {
@@ -125,19 +125,6 @@ public sealed class MailServersFixture : IAsyncLifetime
 
     private static int Port(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClpMailGateway.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ClpMailGateway.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -263,4 +263,17 @@ public sealed class GatewayCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Ok, result.ExitCode);
         Assert.Contains("post --as EMAIL --title SLUG --channel KEY", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_WithoutReplyTokenKeys_RefusesToStart()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var overrides = new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = _database.ConnectionString, ["Imap:Password"] = "demo" };
+
+        var exit = await GatewayCli.RunAsync(["run"], stdout, stderr, overrides, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("ReplyTokens:Keys is empty", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

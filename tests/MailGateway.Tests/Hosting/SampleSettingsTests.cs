@@ -62,16 +62,5 @@ public class SampleSettingsTests
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClpMailGateway.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ClpMailGateway.sln not found");
-    }
+    private static string RepositoryRoot() => ClpMailGateway.TestSupport.RepositoryPaths.Root;
 }

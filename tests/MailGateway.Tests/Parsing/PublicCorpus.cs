@@ -17,20 +17,7 @@ internal static class PublicCorpus
         }
     }
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClpMailGateway.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            Assert.True(directory is not null, "The repository root (the folder with ClpMailGateway.sln) was not found above " + AppContext.BaseDirectory);
-            return directory!.FullName;
-        }
-    }
+    private static string RepositoryRoot => ClpMailGateway.TestSupport.RepositoryPaths.Root;
 
     /// <summary>Rows of a tab-separated file with a header line, as dictionaries keyed by column name.</summary>
     public static IReadOnlyList<Dictionary<string, string>> ReadTsv(string path)
