@@ -20,9 +20,7 @@ public static partial class ReplyAnalyzer
     /// <summary>Parses raw bytes leniently and analyzes them; never throws for malformed MIME.</summary>
     public static ReplyAnalysis Analyze(byte[] raw, string replyLocalPart, string domain)
     {
-        ArgumentNullException.ThrowIfNull(raw);
-        using var stream = new MemoryStream(raw, writable: false);
-        return Analyze(MimeMessage.Load(ParserOptions.Default, stream), replyLocalPart, domain);
+        return Analyze(RawMessage.Load(raw), replyLocalPart, domain);
     }
 
     /// <param name="replyLocalPart">The local part before <c>+</c> (default <c>reply</c>).</param>

@@ -35,7 +35,7 @@ public sealed class ReplyThreader(
         MimeMessage message;
         try
         {
-            message = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw, writable: false), cancellationToken);
+            message = RawMessage.Load(mail.Raw);
         }
         catch (FormatException ex)
         {

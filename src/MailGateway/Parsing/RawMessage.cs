@@ -1,0 +1,21 @@
+using MimeKit;
+
+namespace ClpMailGateway.Parsing;
+
+/// <summary>Loads raw mail bytes the way the gateway reads every mail: leniently, and past any blank lines before the
+/// header (some exporters and test corpora prepend one, which would otherwise turn the whole header into body text).</summary>
+public static class RawMessage
+{
+    public static MimeMessage Load(byte[] raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var start = 0;
+        while (start < raw.Length && raw[start] is (byte)'\r' or (byte)'\n')
+        {
+            start++;
+        }
+
+        using var stream = new MemoryStream(raw, start, raw.Length - start, writable: false);
+        return MimeMessage.Load(ParserOptions.Default, stream);
+    }
+}
