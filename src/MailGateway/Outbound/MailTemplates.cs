@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace ClpMailGateway.Outbound;
@@ -47,9 +46,15 @@ public sealed partial class MailTemplates(string folder, string language)
         return Value().Replace(expanded, match =>
         {
             var value = Lookup(scopes, match.Groups[1].Value) as string ?? string.Empty;
-            return html ? WebUtility.HtmlEncode(value) : value;
+            return html ? EscapeHtml(value) : value;
         });
     }
+
+    /// <summary>Escapes only what HTML needs (&amp; &lt; &gt; quotes); other characters stay as UTF-8 text.</summary>
+    private static string EscapeHtml(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal)
+            .Replace("'", "&#39;", StringComparison.Ordinal);
 
     private static object? Lookup(IReadOnlyList<TemplateModel> scopes, string key)
     {

@@ -24,6 +24,7 @@ public sealed class ReplyThreader(
     MessagePoster poster,
     ReplyTokenService tokens,
     BounceRecorder bounces,
+    UnsubscribeService unsubscribe,
     IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
@@ -62,6 +63,10 @@ public sealed class ReplyThreader(
             case ReplyKind.Bounce:
                 var recorded = await bounces.RecordAsync(analysis, cancellationToken);
                 Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
+                return;
+            case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken
+                && await unsubscribe.ApplyAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
+                Finish(mail, InboundStatus.Ignored, "unsubscribed", $"List-Unsubscribe mailto: user {unsubscribed.UserId} {unsubscribed.Outcome} for {unsubscribed.Kind}.");
                 return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
                 await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
@@ -212,6 +217,13 @@ public sealed class ReplyThreader(
             ? $"Only staff post to the Broadcast channel of {title}, and you cannot write to any of its language channels."
             : $"Only staff post to the Broadcast channel of {title}, and your vendor covers several languages there, so your reply could not be routed. Write to one of these instead:\n  " + string.Join("\n  ", lines);
     }
+
+    /// <summary>The token of a List-Unsubscribe mailto (subject <c>unsubscribe TOKEN</c>), else null.</summary>
+    private static string? UnsubscribeRequest(MimeMessage message) =>
+        message.Subject?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var word, var token]
+            && word.Equals("unsubscribe", StringComparison.OrdinalIgnoreCase)
+            ? token
+            : null;
 
     /// <summary>When the mail answers one of our digests (its In-Reply-To or References names <c>digest-{id}@domain</c>),
     /// the refusal text listing a link to each channel the digest covered; else null.</summary>
