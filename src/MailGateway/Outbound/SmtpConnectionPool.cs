@@ -11,7 +11,7 @@ namespace ClpMailGateway.Outbound;
 /// <see cref="SmtpOptions.IdleCheckAfter"/> is checked with NOOP first, since servers drop idle clients. A singleton.
 /// </summary>
 public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvider timeProvider, ILogger<SmtpConnectionPool> logger)
-    : IAsyncDisposable
+    : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentBag<PooledSmtpConnection> _idle = [];
     private readonly SemaphoreSlim _slots = new(options.Value.Connections, options.Value.Connections);
@@ -90,6 +90,17 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
                 // Closing anyway.
             }
 
+            connection.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+
+    /// <summary>Closes without QUIT (for containers disposed synchronously).</summary>
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var connection))
+        {
             connection.Dispose();
         }
 
