@@ -50,6 +50,9 @@ public sealed class ExecutableTests : IDisposable
             WorkingDirectory = _folder,
         };
         info.Environment["ConnectionStrings__Gateway"] = $"Data Source={Path.Combine(_folder, "gateway.db")}";
+        // Posting (seed-demo posts demo messages) renders notifications with reply tokens, as scripts/up sets them.
+        info.Environment["ReplyTokens__CurrentKeyId"] = "t1";
+        info.Environment["ReplyTokens__Keys__t1"] = ClpMailGateway.TestSupport.TestDatabase.TestTokenKey;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -13,7 +13,18 @@ public sealed class Cli(TestDatabase database)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var overrides = new Dictionary<string, string?>(settings) { ["ConnectionStrings:Gateway"] = database.ConnectionString };
+        // Posting renders notifications, which need the reply-token keys (scripts/up sets them from .state/secrets.env).
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ReplyTokens:CurrentKeyId"] = "t1",
+            ["ReplyTokens:Keys:t1"] = TestDatabase.TestTokenKey,
+        };
+        foreach (var (key, value) in settings)
+        {
+            overrides[key] = value;
+        }
+
+        overrides["ConnectionStrings:Gateway"] = database.ConnectionString;
         var exit = await GatewayCli.RunAsync(args, stdout, stderr, overrides, CancellationToken.None);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }

@@ -19,7 +19,13 @@ public sealed class HomeEndpointsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        var overrides = new Dictionary<string, string?> { ["ConnectionStrings:Gateway"] = ConnectionString };
+        // seed-demo posts demo messages, and posting renders notifications with reply tokens: it needs the keys.
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Gateway"] = ConnectionString,
+            ["ReplyTokens:CurrentKeyId"] = "t1",
+            ["ReplyTokens:Keys:t1"] = "dGVzdC1rZXktb2YtMzItYnl0ZXMtLS0tLS0tLS0tLS0=",
+        };
         foreach (var command in new[] { "migrate", "seed-demo" })
         {
             Assert.Equal(0, await GatewayCli.RunAsync([command], TextWriter.Null, TextWriter.Null, overrides, CancellationToken.None));

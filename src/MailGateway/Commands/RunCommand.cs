@@ -11,8 +11,8 @@ using Quartz;
 
 namespace ClpMailGateway.Commands;
 
-/// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll and the outbox
-/// jobs, and the IMAP IDLE listener. Settings are validated at start: bad configuration stops it. Stops gracefully on
+/// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll, the outbox and
+/// the digest (<c>Digest:Cron</c>) jobs, and the IMAP IDLE listener. Settings are validated at start: bad configuration stops it. Stops gracefully on
 /// Ctrl+C or SIGTERM, letting running jobs finish.</summary>
 internal static class RunCommand
 {
@@ -27,10 +27,13 @@ internal static class RunCommand
         builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
         builder.Services.AddOptions<ImapOptions>().ValidateOnStart();
         builder.Services.AddOptions<SmtpOptions>().ValidateOnStart();
+        builder.Services.AddOptions<NotificationOptions>().ValidateOnStart();
+        builder.Services.AddOptions<DigestOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
 
         var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
+        var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
         builder.Services.AddQuartz(quartz =>
         {
             quartz.UseInMemoryStore();
@@ -40,6 +43,9 @@ internal static class RunCommand
             quartz.AddJob<OutboxSendJob>(job => job.WithIdentity(OutboxSendJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(OutboxSendJob.Key).WithIdentity("outbox-schedule", "outbound").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(smtp.OutboxInterval).RepeatForever()));
+            quartz.AddJob<DigestJob>(job => job.WithIdentity(DigestJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(DigestJob.Key).WithIdentity("digest-schedule", "outbound")
+                .WithCronSchedule(digest.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
         });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IPollTrigger, QuartzPollTrigger>();

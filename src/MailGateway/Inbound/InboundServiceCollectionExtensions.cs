@@ -19,7 +19,6 @@ public static class InboundServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ReplyTokenOptions>, ReplyTokenOptionsValidator>();
         services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations();
 
         services.AddScoped<ReplyTokenService>();
         services.AddScoped<InboundStore>();
@@ -27,7 +26,7 @@ public static class InboundServiceCollectionExtensions
         services.AddScoped<ImapPoller>();
         services.AddScoped<ReplyThreader>();
         services.AddScoped<BounceRecorder>();
-        services.AddScoped<OutboxSender>();
+        services.AddOutbound();
         services.TryAddSingleton<IInboundFaults, NoInboundFaults>();
         return services;
     }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
 using MailKit.Net.Smtp;
@@ -8,127 +10,218 @@ using MimeKit;
 
 namespace ClpMailGateway.Outbound;
 
-/// <summary>Sends the outbox: every mail due, over one reused SMTP connection, with retry and exponential backoff with
-/// jitter for connection errors and 4xx replies; a 5xx refusal marks the mail Failed at once.</summary>
-public sealed class OutboxSender(GatewayDbContext db, IOptions<SmtpOptions> options, TimeProvider timeProvider, ILogger<OutboxSender> logger)
+/// <summary>
+/// Sends the outbox (notifications, digests, rejections, the web's sign-in mails): every mail due, over up to
+/// <see cref="SmtpOptions.Connections"/> pooled connections at once, with retry, exponential backoff and jitter for
+/// connection errors and 4xx replies; a 5xx refusal marks the mail Failed at once and, for mails to our users about
+/// messages, suppresses the address (<see cref="AddressHealth"/>).
+/// <para>
+/// Exactly once: outcomes are recorded by one writer task that commits whatever results have arrived in one
+/// transaction (group commit), so an accepted mail is durably Sent a few milliseconds after the server's 250. The
+/// residual window: a crash (process killed, power lost) after the server accepted a mail and before that commit
+/// leaves the row Pending and the mail is sent again after restart; at most the mails in flight plus those waiting in
+/// the writer's current group (typically one per connection). SMTP itself has the same window (RFC 1047): a
+/// connection lost after the server took the final dot but before we read its 250 is indistinguishable from a refusal
+/// and is retried. Nothing is ever lost: a row leaves Pending only by being recorded Sent or Failed.
+/// </para>
+/// </summary>
+public sealed class OutboxSender(
+    GatewayDbContext db,
+    SmtpConnectionPool pool,
+    IOptions<SmtpOptions> options,
+    TimeProvider timeProvider,
+    ILogger<OutboxSender> logger)
 {
-    private const int BatchSize = 200;
-
-    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
-    {
-        var settings = options.Value;
-        var now = timeProvider.GetUtcNow().UtcDateTime;
-        var due = await db.OutboundMails
-            .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
-            .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
-            .Take(BatchSize)
-            .ToListAsync(cancellationToken);
-        if (due.Count == 0)
-        {
-            return 0;
-        }
-
-        var sent = 0;
-        using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
-        foreach (var mail in due)
-        {
-            try
-            {
-                await EnsureConnectedAsync(client, settings, cancellationToken);
-                var message = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw), cancellationToken);
-                var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
-                await client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
-                mail.Status = OutboundStatus.Sent;
-                mail.SentAtUtc = timeProvider.GetUtcNow().UtcDateTime;
-                mail.Attempts++;
-                mail.LastError = null;
-                sent++;
-            }
-            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
-            {
-                mail.Attempts++;
-                mail.Status = OutboundStatus.Failed;
-                mail.LastError = $"{(int)ex.StatusCode} {ex.Message}";
-                logger.LogError("Outbound mail {OutboundId} to {Address} refused permanently: {Error}", mail.Id, mail.ToAddress, mail.LastError);
-                await ResetAsync(client, cancellationToken);
-            }
-            catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                Retry(mail, settings, ex);
-                logger.LogWarning("Outbound mail {OutboundId} to {Address} failed temporarily (attempt {Attempt}): {Error}", mail.Id, mail.ToAddress, mail.Attempts, ex.Message);
-                if (!client.IsConnected || ex is not SmtpCommandException)
-                {
-                    // The connection is gone: leave the rest for the next run rather than failing each in turn.
-                    foreach (var rest in due.SkipWhile(m => m != mail).Skip(1))
-                    {
-                        rest.NextAttemptAtUtc = mail.NextAttemptAtUtc;
-                    }
-
-                    await db.SaveChangesAsync(CancellationToken.None);
-                    return sent;
-                }
-            }
-
-            // Record each outcome at once: a crash after a send must not send it again.
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
-
-        if (client.IsConnected)
-        {
-            await client.DisconnectAsync(true, cancellationToken);
-        }
-
-        return sent;
-    }
-
+    private const int BatchSize = 500;
     private static readonly MailboxAddress NullSender = new(string.Empty, string.Empty);
 
-    private void Retry(OutboundMail mail, SmtpOptions settings, Exception ex)
+    /// <returns>How many mails the server accepted in this run.</returns>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
+        var total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            var due = await db.OutboundMails
+                .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
+                .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var sent = await SendBatchAsync(due, cancellationToken);
+            total += sent;
+            if (sent == 0)
+            {
+                // Nothing went through (the server is down or refusing): leave the rest to the next run.
+                break;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return total;
+    }
+
+    private async Task<int> SendBatchAsync(List<OutboundMail> due, CancellationToken cancellationToken)
+    {
+        var queue = new ConcurrentQueue<OutboundMail>(due);
+        var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        var writer = WriteResultsAsync(results.Reader);
+        var workers = Enumerable.Range(0, Math.Min(options.Value.Connections, due.Count))
+            .Select(_ => Task.Run(() => WorkAsync(queue, results.Writer, cancellationToken), CancellationToken.None))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        finally
+        {
+            results.Writer.TryComplete();
+            await writer;
+        }
+
+        return due.Count(m => m.Status == OutboundStatus.Sent);
+    }
+
+    /// <summary>One connection's loop: takes mails off the shared queue until it is empty, the run is cancelled, or the
+    /// connection cannot be (re)opened (then the rest stay Pending for the next run).</summary>
+    private async Task WorkAsync(ConcurrentQueue<OutboundMail> queue, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
+    {
+        PooledSmtpConnection? connection = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
+            {
+                try
+                {
+                    connection ??= await pool.RentAsync(cancellationToken);
+                    using var message = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw, writable: false), cancellationToken);
+                    var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
+                    await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
+                    results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
+                }
+                catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Permanent, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
+                }
+                catch (SmtpCommandException ex)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
+                }
+                catch (Exception ex) when (ex is SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException
+                    or MailKit.ServiceNotConnectedException or MailKit.Security.AuthenticationException)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}"));
+                    if (connection is not null)
+                    {
+                        pool.Return(connection, reusable: false);
+                        connection = null;
+                    }
+
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping: the mail stays Pending. Had the server already accepted it, it is sent again (see above).
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                pool.Return(connection, reusable: !cancellationToken.IsCancellationRequested);
+            }
+        }
+    }
+
+    /// <summary>The single writer: applies outcomes as they arrive and commits each group in one transaction. Never
+    /// cancelled: what the server accepted must be recorded.</summary>
+    private async Task WriteResultsAsync(ChannelReader<SendOutcome> results)
+    {
+        var settings = options.Value;
+        var group = new List<SendOutcome>();
+        while (await results.WaitToReadAsync(CancellationToken.None))
+        {
+            group.Clear();
+            while (results.TryRead(out var outcome))
+            {
+                group.Add(outcome);
+            }
+
+            foreach (var outcome in group)
+            {
+                await ApplyAsync(outcome, settings);
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task ApplyAsync(SendOutcome outcome, SmtpOptions settings)
+    {
+        var mail = outcome.Mail;
         mail.Attempts++;
-        mail.LastError = ex.Message;
-        if (mail.Attempts >= settings.MaxAttempts)
+        switch (outcome.Result)
         {
-            mail.Status = OutboundStatus.Failed;
-            return;
-        }
+            case SendResult.Sent:
+                mail.Status = OutboundStatus.Sent;
+                mail.SentAtUtc = outcome.AtUtc;
+                mail.LastError = null;
+                return;
+            case SendResult.Permanent:
+                mail.Status = OutboundStatus.Failed;
+                mail.LastError = Truncate(outcome.Error);
+                logger.LogError("Outbound mail {OutboundId} ({Purpose}) to {Address} refused permanently: {Error}", mail.Id, mail.Purpose, mail.ToAddress, mail.LastError);
+                if (OutboundPurposes.SuppressesOnPermanentFailure(mail.Purpose))
+                {
+                    await SuppressAsync(mail.ToAddress, mail.LastError, outcome.AtUtc);
+                }
 
-        var delay = settings.RetryBaseDelay * Math.Pow(2, mail.Attempts - 1);
-        if (delay > settings.RetryMaxDelay)
-        {
-            delay = settings.RetryMaxDelay;
-        }
+                return;
+            default:
+                mail.LastError = Truncate(outcome.Error);
+                if (mail.Attempts >= settings.MaxAttempts)
+                {
+                    mail.Status = OutboundStatus.Failed;
+                    logger.LogError("Outbound mail {OutboundId} to {Address} given up after {Attempts} attempts: {Error}", mail.Id, mail.ToAddress, mail.Attempts, mail.LastError);
+                    return;
+                }
 
-        var jitter = delay * (Random.Shared.NextDouble() * 0.3);
-        mail.NextAttemptAtUtc = timeProvider.GetUtcNow().UtcDateTime + delay + jitter;
+                var delay = settings.RetryBaseDelay * Math.Pow(2, mail.Attempts - 1);
+                if (delay > settings.RetryMaxDelay)
+                {
+                    delay = settings.RetryMaxDelay;
+                }
+
+                mail.NextAttemptAtUtc = outcome.AtUtc + delay + (delay * (Random.Shared.NextDouble() * 0.3));
+                logger.LogWarning("Outbound mail {OutboundId} to {Address} failed temporarily (attempt {Attempt}), next at {NextAttempt}: {Error}", mail.Id, mail.ToAddress, mail.Attempts, mail.NextAttemptAtUtc, mail.LastError);
+                return;
+        }
     }
 
-    private static async Task EnsureConnectedAsync(SmtpClient client, SmtpOptions settings, CancellationToken cancellationToken)
+    private async Task SuppressAsync(string address, string? detail, DateTime nowUtc)
     {
-        if (client.IsConnected)
+        var normalized = EmailAddress.Normalize(address);
+        var health = await db.AddressHealth.FindAsync([normalized], CancellationToken.None);
+        if (health is null)
         {
-            return;
+            health = new AddressHealth { Address = normalized };
+            db.AddressHealth.Add(health);
         }
 
-        await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
-        if (settings.Username.Length > 0)
-        {
-            await client.AuthenticateAsync(settings.Username, settings.Password, cancellationToken);
-        }
+        health.PermanentBounces++;
+        health.LastBounceAtUtc = nowUtc;
+        health.LastBounceDetail = detail;
+        health.SuppressedAtUtc ??= nowUtc;
     }
 
-    private static async Task ResetAsync(SmtpClient client, CancellationToken cancellationToken)
-    {
-        if (client.IsConnected)
-        {
-            try
-            {
-                await client.NoOpAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException)
-            {
-                await client.DisconnectAsync(false, cancellationToken);
-            }
-        }
-    }
+    private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
+
+    private static string? Truncate(string? error) => error is { Length: > 1000 } ? error[..1000] : error;
 }

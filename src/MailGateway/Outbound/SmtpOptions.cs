@@ -35,4 +35,11 @@ public sealed class SmtpOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>SMTP connections used at once by the outbox; they are kept open and reused between runs.</summary>
+    [Range(1, 64)]
+    public int Connections { get; set; } = 4;
+
+    /// <summary>A pooled connection idle longer than this is checked with NOOP before reuse (servers drop idle ones).</summary>
+    public TimeSpan IdleCheckAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

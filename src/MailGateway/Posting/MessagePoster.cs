@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,10 @@ namespace ClpMailGateway.Posting;
 /// <summary>
 /// The one way a message gets posted, from the web, the command line or a reply by mail: checks permission now,
 /// requires text or an attachment, enforces the limits, resolves mentions, and stores message, attachments and
-/// mentions in one transaction. A refused post saves nothing.
+/// mentions in one transaction, together with the notification mails and digest items of its recipients
+/// (<see cref="NotificationOutbox"/>). A refused post saves nothing.
 /// </summary>
-public sealed class MessagePoster(GatewayDbContext db, TimeProvider timeProvider, ILogger<MessagePoster> logger)
+public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifications, TimeProvider timeProvider, ILogger<MessagePoster> logger)
 {
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {
@@ -86,8 +88,16 @@ public sealed class MessagePoster(GatewayDbContext db, TimeProvider timeProvider
             message.Mentions.Add(new Mention { UserId = user.Id });
         }
 
+        // Join the caller's transaction (a reply threaded by the inbound pipeline) or open our own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.Messages.Add(message);
         await db.SaveChangesAsync(cancellationToken);
+        await notifications.EnqueueAsync(message, channel, author, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         logger.LogInformation(
             "Posted message {MessageId} by user {UserId} in channel {ChannelId} ({Origin}, {AttachmentCount} attachments)",
             message.Id, author.Id, channel.Id, request.Origin, message.Attachments.Count);

@@ -23,6 +23,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<MailboxCheckpoint> MailboxCheckpoints => Set<MailboxCheckpoint>();
     public DbSet<OutboundMail> OutboundMails => Set<OutboundMail>();
     public DbSet<AddressHealth> AddressHealth => Set<AddressHealth>();
+    public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<DigestItem> DigestItems => Set<DigestItem>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

@@ -12,6 +12,7 @@ public static class RejectReasons
     public const string SenderMismatch = "sender_mismatch";
     public const string PermissionDenied = "permission_denied";
     public const string BroadcastReply = "broadcast_reply";
+    public const string DigestReply = "digest_reply";
     public const string AttachmentTooLarge = "attachment_too_large";
     public const string EmptyReply = "empty_reply";
     public const string Refused = "refused";
@@ -26,6 +27,7 @@ public static class RejectReasons
         SenderMismatch => "Reply from the address the notification was sent to, or add this address to your account.",
         PermissionDenied => "Ask a project manager on the title for access, or post on the web where you have it.",
         BroadcastReply => "Vendors cannot post to Broadcast. Reply to a notification of your language's channel instead.",
+        DigestReply => "A digest covers several conversations, so a reply to it cannot be placed. Open the conversation with its link above and answer there, or reply to a notification mail of that conversation.",
         AttachmentTooLarge => "Send files of at most 10 MB each, or share a link to the file.",
         EmptyReply => "Write your answer above the quoted text and send it again.",
         _ => "Post your message on the web, or contact your project manager.",

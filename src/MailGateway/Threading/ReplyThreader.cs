@@ -1,6 +1,7 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Parsing;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Posting;
@@ -23,6 +24,7 @@ public sealed class ReplyThreader(
     MessagePoster poster,
     ReplyTokenService tokens,
     BounceRecorder bounces,
+    UnsubscribeService unsubscribe,
     IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
@@ -61,6 +63,13 @@ public sealed class ReplyThreader(
             case ReplyKind.Bounce:
                 var recorded = await bounces.RecordAsync(analysis, cancellationToken);
                 Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
+                return;
+            case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken
+                && await unsubscribe.ApplyAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
+                Finish(mail, InboundStatus.Ignored, "unsubscribed", $"List-Unsubscribe mailto: user {unsubscribed.UserId} {unsubscribed.Outcome} for {unsubscribed.Kind}.");
+                return;
+            case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
+                await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
                 return;
             case ReplyKind.NotAReply:
                 var malformed = message.To.Mailboxes.Concat(message.Cc.Mailboxes)
@@ -207,6 +216,34 @@ public sealed class ReplyThreader(
         return lines.Count == 0
             ? $"Only staff post to the Broadcast channel of {title}, and you cannot write to any of its language channels."
             : $"Only staff post to the Broadcast channel of {title}, and your vendor covers several languages there, so your reply could not be routed. Write to one of these instead:\n  " + string.Join("\n  ", lines);
+    }
+
+    /// <summary>The token of a List-Unsubscribe mailto (subject <c>unsubscribe TOKEN</c>), else null.</summary>
+    private static string? UnsubscribeRequest(MimeMessage message) =>
+        message.Subject?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var word, var token]
+            && word.Equals("unsubscribe", StringComparison.OrdinalIgnoreCase)
+            ? token
+            : null;
+
+    /// <summary>When the mail answers one of our digests (its In-Reply-To or References names <c>digest-{id}@domain</c>),
+    /// the refusal text listing a link to each channel the digest covered; else null.</summary>
+    private async Task<string?> DigestRepliedToAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var ids = new[] { message.InReplyTo }.Concat(message.References)
+            .Select(id => MailIds.TryParseDigest(id, Options.Domain, out var digestId) ? digestId : (long?)null)
+            .Where(id => id is not null).Select(id => id!.Value).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return null;
+        }
+
+        var digests = await db.Digests.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
+        var channelIds = digests.SelectMany(d => d.ChannelIdList()).Distinct().ToList();
+        var channels = await db.Channels.AsNoTracking().Include(c => c.Title).Where(c => channelIds.Contains(c.Id)).ToListAsync(cancellationToken);
+        var lines = channels.OrderBy(c => c.Title!.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => $"{c.Title!.Name} · {ChannelNames.Display(c)}: {MailLinks.Channel(Options.WebBaseUrl, c.Title.Slug, c.Key)}");
+        return "Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
+            + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines));
     }
 
     private static MemoryStream Decode(MimePart part)

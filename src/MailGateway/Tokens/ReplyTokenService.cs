@@ -36,6 +36,49 @@ public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOp
         return TokenCodec.Encode(keyId, Key(keyId)!, token.Id, userId, channelId);
     }
 
+    /// <summary>The tokens of many users for one channel, as <see cref="IssueAsync"/> would give them one by one, in one
+    /// query for the channel's live tokens under the current key and one bulk insert of the missing ones (saved on the
+    /// caller's DbContext, so inside the caller's transaction when there is one).</summary>
+    public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var keyId = options.Value.CurrentKeyId;
+        var key = Key(keyId) ?? throw new InvalidOperationException($"ReplyTokens:CurrentKeyId '{keyId}' has no usable key.");
+        var result = new Dictionary<int, string>(userIds.Count);
+        if (userIds.Count == 0)
+        {
+            return result;
+        }
+
+        var wanted = userIds.ToHashSet();
+        var existing = await db.ReplyTokens.AsNoTracking()
+            .Where(t => t.ChannelId == channelId && t.KeyId == keyId && t.RevokedAtUtc == null)
+            .OrderBy(t => t.CreatedAtUtc)
+            .Select(t => new { t.Id, t.UserId })
+            .ToListAsync(cancellationToken);
+        foreach (var row in existing.Where(r => wanted.Contains(r.UserId)))
+        {
+            result.TryAdd(row.UserId, TokenCodec.Encode(keyId, key, row.Id, row.UserId, channelId));
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var added = new List<ReplyToken>();
+        foreach (var userId in wanted.Where(u => !result.ContainsKey(u)))
+        {
+            var token = new ReplyToken { Id = RandomId(), UserId = userId, ChannelId = channelId, KeyId = keyId, CreatedAtUtc = now };
+            added.Add(token);
+            result[userId] = TokenCodec.Encode(keyId, key, token.Id, userId, channelId);
+        }
+
+        if (added.Count > 0)
+        {
+            db.ReplyTokens.AddRange(added);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
     public async Task<TokenVerification> VerifyAsync(string? token, CancellationToken cancellationToken)
     {
         if (!TokenCodec.TryDecode(token, out var keyId, out var id, out var mac))

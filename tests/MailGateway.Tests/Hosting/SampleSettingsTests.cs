@@ -40,6 +40,8 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Inbound.ImapOptions), "Imap")]
     [InlineData(typeof(ClpMailGateway.Outbound.SmtpOptions), "Smtp")]
     [InlineData(typeof(ClpMailGateway.Tokens.ReplyTokenOptions), "ReplyTokens")]
+    [InlineData(typeof(ClpMailGateway.Outbound.NotificationOptions), "Notifications")]
+    [InlineData(typeof(ClpMailGateway.Outbound.DigestOptions), "Digest")]
     public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section)
     {
         var defaults = Activator.CreateInstance(optionsType)!;

@@ -1,0 +1,20 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Permissions;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>What <see cref="RecipientResolver"/> needs about one user who follows the title or is mentioned in the
+/// message. Plain data, loaded by <see cref="RecipientLoader"/>.</summary>
+/// <param name="Reader">The user on the title, as <see cref="ChannelPolicy"/> sees them.</param>
+/// <param name="Delivery">The user's mode for the channel's kind (<see cref="UserSettings.DeliveryFor"/>).</param>
+/// <param name="Address">The address notifications go to (the primary one); null when the user has none.</param>
+/// <param name="Suppressed">The address bounced permanently (<see cref="AddressHealth.SuppressedAtUtc"/>).</param>
+public sealed record AudienceMember(
+    int UserId,
+    string Name,
+    ReaderContext Reader,
+    DeliveryMode Delivery,
+    bool IsFollower,
+    bool IsMentioned,
+    string? Address,
+    bool Suppressed);

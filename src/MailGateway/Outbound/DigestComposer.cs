@@ -1,0 +1,69 @@
+using System.Globalization;
+using ClpMailGateway.Mail;
+using MimeKit;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>Writes a digest mail. Pure (given the templates). Its Message-ID <c>&lt;digest-{id}@domain&gt;</c> lets the
+/// inbound pipeline recognise a reply to it and refuse it with links to each channel; Reply-To is the gateway mailbox
+/// itself (no token), since a digest spans channels.</summary>
+public static class DigestComposer
+{
+    public static MimeMessage Compose(MailOptions mail, MailTemplates templates, DigestContent content)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(content);
+        var count = content.Groups.Sum(g => g.Messages.Count);
+        var titles = string.Join(", ", content.Groups.Select(g => g.TitleName).Distinct(StringComparer.Ordinal));
+        var subject = string.Create(CultureInfo.InvariantCulture, $"[CLP digest] {count} new {(count == 1 ? "message" : "messages")} in {titles}");
+
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(mail.GatewayName, mail.NotificationsFrom));
+        message.To.Add(new MailboxAddress(content.Name, content.Address));
+        message.ReplyTo.Add(new MailboxAddress(string.Empty, $"{mail.ReplyLocalPart}@{mail.Domain}"));
+        message.Subject = subject;
+        message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
+        message.MessageId = MailIds.Digest(content.DigestId, mail.Domain);
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "All");
+        message.Headers.Add("X-CLP-Reason", "digest");
+
+        var model = new TemplateModel
+        {
+            ["subject"] = subject,
+            ["name"] = content.Name,
+            ["count"] = count.ToString(CultureInfo.InvariantCulture),
+            ["settingsUrl"] = MailLinks.Settings(mail.WebBaseUrl),
+            ["groups"] = content.Groups.Select(g => new TemplateModel
+            {
+                ["title"] = g.TitleName,
+                ["channel"] = g.ChannelName,
+                ["channelUrl"] = MailLinks.Channel(mail.WebBaseUrl, g.TitleSlug, g.ChannelKey),
+                ["messages"] = g.Messages.Select(m => new TemplateModel
+                {
+                    ["author"] = m.AuthorName,
+                    ["time"] = m.CreatedAtUtc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+                    ["text"] = Describe(m),
+                }).ToList(),
+            }).ToList(),
+        };
+        message.Body = new BodyBuilder
+        {
+            TextBody = templates.Render("digest.txt", model),
+            HtmlBody = templates.Render("digest.html", model),
+        }.ToMessageBody();
+        return message;
+    }
+
+    private static string Describe(DigestEntry entry)
+    {
+        var files = entry.FileCount switch
+        {
+            0 => string.Empty,
+            1 => "(1 file)",
+            _ => string.Create(CultureInfo.InvariantCulture, $"({entry.FileCount} files)"),
+        };
+        return entry.Text.Length == 0 ? files : files.Length == 0 ? entry.Text : entry.Text + "\n" + files;
+    }
+}

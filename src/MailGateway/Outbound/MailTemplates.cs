@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>
+/// The mail templates, files in <c>Outbound/Templates/{language}/</c> beside the executable (English shipped; a missing
+/// language or file falls back to <c>en</c>). A tiny syntax: <c>{{name}}</c> inserts a value (HTML-escaped in
+/// <c>.html</c> templates), <c>{{#name}}…{{/name}}</c> repeats its content for each item of a list (nothing for an empty
+/// list; inside, <c>{{field}}</c> reads the item first, then the outer values). A section tag alone on its line takes
+/// its line break with it.
+/// </summary>
+public sealed partial class MailTemplates(string folder, string language)
+{
+    private static readonly ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^[ \t]*(\{\{[#/][A-Za-z0-9_]+\}\})[ \t]*\r?\n", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex StandaloneTag();
+
+    [GeneratedRegex(@"\{\{#([A-Za-z0-9_]+)\}\}(.*?)\{\{/\1\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Section();
+
+    [GeneratedRegex(@"\{\{([A-Za-z0-9_]+)\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Value();
+
+    /// <summary>The templates shipped beside the executable.</summary>
+    public static MailTemplates Shipped(string language) =>
+        new(Path.Combine(AppContext.BaseDirectory, "Outbound", "Templates"), language);
+
+    /// <summary>Renders <paramref name="name"/> (e.g. <c>notification.html</c>); values are escaped when the name ends in .html.</summary>
+    public string Render(string name, TemplateModel model)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(model);
+        var html = name.EndsWith(".html", StringComparison.OrdinalIgnoreCase);
+        return RenderText(StandaloneTag().Replace(Load(name), "$1"), [model], html);
+    }
+
+    private static string RenderText(string template, IReadOnlyList<TemplateModel> scopes, bool html)
+    {
+        var expanded = Section().Replace(template, match =>
+        {
+            var items = Lookup(scopes, match.Groups[1].Value) as IReadOnlyList<TemplateModel> ?? [];
+            return string.Concat(items.Select(item => RenderText(match.Groups[2].Value, [item, .. scopes], html)));
+        });
+        return Value().Replace(expanded, match =>
+        {
+            var value = Lookup(scopes, match.Groups[1].Value) as string ?? string.Empty;
+            return html ? EscapeHtml(value) : value;
+        });
+    }
+
+    /// <summary>Escapes only what HTML needs (&amp; &lt; &gt; quotes); other characters stay as UTF-8 text.</summary>
+    private static string EscapeHtml(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal)
+            .Replace("'", "&#39;", StringComparison.Ordinal);
+
+    private static object? Lookup(IReadOnlyList<TemplateModel> scopes, string key)
+    {
+        foreach (var scope in scopes)
+        {
+            if (scope.TryGetValue(key, out var value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private string Load(string name)
+    {
+        var path = Path.Combine(folder, language, name);
+        if (!File.Exists(path))
+        {
+            path = Path.Combine(folder, "en", name);
+        }
+
+        return Cache.GetOrAdd(path, File.ReadAllText);
+    }
+}

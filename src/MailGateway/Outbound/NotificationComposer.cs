@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Posting;
+using MimeKit;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>
+/// Writes the notification mail of one message for one recipient. Pure (given the templates). Headers:
+/// <c>From: "Author via CLP" &lt;notifications@domain&gt;</c>, <c>Reply-To: reply+TOKEN@domain</c>, a stable
+/// <c>Message-ID</c> per message and recipient, <c>In-Reply-To</c>/<c>References</c> naming the channel's per-recipient
+/// thread root plus a <c>&lt;reply-TOKEN@domain&gt;</c> entry, <c>List-Id</c> per channel, RFC 8058 one-click
+/// <c>List-Unsubscribe</c>, <c>Auto-Submitted: auto-generated</c>, <c>X-Auto-Response-Suppress: All</c> and
+/// <c>X-CLP-Reason</c>.
+/// </summary>
+public static class NotificationComposer
+{
+    public const int SubjectPreviewLength = 60;
+
+    public static MimeMessage Compose(
+        MailOptions mail,
+        MailTemplates templates,
+        NotificationContent content,
+        Recipient recipient,
+        string replyToken,
+        string unsubscribeToken,
+        long attachFilesBelowBytes)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(recipient);
+        var domain = mail.Domain;
+        var subject = Subject(content);
+        var channelUrl = MailLinks.Channel(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey);
+        var unsubscribeUrl = UnsubscribeLink.Url(mail.WebBaseUrl, unsubscribeToken);
+        var attach = content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachFilesBelowBytes;
+
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress($"{content.AuthorName} via CLP", mail.NotificationsFrom));
+        message.To.Add(new MailboxAddress(recipient.Name, recipient.Address));
+        message.ReplyTo.Add(new MailboxAddress(string.Empty, mail.ReplyAddress(replyToken)));
+        message.Subject = subject;
+        message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
+        message.MessageId = MailIds.Notification(content.MessageId, recipient.UserId, domain);
+        var root = MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain);
+        message.InReplyTo = root;
+        message.References.Add(root);
+        message.References.Add(MailIds.TokenReference(mail.ReplyLocalPart, replyToken, domain));
+        message.Headers.Add(new Header(Encoding.UTF8, "List-Id", $"{content.TitleName} · {content.ChannelName} <{content.ChannelKey}.{content.TitleSlug}.{domain}>"));
+        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "All");
+        message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
+
+        var model = new TemplateModel
+        {
+            ["subject"] = subject,
+            ["author"] = content.AuthorName,
+            ["title"] = content.TitleName,
+            ["channel"] = content.ChannelName,
+            ["text"] = content.Text.Length > 0 ? content.Text : "(files only)",
+            ["channelUrl"] = channelUrl,
+            ["unsubscribeUrl"] = unsubscribeUrl,
+            ["kind"] = KindName(content.Kind),
+            ["reason"] = recipient.Reason == RecipientReason.Mention
+                ? $"{content.AuthorName} mentioned you"
+                : $"you follow {content.TitleName}",
+            ["hasFiles"] = TemplateModel.If(content.Files.Count > 0),
+            ["files"] = content.Files.Select(f => new TemplateModel
+            {
+                ["name"] = f.FileName,
+                ["size"] = PostingLimits.Describe(f.SizeBytes),
+                ["attachedNote"] = attach ? ", attached" : string.Empty,
+                ["url"] = MailLinks.Attachment(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey, f.Id),
+            }).ToList(),
+        };
+
+        var body = new BodyBuilder
+        {
+            TextBody = templates.Render("notification.txt", model),
+            HtmlBody = templates.Render("notification.html", model),
+        };
+        if (attach)
+        {
+            foreach (var file in content.Files)
+            {
+                body.Attachments.Add(file.FileName, file.Content, ContentType.TryParse(file.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
+            }
+        }
+
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary><c>[Title · Channel] Author: first words…</c></summary>
+    public static string Subject(NotificationContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return $"[{content.TitleName} · {content.ChannelName}] {content.AuthorName}: {Preview(content)}";
+    }
+
+    public static string KindName(ChannelKind kind) => kind switch
+    {
+        ChannelKind.Internal => "Internal",
+        ChannelKind.Broadcast => "Broadcast",
+        _ => "Vendor channel",
+    };
+
+    private static string Preview(NotificationContent content)
+    {
+        var words = string.Join(' ', content.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (words.Length == 0)
+        {
+            return content.Files.Count == 1
+                ? content.Files[0].FileName
+                : string.Create(CultureInfo.InvariantCulture, $"{content.Files.Count} files");
+        }
+
+        if (words.Length <= SubjectPreviewLength)
+        {
+            return words;
+        }
+
+        var cut = words.LastIndexOf(' ', SubjectPreviewLength);
+        return words[..(cut > SubjectPreviewLength / 2 ? cut : SubjectPreviewLength)].TrimEnd(',', ';', ':', '.', ' ') + "…";
+    }
+}

@@ -1,0 +1,71 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Storage;
+using ClpMailGateway.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>
+/// Called by <c>MessagePoster</c> inside the posting transaction: resolves the recipients of a new message and writes one
+/// rendered outbox row per immediate recipient and one digest item per digest recipient, on the same DbContext, so the
+/// message and its mails are committed together or not at all. Batched: a fixed number of queries whatever the
+/// audience (recipients, one query for the channel's reply tokens and one bulk insert of the missing ones).
+/// </summary>
+public sealed class NotificationOutbox(
+    GatewayDbContext db,
+    ReplyTokenService replyTokens,
+    IOptions<MailOptions> mailOptions,
+    IOptions<NotificationOptions> notificationOptions,
+    IOptions<ReplyTokenOptions> tokenOptions,
+    TimeProvider timeProvider,
+    ILogger<NotificationOutbox> logger)
+{
+    /// <returns>How many notifications and digest items were queued.</returns>
+    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(author);
+        var audience = await RecipientLoader.LoadAsync(db, channel, message.Mentions.Select(m => m.UserId).ToList(), cancellationToken);
+        var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
+        if (recipients.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var immediate = recipients.Where(r => r.Delivery == DeliveryMode.Immediate).ToList();
+        var digest = recipients.Where(r => r.Delivery == DeliveryMode.Digest).ToList();
+        db.DigestItems.AddRange(digest.Select(r => new DigestItem { UserId = r.UserId, MessageId = message.Id, CreatedAtUtc = now }));
+
+        var mail = mailOptions.Value;
+        var settings = notificationOptions.Value;
+        var templates = MailTemplates.Shipped(settings.Language);
+        var content = NotificationContent.From(message, channel, channel.Title!, author);
+        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
+        var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
+        foreach (var recipient in immediate)
+        {
+            var unsubscribe = UnsubscribeLink.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
+            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, settings.AttachFilesBelowBytes);
+            using var buffer = new MemoryStream();
+            await mime.WriteToAsync(buffer, cancellationToken);
+            db.OutboundMails.Add(new OutboundMail
+            {
+                Purpose = OutboundPurposes.Notification,
+                ToAddress = recipient.Address,
+                EnvelopeFrom = envelopeFrom,
+                Raw = buffer.ToArray(),
+                CreatedAtUtc = now,
+                NextAttemptAtUtc = now,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation(
+            "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
+        return (immediate.Count, digest.Count);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Outbound;
+
+public static class OutboundServiceCollectionExtensions
+{
+    /// <summary>Notifications, digests, unsubscribe and the outbox sender with its connection pool (scheduling: see <c>run</c>).</summary>
+    public static IServiceCollection AddOutbound(this IServiceCollection services)
+    {
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
+        services.AddSingleton<SmtpConnectionPool>();
+        services.AddScoped<OutboxSender>();
+        services.AddScoped<NotificationOutbox>();
+        services.AddScoped<DigestSender>();
+        services.AddScoped<UnsubscribeService>();
+        return services;
+    }
+}

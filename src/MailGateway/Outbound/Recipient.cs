@@ -1,0 +1,7 @@
+using ClpMailGateway.Domain;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>One person a message goes to, and how: <see cref="DeliveryMode.Immediate"/> (a notification now) or
+/// <see cref="DeliveryMode.Digest"/> (in the next digest).</summary>
+public sealed record Recipient(int UserId, string Name, string Address, DeliveryMode Delivery, RecipientReason Reason);

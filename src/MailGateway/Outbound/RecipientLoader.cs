@@ -1,0 +1,71 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Permissions;
+using ClpMailGateway.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>Loads, in a fixed handful of queries whatever the audience size, what <see cref="RecipientResolver"/> needs
+/// about the followers of a title and the mentioned users.</summary>
+public static class RecipientLoader
+{
+    public static async Task<IReadOnlyList<AudienceMember>> LoadAsync(
+        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(mentionedUserIds);
+        var followerIds = await db.Follows.AsNoTracking().Where(f => f.TitleId == channel.TitleId)
+            .Select(f => f.UserId).ToListAsync(cancellationToken);
+        var followers = followerIds.ToHashSet();
+        var mentioned = mentionedUserIds.ToHashSet();
+        var ids = followers.Union(mentioned).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var users = await db.Users.AsNoTracking()
+            .Where(u => ids.Contains(u.Id))
+            .Select(u => new
+            {
+                u.Id,
+                u.Name,
+                u.Role,
+                u.IsActive,
+                u.VendorId,
+                Settings = u.Settings,
+                Languages = u.Languages.Select(l => l.Language).ToList(),
+                Address = u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+
+        var assignments = (await db.VendorAssignments.AsNoTracking().Where(a => a.TitleId == channel.TitleId)
+                .Select(a => new { a.VendorId, a.Language }).ToListAsync(cancellationToken))
+            .GroupBy(a => a.VendorId)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Language).ToHashSet(StringComparer.Ordinal));
+
+        var addresses = users.Where(u => u.Address is not null).Select(u => u.Address!).ToList();
+        var suppressed = (await db.AddressHealth.AsNoTracking()
+                .Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
+                .Select(a => a.Address).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+
+        var none = (IReadOnlySet<string>)new HashSet<string>(StringComparer.Ordinal);
+        return users.Select(u => new AudienceMember(
+                u.Id,
+                u.Name,
+                new ReaderContext(
+                    u.Role,
+                    u.IsActive,
+                    u.Settings != null && u.Settings.InternalMessagesEnabled,
+                    u.Languages.ToHashSet(StringComparer.Ordinal),
+                    u.VendorId is { } vendorId && assignments.TryGetValue(vendorId, out var languages) ? languages : none),
+                (u.Settings ?? new UserSettings()).DeliveryFor(channel.Kind),
+                followers.Contains(u.Id),
+                mentioned.Contains(u.Id),
+                u.Address,
+                u.Address is not null && suppressed.Contains(u.Address)))
+            .ToList();
+    }
+}

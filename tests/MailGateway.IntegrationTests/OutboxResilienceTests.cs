@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClpMailGateway.Domain;
+using ClpMailGateway.IntegrationTests.Support;
+using ClpMailGateway.Posting;
+using ClpMailGateway.TestSupport;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Xunit.Abstractions;
+
+namespace ClpMailGateway.IntegrationTests;
+
+/// <summary>The pooled outbox sender when SMTP goes away mid-run, and its throughput against plain MailKit.</summary>
+[Collection(MailServersGroup.Name)]
+public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task SendDue_SmtpStoppedMidRunThenStarted_EveryMailArrivesExactlyOnce()
+    {
+        await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort) { StopAfterQueued = 6 };
+        // One connection: the stop then falls right after a 250 the client has read, never between the server's
+        // acceptance and our reading it (that gap is SMTP's own duplicate window, see OutboxSender).
+        await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?>
+        {
+            ["Smtp:Port"] = forwarder.Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp:Connections"] = "1",
+            ["Smtp:RetryBaseDelay"] = "00:00:00.050",
+            ["Smtp:RetryMaxDelay"] = "00:00:00.200",
+        });
+        var (users, tag) = await PostToFollowersAsync(gateway, 15);
+
+        var firstRun = await gateway.SendOutboxAsync();
+        Assert.Equal(6, firstRun);
+        Assert.Equal(0, await gateway.SendOutboxAsync());
+        forwarder.Start();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await gateway.OutboxAsync()).Any(m => m.Status == OutboundStatus.Pending) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            await gateway.SendOutboxAsync();
+        }
+
+        var outbox = await gateway.OutboxAsync();
+        Assert.Equal(15, outbox.Count);
+        Assert.All(outbox, m => Assert.Equal(OutboundStatus.Sent, m.Status));
+        Assert.Contains(outbox, m => m.Attempts > 1);
+        Assert.Equal(15, forwarder.Queued);
+        foreach (var user in users)
+        {
+            await servers.WaitForMessageAsync(user.Emails[0].Address, tag, TimeSpan.FromSeconds(30));
+        }
+
+        await Task.Delay(500);
+        foreach (var user in users)
+        {
+            Assert.Equal(1, await servers.CountAsync(user.Emails[0].Address, "INBOX"));
+        }
+    }
+
+    [Fact]
+    public async Task SendDue_ThousandRecipients_PrintsRateAgainstPlainMailKit()
+    {
+        const int Count = 1000;
+        await using var gateway = await GatewayHarness.CreateAsync(servers);
+        var clock = Stopwatch.StartNew();
+        var (users, _) = await PostToFollowersAsync(gateway, Count);
+        var posted = clock.Elapsed;
+
+        clock.Restart();
+        var sent = await gateway.SendOutboxAsync();
+        var pooled = clock.Elapsed;
+
+        clock.Restart();
+        using (var client = new SmtpClient())
+        {
+            await client.ConnectAsync(servers.Host, servers.SmtpPort, SecureSocketOptions.None);
+            foreach (var user in users)
+            {
+                using var plain = new MimeMessage();
+                plain.From.Add(MailboxAddress.Parse("notifications@clp.test"));
+                plain.To.Add(MailboxAddress.Parse(user.Emails[0].Address));
+                plain.Subject = "plain baseline";
+                plain.Body = new TextPart("plain") { Text = "The same message, plain." };
+                await client.SendAsync(plain);
+            }
+
+            await client.DisconnectAsync(true);
+        }
+
+        var baseline = clock.Elapsed;
+        var pooledRate = Count / pooled.TotalSeconds;
+        var baselineRate = Count / baseline.TotalSeconds;
+        var report = string.Create(CultureInfo.InvariantCulture,
+            $"posting (recipients + render + outbox rows): {posted.TotalSeconds:0.00} s; pooled outbox sender: {Count} in {pooled.TotalSeconds:0.00} s = {pooledRate:0} mails/s; plain MailKit, one connection: {Count} in {baseline.TotalSeconds:0.00} s = {baselineRate:0} mails/s; ratio {pooledRate / baselineRate:0.00}");
+        output.WriteLine(report);
+        Console.WriteLine(report);
+        Assert.Equal(Count, sent);
+        Assert.All(await gateway.OutboxAsync(), m => Assert.Equal(OutboundStatus.Sent, m.Status));
+    }
+
+    private static async Task<(List<User> Users, string Tag)> PostToFollowersAsync(GatewayHarness gateway, int followers)
+    {
+        var world = gateway.World;
+        var title = await world.TitleAsync("fr");
+        var author = await world.UserAsync(UserRole.Pm);
+        var batch = Guid.NewGuid().ToString("N")[..8];
+        var users = Enumerable.Range(0, followers).Select(i =>
+        {
+            var handle = $"b{batch}-{i}";
+            var user = new User { Name = $"Bulk {i}", Handle = handle, Role = UserRole.Pm, CreatedAtUtc = DateTime.UtcNow, Settings = new UserSettings() };
+            user.Emails.Add(new UserEmail { Address = $"{handle}@clp.test", IsPrimary = true, VerifiedAtUtc = DateTime.UtcNow });
+            return user;
+        }).ToList();
+        await world.SaveAsync(db => db.Users.AddRange(users));
+        await world.SaveAsync(db => db.Follows.AddRange(users.Select(u => new Follow { UserId = u.Id, TitleId = title.Id })));
+
+        var tag = "n" + Guid.NewGuid().ToString("N")[..10];
+        var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, $"{tag} The locked cut is ready for every language.", [], MessageOrigin.Web), CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return (users, tag);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
+using MimeKit;
+using Snapshooter.Xunit;
+
+namespace ClpMailGateway.Tests.Outbound;
+
+public partial class NotificationComposerTests
+{
+    private const string ReplyToken = "t1_aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string UnsubscribeToken = "t1_bbbbbbbbbbbbbbbbbbbbbbbb";
+    private static readonly MailOptions Mail = new() { Domain = "clp.test", WebBaseUrl = "https://clp.example/" };
+    private static readonly MailTemplates Templates = MailTemplates.Shipped("en");
+    private static readonly Recipient Lea = new(42, "Léa Martin", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
+
+    [GeneratedRegex("boundary=\"?[^\";]+\"?", RegexOptions.CultureInvariant)]
+    private static partial Regex Boundary();
+
+    [Fact]
+    public void Compose_MessageWithSmallFile_SnapshotOfHeadersTextAndHtml()
+    {
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("Please check the timeline of reel 2 <before> Friday & tell me.\nThanks!", SmallFile()), Lea, ReplyToken, UnsubscribeToken, 5 * 1024 * 1024);
+
+        Snapshot.Match(Describe(mail));
+    }
+
+    [Fact]
+    public void Compose_Mention_SaysWhyAndKeepsThreadHeaders()
+    {
+        var mention = Lea with { Reason = RecipientReason.Mention };
+
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("Hi @lea", []), mention, ReplyToken, UnsubscribeToken, 100);
+
+        Assert.Equal("mention", mail.Headers["X-CLP-Reason"]);
+        Assert.Equal("m1234.u42@clp.test", mail.MessageId);
+        Assert.Equal("c7.u42@clp.test", mail.InReplyTo);
+        Assert.Equal(["c7.u42@clp.test", "reply-" + ReplyToken + "@clp.test"], mail.References);
+        Assert.Equal("reply+" + ReplyToken + "@clp.test", mail.ReplyTo.Mailboxes.Single().Address);
+        Assert.Contains("Anna Kowalski mentioned you", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_FilesAtOrAboveLimit_AreLinkedNotAttached()
+    {
+        var file = SmallFile();
+
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("See file", file), Lea, ReplyToken, UnsubscribeToken, file[0].SizeBytes);
+
+        Assert.Empty(mail.Attachments);
+        Assert.Contains("https://clp.example/t/blue-harbor-s2/vendor-fr/attachments/9", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_FilesBelowLimit_AreAttached()
+    {
+        var file = SmallFile();
+
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("See file", file), Lea, ReplyToken, UnsubscribeToken, file[0].SizeBytes + 1);
+
+        var attached = Assert.IsAssignableFrom<MimePart>(Assert.Single(mail.Attachments));
+        Assert.Equal("timeline.srt", attached.FileName);
+    }
+
+    [Theory]
+    [InlineData("Short text", "Short text")]
+    [InlineData("  spread\n over\tlines  ", "spread over lines")]
+    [InlineData("The locked cut arrives tomorrow morning, please hold every conform until it is here", "The locked cut arrives tomorrow morning, please hold every…")]
+    public void Subject_Text_ShowsTitleChannelAuthorAndFirstWords(string text, string expected)
+    {
+        var subject = NotificationComposer.Subject(Content(text, []));
+
+        Assert.Equal("[Blue Harbor S2 · Vendor · French (fr)] Anna Kowalski: " + expected, subject);
+    }
+
+    [Fact]
+    public void Subject_FileOnly_NamesTheFile()
+    {
+        Assert.EndsWith("Anna Kowalski: timeline.srt", NotificationComposer.Subject(Content(string.Empty, SmallFile())), StringComparison.Ordinal);
+    }
+
+    private static NotificationFile[] SmallFile() => [new NotificationFile(9, "timeline.srt", "text/plain", 23, "1\n00:00:01,000 --> x\n"u8.ToArray())];
+
+    private static NotificationContent Content(string text, IReadOnlyList<NotificationFile> files) => new(
+        1234,
+        text,
+        new DateTime(2026, 11, 27, 9, 30, 0, DateTimeKind.Utc),
+        "Anna Kowalski",
+        7,
+        ChannelKind.Vendor,
+        "vendor-fr",
+        "Vendor · French (fr)",
+        "blue-harbor-s2",
+        "Blue Harbor S2",
+        files);
+
+    internal static object Describe(MimeMessage mail) => new
+    {
+        Headers = mail.Headers.Select(h => $"{h.Field}: {Boundary().Replace(h.Value, "boundary=<masked>")}").ToList(),
+        Structure = mail.BodyParts.Select(p => p.ContentType.MimeType + (p is MimePart { FileName: { } name } ? " " + name : string.Empty)).ToList(),
+        Text = mail.TextBody,
+        Html = mail.HtmlBody,
+    };
+}

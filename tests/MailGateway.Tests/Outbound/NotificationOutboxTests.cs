@@ -1,0 +1,174 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Outbound;
+using ClpMailGateway.Posting;
+using ClpMailGateway.TestSupport;
+using ClpMailGateway.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace ClpMailGateway.Tests.Outbound;
+
+/// <summary>Posting writes the notifications and digest items with the message; digests and unsubscribe on real SQLite.</summary>
+public sealed class NotificationOutboxTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero));
+    private TestDatabase _database = null!;
+    private World _world = null!;
+    private Title _title = null!;
+    private User _pm = null!;
+    private User _cpcDigest = null!;
+    private User _fr = null!;
+    private User _de = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(_time);
+        _world = new World(_database);
+        _title = await _world.TitleAsync("fr", "de");
+        var lumen = await _world.VendorAsync(_title, "fr", "de");
+        _pm = await _world.UserAsync(UserRole.Pm);
+        _cpcDigest = await _world.UserAsync(UserRole.Cpc);
+        _fr = await _world.UserAsync(UserRole.Vendor, lumen, ["fr"]);
+        _de = await _world.UserAsync(UserRole.Vendor, lumen, ["de"]);
+        await _world.SaveAsync(db =>
+        {
+            db.Follows.AddRange(new[] { _pm, _cpcDigest, _fr, _de }.Select(u => new Follow { UserId = u.Id, TitleId = _title.Id }));
+            db.UserSettings.Attach(_cpcDigest.Settings!);
+            _cpcDigest.Settings!.VendorDelivery = DeliveryMode.Digest;
+        });
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Post_VendorFr_QueuesOneMailPerImmediateRecipientAndDigestItems()
+    {
+        var result = await PostAsync(_pm, "vendor-fr", "Reel 2 timeline, please");
+
+        var outbox = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking().OrderBy(m => m.ToAddress).ToListAsync());
+        Assert.Equal([Address(_fr)], outbox.Select(m => m.ToAddress));
+        Assert.All(outbox, m => Assert.Equal(OutboundPurposes.Notification, m.Purpose));
+        var items = await _world.QueryAsync(db => db.DigestItems.AsNoTracking().ToListAsync());
+        var item = Assert.Single(items);
+        Assert.Equal((_cpcDigest.Id, result.Message!.Id), (item.UserId, item.MessageId));
+
+        var mail = await MimeMessage.LoadAsync(new MemoryStream(outbox[0].Raw));
+        var token = mail.ReplyTo.Mailboxes.Single().Address["reply+".Length..^"@clp.test".Length];
+        var verification = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().VerifyAsync(token, CancellationToken.None));
+        Assert.Equal((_fr.Id, World.Channel(_title, "vendor-fr").Id), (verification.UserId, verification.ChannelId));
+        Assert.Equal($"m{result.Message.Id}.u{_fr.Id}@clp.test", mail.MessageId);
+    }
+
+    [Fact]
+    public async Task Post_Twice_ReusesReplyTokensInOneBatch()
+    {
+        await PostAsync(_pm, "broadcast", "first");
+        await PostAsync(_pm, "broadcast", "second");
+
+        var tokens = await _world.QueryAsync(db => db.ReplyTokens.AsNoTracking().ToListAsync());
+        Assert.Equal([_cpcDigest.Id, _fr.Id, _de.Id], tokens.Select(t => t.UserId).Order());
+        Assert.Equal(6, await _world.CountAsync<OutboundMail>());
+    }
+
+    [Fact]
+    public async Task IssueMany_SomeExisting_ReturnsSameTokensAsIssue()
+    {
+        var channel = World.Channel(_title, "broadcast");
+        var single = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(_fr.Id, channel.Id, CancellationToken.None));
+
+        var many = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueManyAsync(channel.Id, [_fr.Id, _de.Id], CancellationToken.None));
+
+        Assert.Equal(single, many[_fr.Id]);
+        Assert.NotEqual(single, many[_de.Id]);
+        Assert.Equal(2, await _world.CountAsync<ReplyToken>());
+    }
+
+    [Fact]
+    public async Task Post_SuppressedAddress_GetsNothing()
+    {
+        await _world.SaveAsync(db => db.AddressHealth.Add(new AddressHealth { Address = Address(_fr), SuppressedAtUtc = DateTime.UtcNow }));
+
+        await PostAsync(_pm, "vendor-fr", "hello");
+
+        Assert.Equal(0, await _world.CountAsync<OutboundMail>());
+    }
+
+    [Fact]
+    public async Task SendDigests_PendingItems_QueuesOneDigestPerUserAndMarksItems()
+    {
+        var first = await PostAsync(_pm, "vendor-fr", "one");
+        var second = await PostAsync(_pm, "vendor-de", "two");
+
+        var queued = await _database.WithAsync(s => s.GetRequiredService<DigestSender>().SendDueAsync(CancellationToken.None));
+
+        Assert.Equal(1, queued);
+        var digest = await _world.QueryAsync(db => db.Digests.AsNoTracking().SingleAsync());
+        Assert.Equal(_cpcDigest.Id, digest.UserId);
+        Assert.Equal(2, digest.MessageCount);
+        Assert.Equal(new[] { World.Channel(_title, "vendor-de").Id, World.Channel(_title, "vendor-fr").Id }.Order(), digest.ChannelIdList().Order());
+        var mail = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync(m => m.Purpose == OutboundPurposes.Digest));
+        var parsed = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw));
+        Assert.Equal($"digest-{digest.Id}@clp.test", parsed.MessageId);
+        Assert.Contains("one", parsed.TextBody, StringComparison.Ordinal);
+        Assert.Contains("two", parsed.TextBody, StringComparison.Ordinal);
+        Assert.All(await _world.QueryAsync(db => db.DigestItems.AsNoTracking().ToListAsync()), i => Assert.Equal(digest.Id, i.DigestId));
+        Assert.Equal(0, await _database.WithAsync(s => s.GetRequiredService<DigestSender>().SendDueAsync(CancellationToken.None)));
+        _ = (first, second);
+    }
+
+    [Fact]
+    public async Task SendDigests_UserTurnedKindOff_DropsItemsAndSendsNothing()
+    {
+        await PostAsync(_pm, "vendor-fr", "one");
+        await _world.SaveAsync(db =>
+        {
+            db.UserSettings.Attach(_cpcDigest.Settings!);
+            _cpcDigest.Settings!.VendorDelivery = DeliveryMode.Off;
+        });
+
+        var queued = await _database.WithAsync(s => s.GetRequiredService<DigestSender>().SendDueAsync(CancellationToken.None));
+
+        Assert.Equal(0, queued);
+        Assert.Equal(0, await _world.CountAsync<DigestItem>());
+        Assert.Equal(0, await _world.CountAsync<Digest>());
+    }
+
+    [Fact]
+    public async Task Unsubscribe_ValidToken_TurnsThatKindOffOnce()
+    {
+        var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ReplyTokenOptions>>().Value));
+        var token = UnsubscribeLink.Encode(options, _fr.Id, ChannelKind.Broadcast);
+
+        var first = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));
+        var second = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));
+
+        Assert.Equal(new UnsubscribeResult(UnsubscribeOutcome.TurnedOff, _fr.Id, ChannelKind.Broadcast), first);
+        Assert.Equal(UnsubscribeOutcome.AlreadyOff, second.Outcome);
+        var settings = await _world.QueryAsync(db => db.UserSettings.AsNoTracking().SingleAsync(s => s.UserId == _fr.Id));
+        Assert.Equal((DeliveryMode.Off, DeliveryMode.Immediate), (settings.BroadcastDelivery, settings.VendorDelivery));
+        await PostAsync(_pm, "broadcast", "after unsubscribe");
+        Assert.DoesNotContain(Address(_fr), await _world.QueryAsync(db => db.OutboundMails.Select(m => m.ToAddress).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_ForgedToken_ChangesNothing()
+    {
+        var result = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync("t1_aaaaaaaaaaaaaaaaaaaaaaaa", CancellationToken.None));
+
+        Assert.Equal(UnsubscribeOutcome.InvalidToken, result.Outcome);
+        Assert.False(result.IsValid);
+    }
+
+    private static string Address(User user) => user.Emails[0].Address;
+
+    private async Task<PostResult> PostAsync(User author, string channelKey, string text)
+    {
+        var result = await _database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(author.Id, World.Channel(_title, channelKey).Id, text, [], MessageOrigin.Web), CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return result;
+    }
+}
