@@ -40,6 +40,7 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Inbound.ImapOptions), "Imap")]
     [InlineData(typeof(ClpMailGateway.Outbound.SmtpOptions), "Smtp")]
     [InlineData(typeof(ClpMailGateway.Tokens.ReplyTokenOptions), "ReplyTokens")]
+    [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
     public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section)
     {
         var defaults = Activator.CreateInstance(optionsType)!;
