@@ -50,15 +50,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "clp.antiforgery");
 
 var app = builder.Build();
-app.UseExceptionHandler(error => error.Run(async context =>
-{
-    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-    context.Response.ContentType = "text/html; charset=utf-8";
-    await context.Response.WriteAsync(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head><body><main><h1>Something went wrong</h1>"
-        + "<p>The request could not be completed. Try again in a moment.</p><p><a href=\"/titles\">Back to my titles</a></p></main></body></html>",
-        context.RequestAborted);
-}));
+app.UseHtmlExceptionPage();
 app.UseSecurityHeaders();
 app.UseHtmlStatusPages();
 app.UseAuthentication();
