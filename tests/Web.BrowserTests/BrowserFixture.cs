@@ -93,7 +93,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
 }

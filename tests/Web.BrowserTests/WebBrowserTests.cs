@@ -11,7 +11,7 @@ using MimeKit;
 
 namespace ClpMailGateway.Web.BrowserTests;
 
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public sealed partial class WebBrowserTests(BrowserFixture fixture)
 {
     [Fact]
@@ -48,8 +48,8 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Vendor · Japanese (ja)" }).ClickAsync();
 
         var word = "kumquat" + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByLabel("Message").FillAsync($"Episode 3 {word}: 字幕の確認をお願いします <b>not bold</b>");
-        await page.GetByLabel("Attachments").SetInputFilesAsync(new FilePayload { Name = "QC notes ep3.txt", MimeType = "text/plain", Buffer = "timecode 00:41:10"u8.ToArray() });
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true }).FillAsync($"Episode 3 {word}: 字幕の確認をお願いします <b>not bold</b>");
+        await page.Locator("input#files").SetInputFilesAsync(new FilePayload { Name = "QC notes ep3.txt", MimeType = "text/plain", Buffer = "timecode 00:41:10"u8.ToArray() });
         await page.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
 
         var posted = page.Locator("ol.messages > li").First;
