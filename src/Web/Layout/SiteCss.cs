@@ -27,6 +27,8 @@ internal static class SiteCss
         h1 .sub { display: block; font-size: .95rem; font-weight: 400; color: var(--muted); }
         h2 { font-size: 1.15rem; margin: 1.6rem 0 .6rem; }
         .muted { color: var(--muted); }
+        h2 .muted { font-weight: 400; font-size: .9rem; }
+        .panel > h2:first-child { margin-top: 0; }
         .crumbs { font-size: .9rem; color: var(--muted); }
         .crumbs ol { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem; }
         .crumbs li + li::before { content: "›"; margin-right: .3rem; }
