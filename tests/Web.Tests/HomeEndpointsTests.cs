@@ -31,7 +31,13 @@ public sealed class HomeEndpointsTests : IAsyncLifetime
             Assert.Equal(0, await GatewayCli.RunAsync([command], TextWriter.Null, TextWriter.Null, overrides, CancellationToken.None));
         }
 
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Gateway", ConnectionString));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Gateway", ConnectionString);
+            b.UseSetting("ReplyTokens:CurrentKeyId", "t1");
+            b.UseSetting("ReplyTokens:Keys:t1", ClpMailGateway.TestSupport.TestDatabase.TestTokenKey);
+            b.UseSetting("Web:DemoMode", "true");
+        });
     }
 
     public async Task DisposeAsync()
@@ -55,6 +61,32 @@ public sealed class HomeEndpointsTests : IAsyncLifetime
         Assert.Contains("<code>vendor-pt-br</code>", html, StringComparison.Ordinal);
         Assert.Contains("Vendor · Japanese", html, StringComparison.Ordinal);
         Assert.Contains("ja.yuki@clp.test", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_NotDemoMode_ExplainsAndLinksToSignInWithoutListingAccounts()
+    {
+        using var factory = _factory.WithWebHostBuilder(b => b.UseSetting("Web:DemoMode", "false"));
+        using var client = factory.CreateClient();
+
+        var html = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Contains("href=\"/signin\"", html, StringComparison.Ordinal);
+        Assert.Contains("a plain reply to that mail lands back in the right channel", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("ja.yuki@clp.test", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Blue Harbor S2", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_Response_CarriesSecurityHeaders()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("script-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
     [Fact]

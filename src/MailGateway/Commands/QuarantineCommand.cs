@@ -56,10 +56,8 @@ internal static class QuarantineCommand
                     throw new CommandException(ExitCodes.Refused, $"quarantine replay: inbound mail {mail.Id} is already posted (message {mail.PostedMessageId}).");
                 }
 
-                await db.InboundMails.Where(m => m.Id == mail.Id).ExecuteUpdateAsync(
-                    s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken);
-                await services.GetRequiredService<InboundProcessor>().ProcessOneAsync(mail.Id, cancellationToken);
-                var after = await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == mail.Id, cancellationToken);
+                var after = await services.GetRequiredService<InboundProcessor>().ReplayAsync(mail.Id, cancellationToken)
+                    ?? throw CommandException.NotFound($"quarantine replay: no inbound mail {mail.Id}.");
                 JsonLines.Write(stdout, Describe(after));
                 return after.Status == InboundStatus.Posted ? ExitCodes.Ok : ExitCodes.Refused;
             default:

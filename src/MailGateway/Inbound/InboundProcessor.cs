@@ -33,6 +33,29 @@ public sealed class InboundProcessor(
         return done;
     }
 
+    /// <summary>Threads a quarantined mail again after its cause is fixed (the command line and the web's quarantine
+    /// share this): the mail is set Pending with a fresh attempt count and processed at once. A posted mail is left as
+    /// it is. Returns the mail as it is afterwards, or null when there is no such mail.</summary>
+    public async Task<InboundMail?> ReplayAsync(long id, CancellationToken cancellationToken)
+    {
+        var status = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
+            .Select(m => (InboundStatus?)m.Status).SingleOrDefaultAsync(cancellationToken);
+        if (status is null)
+        {
+            return null;
+        }
+
+        if (status != InboundStatus.Posted)
+        {
+            await db.InboundMails.Where(m => m.Id == id).ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken);
+            await ProcessOneAsync(id, cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        return await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
+    }
+
     public async Task<InboundMail?> ProcessOneAsync(long id, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();

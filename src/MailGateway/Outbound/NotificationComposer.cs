@@ -1,3 +1,4 @@
+using ClpMailGateway.Unsubscribe;
 using System.Globalization;
 using System.Text;
 using ClpMailGateway.Domain;
@@ -35,7 +36,7 @@ public static class NotificationComposer
         var domain = mail.Domain;
         var subject = Subject(content);
         var channelUrl = MailLinks.Channel(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey);
-        var unsubscribeUrl = UnsubscribeLink.Url(mail.WebBaseUrl, unsubscribeToken);
+        var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
         var attach = content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachFilesBelowBytes;
 
         var message = new MimeMessage();

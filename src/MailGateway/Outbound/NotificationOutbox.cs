@@ -1,3 +1,4 @@
+using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Storage;
@@ -48,7 +49,7 @@ public sealed class NotificationOutbox(
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         foreach (var recipient in immediate)
         {
-            var unsubscribe = UnsubscribeLink.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
+            var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
             var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, settings.AttachFilesBelowBytes);
             using var buffer = new MemoryStream();
             await mime.WriteToAsync(buffer, cancellationToken);

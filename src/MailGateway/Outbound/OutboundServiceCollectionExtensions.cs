@@ -1,3 +1,4 @@
+using ClpMailGateway.Unsubscribe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

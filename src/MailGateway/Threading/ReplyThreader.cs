@@ -1,3 +1,4 @@
+using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Mail;

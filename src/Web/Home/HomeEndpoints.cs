@@ -1,7 +1,9 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ClpMailGateway.Web.Layout;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Web.Home;
 
@@ -9,8 +11,14 @@ public static class HomeEndpoints
 {
     public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async Task<ContentHttpResult> (GatewayDbContext db, CancellationToken cancellationToken) =>
+        app.MapGet("/", async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, CancellationToken cancellationToken) =>
         {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (!options.Value.DemoMode)
+            {
+                return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, null, null));
+            }
+
             var titles = await db.Titles.AsNoTracking().OrderBy(t => t.Name)
                 .Select(t => new HomePage.TitleRow(
                     t.Name,
@@ -26,7 +34,7 @@ public static class HomeEndpoints
                     u.Role,
                     u.Vendor != null ? u.Vendor.Name : null))
                 .ToListAsync(cancellationToken);
-            return TypedResults.Content(HomePage.Render(titles, users), "text/html; charset=utf-8");
+            return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, titles, users));
         });
 
         app.MapGet("/health", async Task<Ok<HealthReport>> (GatewayDbContext db, CancellationToken cancellationToken) =>

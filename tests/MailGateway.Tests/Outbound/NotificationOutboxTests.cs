@@ -1,3 +1,4 @@
+using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
@@ -140,7 +141,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
     public async Task Unsubscribe_ValidToken_TurnsThatKindOffOnce()
     {
         var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ReplyTokenOptions>>().Value));
-        var token = UnsubscribeLink.Encode(options, _fr.Id, ChannelKind.Broadcast);
+        var token = UnsubscribeTokenCodec.Encode(options, _fr.Id, ChannelKind.Broadcast);
 
         var first = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));
         var second = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));

@@ -453,6 +453,47 @@ namespace ClpMailGateway.Storage.Migrations
                     b.ToTable("ReplyTokens");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.SignInLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("Address", "CreatedAtUtc");
+
+                    b.ToTable("SignInLinks", (string)null);
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.Title", b =>
                 {
                     b.Property<int>("Id")
@@ -753,6 +794,15 @@ namespace ClpMailGateway.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.SignInLink", b =>
+                {
                     b.HasOne("ClpMailGateway.Domain.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

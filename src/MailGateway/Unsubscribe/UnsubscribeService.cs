@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ClpMailGateway.Outbound;
+namespace ClpMailGateway.Unsubscribe;
 
 /// <summary>The effect of a one-click unsubscribe link: the user's delivery for that channel kind becomes Off.
 /// Idempotent. The web's <c>POST /unsubscribe/{token}</c> (RFC 8058) calls <see cref="ApplyAsync"/>.</summary>
@@ -13,7 +13,7 @@ public sealed class UnsubscribeService(GatewayDbContext db, IOptions<ReplyTokenO
 {
     public async Task<UnsubscribeResult> ApplyAsync(string? token, CancellationToken cancellationToken)
     {
-        if (!UnsubscribeLink.TryVerify(token, tokenOptions.Value, out var userId, out var kind))
+        if (!UnsubscribeTokenCodec.TryVerify(tokenOptions.Value, token, out var userId, out var kind))
         {
             return new UnsubscribeResult(UnsubscribeOutcome.InvalidToken, 0, default);
         }

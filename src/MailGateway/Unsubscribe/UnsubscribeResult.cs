@@ -1,6 +1,6 @@
 using ClpMailGateway.Domain;
 
-namespace ClpMailGateway.Outbound;
+namespace ClpMailGateway.Unsubscribe;
 
 public enum UnsubscribeOutcome
 {

@@ -1,0 +1,179 @@
+using System.Globalization;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Storage;
+using ClpMailGateway.Web.Layout;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Web.Conversations;
+
+/// <summary>A channel's conversation (newest first, paged), posting with attachments through <see cref="MessagePoster"/>,
+/// and attachment downloads. Permission is decided on every request by <see cref="ChannelAccess"/>.</summary>
+public static class ConversationEndpoints
+{
+    public static RouteGroupBuilder MapConversations(this RouteGroupBuilder group)
+    {
+        group.MapGet("/titles/{slug}/{key}", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, string slug, string key, [FromQuery] string? before,
+            CancellationToken cancellationToken) =>
+        {
+            var (user, access, denied) = await OpenAsync(context, db, slug, key, cancellationToken);
+            if (denied is not null)
+            {
+                return denied;
+            }
+
+            long? beforeId = long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
+            return await RenderAsync(context, db, options.Value, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
+        });
+
+        group.MapPost("/titles/{slug}/{key}/messages", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, MessagePoster poster, IOptions<WebOptions> options, string slug, string key,
+            [FromForm] string? text, IFormFileCollection files, CancellationToken cancellationToken) =>
+        {
+            var (user, access, denied) = await OpenAsync(context, db, slug, key, cancellationToken);
+            if (denied is not null)
+            {
+                return denied;
+            }
+
+            var chosen = files.Where(f => !(f.Length == 0 && string.IsNullOrEmpty(f.FileName))).ToList();
+            var streams = chosen.Select(f => f.OpenReadStream()).ToList();
+            PostResult result;
+            try
+            {
+                var attachments = chosen.Select((f, i) => new NewAttachment(f.FileName, f.ContentType, streams[i])).ToList();
+                result = await poster.PostAsync(new PostRequest(user!.Id, access!.Channel.Id, text, attachments, MessageOrigin.Web), cancellationToken);
+            }
+            finally
+            {
+                foreach (var stream in streams)
+                {
+                    await stream.DisposeAsync();
+                }
+            }
+
+            if (!result.Succeeded)
+            {
+                var status = result.Error!.Code == PostErrorCode.PermissionDenied ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+                return await RenderAsync(context, db, options.Value, user, access, null, text, [result.Error.Message], [], status, cancellationToken);
+            }
+
+            var notices = new List<string>();
+            if (result.UnknownMentions.Count > 0)
+            {
+                notices.Add($"Posted. Nobody is called {string.Join(", ", result.UnknownMentions)}, so no one was mentioned by that.");
+            }
+
+            if (result.MentionsWithoutAccess.Count > 0)
+            {
+                notices.Add($"Posted. {string.Join(", ", result.MentionsWithoutAccess.Select(u => u.Name))} cannot read this channel and was not notified.");
+            }
+
+            return notices.Count == 0
+                ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
+                : await RenderAsync(context, db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
+        });
+
+        group.MapGet("/attachments/{id:long}", async Task<Results<FileContentHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (user is null)
+            {
+                return TitleEndpoints.Deactivated(context);
+            }
+
+            var file = await db.Attachments.AsNoTracking().Where(a => a.Id == id)
+                .Join(db.Messages, a => a.MessageId, m => m.Id, (a, m) => new { a.FileName, a.ContentType, a.Content, m.ChannelId })
+                .SingleOrDefaultAsync(cancellationToken);
+            var channel = file is null ? null
+                : await db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == file.ChannelId, cancellationToken);
+            if (file is null || channel is null || !(await ChannelAccess.ForAsync(db, user.Id, channel, cancellationToken)).Decision.CanRead)
+            {
+                // The same answer for a missing file and a file in a channel the user may not read: nothing leaks.
+                return Page.NotFound(context, user);
+            }
+
+            context.Response.Headers.CacheControl = "private, no-store";
+            return TypedResults.File(file.Content, SafeContentType(file.ContentType), FileNames.Sanitize(file.FileName));
+        });
+
+        return group;
+    }
+
+    /// <summary>The signed-in user and the channel, or the page that refuses them: 404 when the title is unknown or
+    /// shares nothing with the user, 403 with the policy's reason when the title is theirs but this channel is not.</summary>
+    internal static async Task<(CurrentUser? User, ChannelAccess? Access, ContentHttpResult? Denied)> OpenAsync(
+        HttpContext context, GatewayDbContext db, string slug, string key, CancellationToken cancellationToken)
+    {
+        var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+        if (user is null)
+        {
+            return (null, null, TitleEndpoints.Deactivated(context));
+        }
+
+        var access = await ChannelAccess.FindAsync(db, user.Id, slug, key, cancellationToken);
+        if (access is null)
+        {
+            return (user, null, Page.NotFound(context, user));
+        }
+
+        if (!access.Decision.CanRead)
+        {
+            var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
+            return (user, null, titleShared
+                ? Page.Message(context, user, StatusCodes.Status403Forbidden, "Not shared with you",
+                    $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", $"/titles/{Uri.EscapeDataString(access.Title.Slug)}", "Back to the title")
+                : Page.NotFound(context, user));
+        }
+
+        return (user, access, null);
+    }
+
+    internal static IQueryable<ConversationPages.MessageRow> Rows(IQueryable<Message> messages) =>
+        messages.Select(m => new ConversationPages.MessageRow(
+            m.Id,
+            m.Author!.Name,
+            m.Text,
+            m.Origin,
+            m.CreatedAtUtc,
+            m.Attachments.OrderBy(a => a.Id).Select(a => new ConversationPages.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList()));
+
+    private static async Task<ContentHttpResult> RenderAsync(
+        HttpContext context, GatewayDbContext db, WebOptions options, CurrentUser user, ChannelAccess access, long? before, string? text,
+        IReadOnlyList<string> errors, IReadOnlyList<string> notices, int status, CancellationToken cancellationToken)
+    {
+        var query = db.Messages.AsNoTracking().Where(m => m.ChannelId == access.Channel.Id);
+        if (before is { } beforeId)
+        {
+            // Keyset paging on (time, id), served by the (ChannelId, CreatedAtUtc) index.
+            var anchor = await db.Messages.AsNoTracking().Where(m => m.Id == beforeId && m.ChannelId == access.Channel.Id)
+                .Select(m => (DateTime?)m.CreatedAtUtc).SingleOrDefaultAsync(cancellationToken);
+            query = anchor is { } at
+                ? query.Where(m => m.CreatedAtUtc < at || (m.CreatedAtUtc == at && m.Id < beforeId))
+                : query.Where(m => m.Id < beforeId);
+        }
+
+        var rows = await Rows(query.OrderByDescending(m => m.CreatedAtUtc).ThenByDescending(m => m.Id).Take(options.MessagesPerPage + 1))
+            .ToListAsync(cancellationToken);
+        long? older = rows.Count > options.MessagesPerPage ? rows[options.MessagesPerPage - 1].Id : null;
+        var page = rows.Take(options.MessagesPerPage).ToList();
+        var body = ConversationPages.Conversation(context, access, page, older, before is null, text, errors, notices);
+        return Page.Render(context, user, $"{access.Name} · {access.Title.Name}", body, status);
+    }
+
+    /// <summary>Types a browser could run or render as a page are served as plain bytes; downloads are attachments anyway.</summary>
+    private static string SafeContentType(string contentType)
+    {
+        var type = contentType.ToLowerInvariant();
+        return type.Contains("html", StringComparison.Ordinal) || type.Contains("xml", StringComparison.Ordinal)
+            || type.Contains("javascript", StringComparison.Ordinal) || type.Contains("svg", StringComparison.Ordinal)
+            || type.StartsWith("multipart/", StringComparison.Ordinal)
+            ? "application/octet-stream"
+            : type;
+    }
+}

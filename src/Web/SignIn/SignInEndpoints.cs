@@ -1,0 +1,202 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Mail;
+using ClpMailGateway.Storage;
+using ClpMailGateway.Web.Layout;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Web.SignIn;
+
+/// <summary>Sign-in by a single-use link mailed through the outbox; in demo mode also by picking an account.</summary>
+public static class SignInEndpoints
+{
+    public const string LinkPath = "/signin/link/";
+
+    public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/signin");
+
+        group.MapGet("/", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            var demo = options.Value.DemoMode ? await DemoAccountsAsync(db, cancellationToken) : null;
+            var body = (user is not null ? $"<div class=\"notice\" role=\"status\"><p>You are signed in as {Html.E(user.Email)}. <a href=\"/titles\">Go to your titles</a>.</p></div>" : string.Empty)
+                + SignInPages.Form(context, Forms.LocalReturnUrl(returnUrl), null, null, demo);
+            return Page.Render(context, user, "Sign in", body);
+        });
+
+        group.MapPost("/", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, IOptions<MailOptions> mailOptions, TimeProvider timeProvider,
+            [FromForm] string? email, [FromForm] string? returnUrl, CancellationToken cancellationToken) =>
+        {
+            var local = Forms.LocalReturnUrl(returnUrl);
+            if (!EmailAddress.LooksValid(email?.Trim()))
+            {
+                var demo = options.Value.DemoMode ? await DemoAccountsAsync(db, cancellationToken) : null;
+                return Page.Render(context, null, "Sign in", SignInPages.Form(context, local, email,
+                    "Enter an email address such as name@example.com.", demo), StatusCodes.Status400BadRequest);
+            }
+
+            var address = EmailAddress.Normalize(email!);
+            await MailLinkAsync(db, options.Value, mailOptions.Value, timeProvider, address, local, cancellationToken);
+
+            // The same answer whether or not the address has an account, and whether or not the rate limit held it back.
+            return Page.Render(context, null, "Check your mail", SignInPages.Sent(address));
+        });
+
+        group.MapGet("/link/{secret}", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret,
+            [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
+        {
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            var hash = Hash(secret);
+            var address = await db.Set<SignInLink>().AsNoTracking()
+                .Where(l => l.SecretHash == hash && l.UsedAtUtc == null && l.ExpiresAtUtc > now)
+                .Select(l => l.Address).SingleOrDefaultAsync(cancellationToken);
+            return address is null
+                ? Expired(context)
+                : Page.Render(context, null, "Sign in", SignInPages.Confirm(context, secret, address, Forms.LocalReturnUrl(returnUrl)));
+        });
+
+        group.MapPost("/link/{secret}", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, [FromForm] string? confirm,
+            [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
+        {
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            var hash = Hash(secret);
+
+            // Used up atomically: of two requests racing with one link, exactly one signs in.
+            var used = await db.Set<SignInLink>()
+                .Where(l => l.SecretHash == hash && l.UsedAtUtc == null && l.ExpiresAtUtc > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAtUtc, now), cancellationToken);
+            if (used != 1)
+            {
+                return Expired(context);
+            }
+
+            var userId = await db.Set<SignInLink>().AsNoTracking().Where(l => l.SecretHash == hash).Select(l => l.UserId).SingleAsync(cancellationToken);
+            if (!await SignInAsync(context, db, userId, cancellationToken))
+            {
+                return Expired(context);
+            }
+
+            return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
+        });
+
+        group.MapPost("/demo", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromForm] string? userId, [FromForm] string? returnUrl,
+            CancellationToken cancellationToken) =>
+        {
+            if (!options.Value.DemoMode)
+            {
+                return Page.NotFound(context, null);
+            }
+
+            if (!int.TryParse(userId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || !await SignInAsync(context, db, id, cancellationToken))
+            {
+                return Page.Message(context, null, StatusCodes.Status400BadRequest, "No such account", "Pick one of the listed accounts.", "/signin", "Back to sign-in");
+            }
+
+            return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
+        });
+
+        app.MapPost("/signout", async Task<RedirectHttpResult> (HttpContext context, [FromForm] string? unused) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.Redirect("/");
+        });
+
+        return app;
+    }
+
+    /// <summary>Writes a link and its mail (one transaction) when the address is a verified address of an active user
+    /// and the address is under its hourly limit; otherwise does nothing.</summary>
+    internal static async Task MailLinkAsync(
+        GatewayDbContext db, WebOptions options, MailOptions mailOptions, TimeProvider timeProvider, string address, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var user = await db.UserEmails.AsNoTracking()
+            .Where(e => e.Address == address && e.VerifiedAtUtc != null && e.User!.IsActive)
+            .Select(e => new { e.UserId, e.User!.Name })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return;
+        }
+
+        var since = now.AddHours(-1);
+        var recent = await db.Set<SignInLink>().CountAsync(l => l.Address == address && l.CreatedAtUtc > since, cancellationToken);
+        if (recent >= options.SignInLinksPerHour)
+        {
+            return;
+        }
+
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var link = mailOptions.WebBaseUrl.TrimEnd('/') + LinkPath + secret
+            + (returnUrl is not null && returnUrl != "/titles" ? "?ReturnUrl=" + Uri.EscapeDataString(returnUrl) : string.Empty);
+        db.Set<SignInLink>().Add(new SignInLink
+        {
+            SecretHash = Hash(secret),
+            UserId = user.UserId,
+            Address = address,
+            CreatedAtUtc = now,
+            ExpiresAtUtc = now + options.SignInLinkLifetime,
+        });
+        var mail = SignInMail.Compose(mailOptions, address, user.Name, link, options.SignInLinkLifetime, now);
+        using var buffer = new MemoryStream();
+        await mail.WriteToAsync(buffer, cancellationToken);
+        db.OutboundMails.Add(new OutboundMail
+        {
+            Purpose = SignInMail.Purpose,
+            ToAddress = address,
+            EnvelopeFrom = mailOptions.NotificationsFrom,
+            RateKey = SignInMail.Purpose,
+            Raw = buffer.ToArray(),
+            CreatedAtUtc = now,
+            NextAttemptAtUtc = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task<bool> SignInAsync(HttpContext context, GatewayDbContext db, int userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.Id, u.Name }).SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Name)],
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return true;
+    }
+
+    private static async Task<IReadOnlyList<SignInPages.DemoAccount>> DemoAccountsAsync(GatewayDbContext db, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Role).ThenBy(u => u.Name)
+            .Select(u => new SignInPages.DemoAccount(
+                u.Id,
+                u.Name,
+                u.Emails.OrderByDescending(e => e.IsPrimary).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
+                u.Role,
+                u.Vendor != null ? u.Vendor.Name : null))
+            .ToListAsync(cancellationToken);
+
+    private static ContentHttpResult Expired(HttpContext context) =>
+        Page.Message(context, null, StatusCodes.Status400BadRequest, "This sign-in link no longer works",
+            "A link works once, within 15 minutes. Ask for a new one.", "/signin", "Sign in again");
+
+    internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClpMailGateway.Web;
+
+/// <summary>Settings of the web view (section <c>Web</c>).</summary>
+public sealed class WebOptions
+{
+    public const string SectionName = "Web";
+
+    /// <summary>Lets anyone pick a listed account and sign in without mail. Only for the demo (<c>scripts/up</c>).</summary>
+    public bool DemoMode { get; set; }
+
+    /// <summary>How long a mailed sign-in link works.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Web:SignInLinkLifetime must be between one minute and one day.")]
+    public TimeSpan SignInLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Sign-in links mailed to one address per hour at most; further requests get the same page and no mail.</summary>
+    [Range(1, 100)]
+    public int SignInLinksPerHour { get; set; } = 5;
+
+    /// <summary>Messages shown per page of a conversation.</summary>
+    [Range(5, 500)]
+    public int MessagesPerPage { get; set; } = 30;
+
+    /// <summary>Search results shown for one query.</summary>
+    [Range(5, 500)]
+    public int SearchResults { get; set; } = 50;
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Cryptography;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Tokens;
+using ClpMailGateway.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace ClpMailGateway.Web.Tests;
+
+public sealed class QuarantineTests : IAsyncLifetime
+{
+    private WebApp _app = null!;
+    private Title _title = null!;
+    private User _admin = null!;
+    private User _pm = null!;
+    private long _mailId;
+
+    public async Task InitializeAsync()
+    {
+        _app = await WebApp.StartAsync();
+        _title = await _app.World.TitleAsync("fr");
+        _admin = await _app.World.UserAsync(UserRole.Pm);
+        await _app.World.SaveAsync(db => db.Users.Where(u => u.Id == _admin.Id).ToList().ForEach(u => u.IsAdmin = true));
+        _pm = await _app.World.UserAsync(UserRole.Pm);
+
+        // A reply from the PM that was quarantined (say the sender check was misconfigured then); it is fine now.
+        var channel = ClpMailGateway.TestSupport.World.Channel(_title, "broadcast");
+        string token;
+        await using (var scope = _app.Database.Scope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ReplyTokenService>().IssueAsync(_pm.Id, channel.Id, CancellationToken.None);
+        }
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse($"{_pm.Handle}@clp.test"));
+        message.To.Add(MailboxAddress.Parse($"reply+{token}@clp.test"));
+        message.Subject = "Re: <b>locked</b> cut";
+        message.MessageId = $"{Guid.NewGuid():N}@client.test";
+        message.Body = new TextPart("plain") { Text = "Replayed reply <script>alert(1)</script>" };
+        using var buffer = new MemoryStream();
+        await message.WriteToAsync(buffer);
+        var raw = buffer.ToArray();
+        var row = new InboundMail
+        {
+            Mailbox = "INBOX", UidValidity = 1, Uid = 7, MessageId = message.MessageId, Sha256 = Convert.ToHexStringLower(SHA256.HashData(raw)),
+            Raw = raw, SizeBytes = raw.Length, FromAddress = $"{_pm.Handle}@clp.test", Subject = message.Subject, ReceivedAtUtc = DateTime.UtcNow,
+            Status = InboundStatus.Rejected, Kind = "reply", Reason = "sender_mismatch", ReasonDetail = "The sender <x> is not the token's user.",
+            Trace = "[{\"at\":\"2026-11-27T09:00:00Z\",\"step\":\"rejected\",\"detail\":\"sender_mismatch\"}]",
+        };
+        await _app.World.SaveAsync(db => db.InboundMails.Add(row));
+        _mailId = row.Id;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task List_Admin_ShowsReasonSenderAndEncodedSubject()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+
+        var html = await client.GetStringAsync(new Uri("/quarantine", UriKind.Relative));
+        var detail = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+
+        Assert.Contains("sender_mismatch", html, StringComparison.Ordinal);
+        Assert.Contains($"{_pm.Handle}@clp.test", html, StringComparison.Ordinal);
+        Assert.Contains("Re: &lt;b&gt;locked&lt;/b&gt; cut", html, StringComparison.Ordinal);
+        Assert.Contains("The sender &lt;x&gt; is not the token&#x27;s user.", detail, StringComparison.Ordinal);
+        Assert.Contains("rejected: sender_mismatch", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Raw_Admin_DownloadsPlainText()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+
+        var response = await client.GetAsync(new Uri($"/quarantine/{_mailId}/raw", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Contains("Replayed reply <script>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_Admin_PostsTheMail()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+
+        var response = await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/replay", new() { ["confirm"] = "yes" });
+        var after = await client.GetStringAsync(new Uri(response.Headers.Location!.OriginalString, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var mail = await _app.QueryAsync(db => db.InboundMails.SingleAsync(m => m.Id == _mailId));
+        Assert.Equal(InboundStatus.Posted, mail.Status);
+        Assert.Contains("Replayed: posted as message", after, StringComparison.Ordinal);
+        Assert.Equal(1, await _app.QueryAsync(db => db.Messages.CountAsync(m => m.Origin == MessageOrigin.Email)));
+    }
+
+    [Theory]
+    [InlineData("/quarantine")]
+    [InlineData("/quarantine/{0}")]
+    [InlineData("/quarantine/{0}/raw")]
+    public async Task Pages_NotAdmin_AreNotFound(string path)
+    {
+        using var client = await _app.SignedInAsync(_pm);
+
+        var response = await client.GetAsync(new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, _mailId), UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("sender_mismatch", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Quarantine</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_NotAdmin_ChangesNothing()
+    {
+        using var client = await _app.SignedInAsync(_pm);
+
+        var response = await WebApp.PostFormAsync(client, "/titles", $"/quarantine/{_mailId}/replay", new() { ["confirm"] = "yes" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(InboundStatus.Rejected, await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Status).SingleAsync()));
+    }
+}
