@@ -12,6 +12,11 @@ public sealed class NotificationOptions
     [Range(0, long.MaxValue)]
     public long AttachFilesBelowBytes { get; set; } = 5 * 1024 * 1024;
 
+    /// <summary>Each outbox row holds its whole mail, so attached files are copied once per recipient: a post attaches its
+    /// files only while (files × immediate recipients) stays under this; past it every mail carries links only.</summary>
+    [Range(0, long.MaxValue)]
+    public long AttachedCopiesBudgetBytes { get; set; } = 50L * 1024 * 1024;
+
     /// <summary>The template folder (<c>Outbound/Templates/{Language}</c>) notifications and digests are written from.</summary>
     [Required]
     [RegularExpression("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", ErrorMessage = "Notifications:Language must be a language tag such as en.")]

@@ -47,10 +47,12 @@ public sealed class NotificationOutbox(
         var content = NotificationContent.From(message, channel, channel.Title!, author);
         var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
+        var copies = content.Files.Sum(f => f.SizeBytes) * immediate.Count;
+        var attachBelow = copies <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
-            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, settings.AttachFilesBelowBytes);
+            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow);
             using var buffer = new MemoryStream();
             await mime.WriteToAsync(buffer, cancellationToken);
             db.OutboundMails.Add(new OutboundMail

@@ -163,6 +163,34 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.False(result.IsValid);
     }
 
+    [Theory]
+    [InlineData(1_000_000, true)]
+    [InlineData(150_000, false)]
+    public async Task Post_FileCopiesOverBudget_MailsCarryLinksOnly(long budget, bool attached)
+    {
+        await using var database = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?> { ["Notifications:AttachedCopiesBudgetBytes"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var world = new World(database);
+        var title = await world.TitleAsync("fr");
+        var vendor = await world.VendorAsync(title, "fr");
+        var pm = await world.UserAsync(UserRole.Pm);
+        var followers = new[] { await world.UserAsync(UserRole.Vendor, vendor, ["fr"]), await world.UserAsync(UserRole.Vendor, vendor, ["fr"]), await world.UserAsync(UserRole.Cpc) };
+        await world.SaveAsync(db => db.Follows.AddRange(followers.Select(u => new Follow { UserId = u.Id, TitleId = title.Id })));
+
+        var result = await database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(pm.Id, World.Channel(title, "broadcast").Id, "the cut notes", [new NewAttachment("notes.pdf", "application/pdf", new MemoryStream(new byte[100_000]))], MessageOrigin.Web),
+            CancellationToken.None));
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var outbox = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().ToListAsync());
+        Assert.Equal(3, outbox.Count);
+        foreach (var row in outbox)
+        {
+            var mail = await MimeMessage.LoadAsync(new MemoryStream(row.Raw));
+            Assert.Equal(attached, mail.Attachments.Any(a => a.ContentDisposition?.FileName == "notes.pdf"));
+            Assert.Contains("notes.pdf", mail.TextBody, StringComparison.Ordinal);
+        }
+    }
+
     private static string Address(User user) => user.Emails[0].Address;
 
     private async Task<PostResult> PostAsync(User author, string channelKey, string text)
