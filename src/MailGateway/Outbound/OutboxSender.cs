@@ -43,7 +43,9 @@ public sealed class OutboxSender(
         {
             db.ChangeTracker.Clear();
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            var due = await db.OutboundMails
+            // Not tracked: the writer records each outcome with a single-row UPDATE, so change tracking never has to
+            // compare a whole batch of rendered mails after every send.
+            var due = await db.OutboundMails.AsNoTracking()
                 .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
                 .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
                 .Take(BatchSize)
@@ -154,12 +156,22 @@ public sealed class OutboxSender(
                 group.Add(outcome);
             }
 
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             foreach (var outcome in group)
             {
                 await ApplyAsync(outcome, settings);
+                var mail = outcome.Mail;
+                await db.OutboundMails.Where(m => m.Id == mail.Id).ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.Status, mail.Status)
+                        .SetProperty(m => m.Attempts, mail.Attempts)
+                        .SetProperty(m => m.SentAtUtc, mail.SentAtUtc)
+                        .SetProperty(m => m.LastError, mail.LastError)
+                        .SetProperty(m => m.NextAttemptAtUtc, mail.NextAttemptAtUtc),
+                    CancellationToken.None);
             }
 
             await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
     }
 
