@@ -25,7 +25,7 @@ public sealed class SmtpOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the outbox is swept for mails due (new mails also wake it at once).</summary>
-    public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Attempts before a mail that keeps failing temporarily is given up (then Failed, kept for operators).</summary>
     [Range(1, 100)]
