@@ -22,15 +22,17 @@ internal static class Samples
     public static byte[] OutlookHtmlThread()
     {
         var html = new StringBuilder("<html><body><div class=\"WordSection1\"><p class=\"MsoNormal\">Hallo Anna,<br>die Untertitel für Folge 4 sind fertig.<br>Viele Grüße<br>Jonas</p></div>");
+        // Outlook appends the history flat: each earlier message is a header block followed by its body.
         for (var i = 0; i < 12; i++)
         {
-            html.Append("<div id=\"divRplyFwdMsg\"><hr><b>Von:</b> Anna via CLP &lt;notifications@clp.test&gt;<br><b>Gesendet:</b> Montag, 3. Februar 2025 10:12<br>")
-                .Append("<b>An:</b> Jonas Weber<br><b>Betreff:</b> [Blue Harbor S2 · Vendor · German (de)] timeline</div><div><p>")
+            html.Append("<hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri\"><b>Von:</b> Anna via CLP &lt;notifications@clp.test&gt;<br>")
+                .Append("<b>Gesendet:</b> Montag, 3. Februar 2025 10:12<br><b>An:</b> Jonas Weber<br><b>Betreff:</b> [Blue Harbor S2 · Vendor · German (de)] timeline</font></div>")
+                .Append("<div><p class=\"MsoNormal\">")
                 .Append(string.Concat(Enumerable.Repeat("Please check the timeline of episode 4 against the locked cut, reel by reel. ", 20)))
-                .Append("</p><blockquote>");
+                .Append("</p></div>");
         }
 
-        html.Append(new string(' ', 1)).Append(string.Concat(Enumerable.Repeat("</blockquote></div>", 12))).Append("</body></html>");
+        html.Append("</body></html>");
         return Render(Mail(new TextPart("html") { Text = html.ToString() }));
     }
 

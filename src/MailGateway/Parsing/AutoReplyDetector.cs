@@ -16,7 +16,11 @@ internal static class AutoReplyDetector
 
     /// <param name="newText">The trimmed new text.</param>
     /// <param name="fullText">The whole text body before trimming.</param>
-    public static bool IsAutoReply(MimeMessage message, string newText, string fullText)
+    public static bool IsAutoReply(MimeMessage message, string newText, string fullText) =>
+        IsAutoReply(message, newText, new Lazy<string>(fullText));
+
+    /// <param name="fullText">The whole text body before trimming, computed only for the short-body heuristic.</param>
+    public static bool IsAutoReply(MimeMessage message, string newText, Lazy<string> fullText)
     {
         var autoSubmitted = message.Headers["Auto-Submitted"]?.Trim();
         if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
@@ -53,9 +57,10 @@ internal static class AutoReplyDetector
         }
 
         // Weak evidence: an out-of-office phrase in a short body that quotes nothing (people quote; responders don't).
+        // The full text is looked at last: for an HTML thread it costs a second conversion of the whole history.
         return newText.Length <= MaxOutOfOfficeBodyLength
-            && newText.Length == fullText.Trim().Length
-            && ReplyVocabulary.AutoReplyBody.IsMatch(newText);
+            && ReplyVocabulary.AutoReplyBody.IsMatch(newText)
+            && newText.Length == fullText.Value.Trim().Length;
     }
 
     private static bool IsNo(string? value) => value?.Trim().Equals("no", StringComparison.OrdinalIgnoreCase) == true;

@@ -4,8 +4,9 @@ using MimeKit.Tnef;
 namespace ClpMailGateway.Parsing;
 
 /// <summary>The message's reply text: <c>text/plain</c> when there is one, else the HTML converted, else the body
-/// inside a TNEF <c>winmail.dat</c>; then trimmed by <see cref="ReplyTrimmer"/>.</summary>
-internal sealed record ReplyBody(string Text, string FullText, HashSet<MimeEntity> Parts, HashSet<string>? KeptContentIds)
+/// inside a TNEF <c>winmail.dat</c>; then trimmed by <see cref="ReplyTrimmer"/>. <see cref="FullText"/>, the body with its
+/// history, is computed only when asked: for HTML that means converting the whole quoted thread a second time.</summary>
+internal sealed record ReplyBody(string Text, Lazy<string> FullText, HashSet<MimeEntity> Parts, HashSet<string>? KeptContentIds)
 {
     public static ReplyBody Extract(MimeMessage message)
     {
@@ -20,23 +21,23 @@ internal sealed record ReplyBody(string Text, string FullText, HashSet<MimeEntit
             }
 
             var full = BodyText.Decode(plain);
-            return new ReplyBody(ReplyTrimmer.Trim(full), full, parts, null);
+            return new ReplyBody(ReplyTrimmer.Trim(full), new Lazy<string>(full), parts, null);
         }
 
         if (FirstBody(message, html: true) is { } html)
         {
             parts.Add(html);
-            var (text, contentIds) = HtmlReplyConverter.Convert(BodyText.Decode(html));
-            var (full, _) = HtmlReplyConverter.ConvertWhole(BodyText.Decode(html));
-            return new ReplyBody(ReplyTrimmer.Trim(text), full, parts, contentIds);
+            var source = BodyText.Decode(html);
+            var (text, contentIds) = HtmlReplyConverter.Convert(source);
+            return new ReplyBody(ReplyTrimmer.Trim(text), new Lazy<string>(() => HtmlReplyConverter.ConvertWhole(source).Text), parts, contentIds);
         }
 
         if (message.BodyParts.OfType<TnefPart>().FirstOrDefault() is { } tnef && TnefBody(tnef) is { } tnefText)
         {
-            return new ReplyBody(ReplyTrimmer.Trim(tnefText), tnefText, parts, null);
+            return new ReplyBody(ReplyTrimmer.Trim(tnefText), new Lazy<string>(tnefText), parts, null);
         }
 
-        return new ReplyBody(string.Empty, string.Empty, parts, null);
+        return new ReplyBody(string.Empty, new Lazy<string>(string.Empty), parts, null);
     }
 
     /// <summary>The first inline text part of the wanted kind outside attachments and attached messages.</summary>
