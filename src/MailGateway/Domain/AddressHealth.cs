@@ -12,4 +12,21 @@ public sealed class AddressHealth
     public DateTime? LastBounceAtUtc { get; set; }
     public string? LastBounceDetail { get; set; }
     public DateTime? SuppressedAtUtc { get; set; }
+
+    /// <summary>A temporary failure: counted, nothing suppressed.</summary>
+    public void RecordTransient(DateTime nowUtc, string? detail)
+    {
+        TransientBounces++;
+        LastBounceAtUtc = nowUtc;
+        LastBounceDetail = detail;
+    }
+
+    /// <summary>A permanent failure: counted, and notifications to the address stop (from the first one on).</summary>
+    public void RecordPermanent(DateTime nowUtc, string? detail)
+    {
+        PermanentBounces++;
+        LastBounceAtUtc = nowUtc;
+        LastBounceDetail = detail;
+        SuppressedAtUtc ??= nowUtc;
+    }
 }

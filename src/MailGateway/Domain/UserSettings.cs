@@ -18,4 +18,22 @@ public sealed class UserSettings
         ChannelKind.Vendor => VendorDelivery,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown channel kind."),
     };
+
+    public void SetDeliveryFor(ChannelKind kind, DeliveryMode mode)
+    {
+        switch (kind)
+        {
+            case ChannelKind.Internal:
+                InternalDelivery = mode;
+                break;
+            case ChannelKind.Broadcast:
+                BroadcastDelivery = mode;
+                break;
+            case ChannelKind.Vendor:
+                VendorDelivery = mode;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown channel kind.");
+        }
+    }
 }

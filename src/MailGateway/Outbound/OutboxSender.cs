@@ -227,10 +227,7 @@ public sealed class OutboxSender(
             db.AddressHealth.Add(health);
         }
 
-        health.PermanentBounces++;
-        health.LastBounceAtUtc = nowUtc;
-        health.LastBounceDetail = detail;
-        health.SuppressedAtUtc ??= nowUtc;
+        health.RecordPermanent(nowUtc, detail);
     }
 
     private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;

@@ -32,17 +32,13 @@ public sealed class BounceRecorder(GatewayDbContext db, TimeProvider timeProvide
             db.AddressHealth.Add(health);
         }
 
-        health.LastBounceAtUtc = now;
         if (bounce.BounceType == BounceType.Transient)
         {
-            health.TransientBounces++;
-            health.LastBounceDetail = "transient";
+            health.RecordTransient(now, "transient");
             return $"transient bounce #{health.TransientBounces} for {address}";
         }
 
-        health.PermanentBounces++;
-        health.LastBounceDetail = "permanent";
-        health.SuppressedAtUtc ??= now;
+        health.RecordPermanent(now, "permanent");
         return $"permanent bounce for {address}: notifications suppressed";
     }
 }

@@ -35,19 +35,7 @@ public sealed class UnsubscribeService(GatewayDbContext db, IOptions<ReplyTokenO
             return new UnsubscribeResult(UnsubscribeOutcome.AlreadyOff, userId, kind);
         }
 
-        switch (kind)
-        {
-            case ChannelKind.Internal:
-                settings.InternalDelivery = DeliveryMode.Off;
-                break;
-            case ChannelKind.Broadcast:
-                settings.BroadcastDelivery = DeliveryMode.Off;
-                break;
-            default:
-                settings.VendorDelivery = DeliveryMode.Off;
-                break;
-        }
-
+        settings.SetDeliveryFor(kind, DeliveryMode.Off);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("User {UserId} unsubscribed from {Kind} mail", userId, kind);
         return new UnsubscribeResult(UnsubscribeOutcome.TurnedOff, userId, kind);
