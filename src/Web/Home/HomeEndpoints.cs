@@ -30,7 +30,7 @@ public static class HomeEndpoints
             var users = await db.Users.AsNoTracking().OrderBy(u => u.Role).ThenBy(u => u.Name)
                 .Select(u => new HomePage.UserRow(
                     u.Name,
-                    u.Emails.OrderByDescending(e => e.IsPrimary).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
+                    u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
                     u.Role,
                     u.Vendor != null ? u.Vendor.Name : null))
                 .ToListAsync(cancellationToken);

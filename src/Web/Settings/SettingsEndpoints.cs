@@ -169,7 +169,7 @@ public static class SettingsEndpoints
             available = await db.VendorAssignments.AsNoTracking().Where(a => a.VendorId == vendorId).Select(a => a.Language).Distinct().ToListAsync(cancellationToken);
         }
 
-        var addresses = await db.UserEmails.AsNoTracking().Where(e => e.UserId == user.Id).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Address)
+        var addresses = await db.UserEmails.AsNoTracking().Where(e => e.UserId == user.Id).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id)
             .Select(e => e.Address).ToListAsync(cancellationToken);
         var suppressed = await db.AddressHealth.AsNoTracking().Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
             .Select(a => new SettingsPage.SuppressedAddress(a.Address, a.SuppressedAtUtc!.Value, a.LastBounceDetail)).ToListAsync(cancellationToken);

@@ -187,7 +187,7 @@ public static class SignInEndpoints
             .Select(u => new SignInPages.DemoAccount(
                 u.Id,
                 u.Name,
-                u.Emails.OrderByDescending(e => e.IsPrimary).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
+                u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
                 u.Role,
                 u.Vendor != null ? u.Vendor.Name : null))
             .ToListAsync(cancellationToken);
