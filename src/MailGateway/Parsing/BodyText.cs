@@ -21,10 +21,10 @@ internal static class BodyText
             return string.Empty;
         }
 
-        using var buffer = new MemoryStream();
+        // The encoded size bounds the decoded one (base64, quoted-printable): one buffer, no regrowth.
+        using var buffer = new MemoryStream(part.Content.Stream is { CanSeek: true } encoded ? (int)Math.Min(encoded.Length, 64 * 1024 * 1024) : 0);
         part.Content.DecodeTo(buffer);
-        var bytes = buffer.ToArray();
-        var text = DecodeBytes(bytes, part.ContentType.Charset);
+        var text = DecodeBytes(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), part.ContentType.Charset);
         if (part.IsFlowed)
         {
             var delsp = part.ContentType.Parameters.TryGetValue("delsp", out string? value) && value.Equals("yes", StringComparison.OrdinalIgnoreCase);
@@ -36,9 +36,9 @@ internal static class BodyText
         return text;
     }
 
-    internal static string DecodeBytes(byte[] bytes, string? charset)
+    internal static string DecodeBytes(ReadOnlySpan<byte> bytes, string? charset)
     {
-        if (bytes.Any(b => b >= 0x80))
+        if (!Ascii.IsValid(bytes))
         {
             try
             {

@@ -44,12 +44,19 @@ internal static partial class BounceDetector
         var fromDaemon = from is not null
             && (DaemonLocalPart().IsMatch(from.LocalPart) || DaemonName().IsMatch(from.Name ?? string.Empty));
         var subject = message.Subject ?? string.Empty;
+        var bounceSubject = BounceSubject().IsMatch(subject);
+        var verp = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Any(m => Verp().IsMatch(m.Address));
+        if (!fromDaemon && !bounceSubject && !verp)
+        {
+            // No evidence the phrase could complete: an ordinary reply's body (for HTML, a whole conversion) is not read.
+            return null;
+        }
+
         var text = NotificationText(message);
         var phrase = BouncePhrase().IsMatch(text);
-        var verp = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Any(m => Verp().IsMatch(m.Address));
-        var isBounce = (fromDaemon && (BounceSubject().IsMatch(subject) || phrase))
-            || (BounceSubject().IsMatch(subject) && phrase)
-            || (verp && (fromDaemon || phrase || BounceSubject().IsMatch(subject)));
+        var isBounce = (fromDaemon && (bounceSubject || phrase))
+            || (bounceSubject && phrase)
+            || (verp && (fromDaemon || phrase || bounceSubject));
         if (!isBounce)
         {
             return null;

@@ -248,7 +248,7 @@ public static class ReplyTrimmer
         }
 
         var words = ReplyPatterns.Whitespace().Split(text).Length;
-        return words <= 8 && ReplyVocabulary.MobileFooter.IsMatch(text);
+        return words <= 8 && ReplyVocabulary.IsMobileFooter(text);
     }
 
     /// <summary>The line without quote marks, bidi marks, decoration dashes or stars, and surrounding blanks.</summary>
