@@ -17,10 +17,12 @@ namespace ClpMailGateway.LoadHarness;
 /// <summary>
 /// Fan-out (issue 7): one Broadcast post by a staff user to 2,000 vendor users (x scale), posted through the
 /// gateway's <see cref="MessagePoster"/> so the notifications are queued as in production; then the gateway's real
-/// <see cref="OutboxSender"/> with its <see cref="SmtpConnectionPool"/>, in this process, sends the outbox until every
+/// <see cref="OutboxSender"/> with a real <see cref="SmtpConnectionPool"/>, in this process, sends the outbox until every
 /// row is Sent (Postfix accepted it). Baseline in the same run: plain MailKit sending the very same rendered
-/// notifications (parsed into MimeMessages before the clock starts) over one SmtpClient connection. Postfix's queue is
-/// drained before each timed phase so neither pays for the other's deliveries to Dovecot.
+/// notifications (parsed into MimeMessages before the clock starts) over one SmtpClient connection. Timings on a shared
+/// 2-core machine drift, so baseline and gateway alternate for CLP_BENCH_ROUNDS rounds (default 3, order rotated each
+/// round), Postfix's queue is drained before each timed phase, and medians are reported; CLP_BENCH_SMTP_CONNECTIONS=4,8
+/// compares pool sizes in the same run (default: the configured Smtp:Connections).
 /// </summary>
 internal sealed class FanOutScenario : IScenario
 {

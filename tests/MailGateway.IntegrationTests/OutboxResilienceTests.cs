@@ -108,12 +108,12 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Smtp:Connections"] = "8" });
         var (users, _) = await PostToFollowersAsync(gateway, 40);
         var refused = new[] { $"unknown-{Guid.NewGuid():N}@clp.test", $"unknown-{Guid.NewGuid():N}@clp.test" };
-        var refusedIds = new[] { users[3].Id, users[17].Id };
+        var original = new[] { users[3].Emails[0].Address, users[17].Emails[0].Address };
         for (var i = 0; i < refused.Length; i++)
         {
-            var (id, address) = (refusedIds[i], refused[i]);
-            await gateway.World.SaveAsync(db => db.OutboundMails.Where(m => m.ToAddress == users.Single(u => u.Id == id).Emails[0].Address)
-                .ExecuteUpdate(s => s.SetProperty(m => m.ToAddress, address)));
+            var (from, to) = (original[i], refused[i]);
+            await gateway.World.SaveAsync(db => db.OutboundMails.Where(m => m.ToAddress == from)
+                .ExecuteUpdate(s => s.SetProperty(m => m.ToAddress, to)));
         }
 
         var before = (await gateway.OutboxAsync()).ToDictionary(m => m.Id);
