@@ -164,8 +164,8 @@ public sealed class OutboxSender(
             }
 
             // One SaveChanges (one transaction) per group: EF batches the single-row UPDATEs of the five outcome
-            // columns and any AddressHealth change. A per-row ExecuteUpdate cost a LINQ translation per mail, whose
-            // closure evaluation compiled throw-away delegates (the profile showed their finalizers).
+            // columns and any AddressHealth change. A per-row ExecuteUpdate went through LINQ translation (expression
+            // tree, query-cache lookup, parameter extraction) and its own command for every mail.
             await db.SaveChangesAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
         }
