@@ -36,10 +36,9 @@ public sealed class SmtpOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>SMTP connections used at once by the outbox; they are kept open and reused between runs. 8 rather than 4:
-    /// the MTA works on several mails at once, and 8 was faster than 4 in every round of scripts/bench fanout.</summary>
+    /// <summary>SMTP connections used at once by the outbox; they are kept open and reused between runs.</summary>
     [Range(1, 64)]
-    public int Connections { get; set; } = 8;
+    public int Connections { get; set; } = 4;
 
     /// <summary>A pooled connection idle longer than this is checked with NOOP before reuse (servers drop idle ones).</summary>
     public TimeSpan IdleCheckAfter { get; set; } = TimeSpan.FromSeconds(30);
