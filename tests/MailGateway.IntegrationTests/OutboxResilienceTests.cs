@@ -6,6 +6,7 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.TestSupport;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Xunit.Abstractions;
@@ -99,6 +100,55 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         Console.WriteLine(report);
         Assert.Equal(Count, sent);
         Assert.All(await gateway.OutboxAsync(), m => Assert.Equal(OutboundStatus.Sent, m.Status));
+    }
+
+    [Fact]
+    public async Task SendDue_SeveralConnectionsSomeRefused_RecordsEachOutcomeOnceAndKeepsTheRenderedMail()
+    {
+        await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Smtp:Connections"] = "8" });
+        var (users, _) = await PostToFollowersAsync(gateway, 40);
+        var refused = new[] { $"unknown-{Guid.NewGuid():N}@clp.test", $"unknown-{Guid.NewGuid():N}@clp.test" };
+        var original = new[] { users[3].Emails[0].Address, users[17].Emails[0].Address };
+        for (var i = 0; i < refused.Length; i++)
+        {
+            var (from, to) = (original[i], refused[i]);
+            await gateway.World.SaveAsync(db => db.OutboundMails.Where(m => m.ToAddress == from)
+                .ExecuteUpdate(s => s.SetProperty(m => m.ToAddress, to)));
+        }
+
+        var before = (await gateway.OutboxAsync()).ToDictionary(m => m.Id);
+
+        var sent = await gateway.SendOutboxAsync();
+
+        Assert.Equal(38, sent);
+        var after = await gateway.OutboxAsync();
+        Assert.Equal(40, after.Count);
+        foreach (var mail in after)
+        {
+            Assert.Equal(before[mail.Id].Raw, mail.Raw);
+            Assert.Equal(before[mail.Id].ToAddress, mail.ToAddress);
+            Assert.Equal(1, mail.Attempts);
+            if (refused.Contains(mail.ToAddress))
+            {
+                Assert.Equal(OutboundStatus.Failed, mail.Status);
+                Assert.StartsWith("550", mail.LastError, StringComparison.Ordinal);
+                Assert.Null(mail.SentAtUtc);
+            }
+            else
+            {
+                Assert.Equal(OutboundStatus.Sent, mail.Status);
+                Assert.NotNull(mail.SentAtUtc);
+                Assert.Null(mail.LastError);
+            }
+        }
+
+        foreach (var address in refused)
+        {
+            var health = await gateway.World.QueryAsync(db => db.AddressHealth.AsNoTracking().SingleAsync(a => a.Address == address));
+            Assert.NotNull(health.SuppressedAtUtc);
+        }
+
+        Assert.Equal(0, await gateway.SendOutboxAsync());
     }
 
     private static async Task<(List<User> Users, string Tag)> PostToFollowersAsync(GatewayHarness gateway, int followers)

@@ -12,7 +12,9 @@ namespace ClpMailGateway.Outbound;
 /// </summary>
 public sealed partial class MailTemplates(string folder, string language)
 {
-    private static readonly ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
+    /// <summary>Each template as read and prepared (standalone section tags joined to their line), by the folder,
+    /// language and name asked for: rendering touches neither the disk nor the standalone-tag pass again.</summary>
+    private static readonly ConcurrentDictionary<(string Folder, string Language, string Name), string> Cache = new();
 
     [GeneratedRegex(@"^[ \t]*(\{\{[#/][A-Za-z0-9_]+\}\})[ \t]*\r?\n", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex StandaloneTag();
@@ -33,7 +35,7 @@ public sealed partial class MailTemplates(string folder, string language)
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(model);
         var html = name.EndsWith(".html", StringComparison.OrdinalIgnoreCase);
-        return RenderText(StandaloneTag().Replace(Load(name), "$1"), [model], html);
+        return RenderText(Load(name), [model], html);
     }
 
     private static string RenderText(string template, IReadOnlyList<TemplateModel> scopes, bool html)
@@ -69,14 +71,14 @@ public sealed partial class MailTemplates(string folder, string language)
         return null;
     }
 
-    private string Load(string name)
+    private string Load(string name) => Cache.GetOrAdd((folder, language, name), static key =>
     {
-        var path = Path.Combine(folder, language, name);
+        var path = Path.Combine(key.Folder, key.Language, key.Name);
         if (!File.Exists(path))
         {
-            path = Path.Combine(folder, "en", name);
+            path = Path.Combine(key.Folder, "en", key.Name);
         }
 
-        return Cache.GetOrAdd(path, File.ReadAllText);
-    }
+        return StandaloneTag().Replace(File.ReadAllText(path), "$1");
+    });
 }

@@ -53,8 +53,9 @@ public sealed class NotificationOutbox(
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
             var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow);
-            using var buffer = new MemoryStream();
-            await mime.WriteToAsync(buffer, cancellationToken);
+            // In memory: the synchronous writer avoids an await per part and buffer.
+            using var buffer = new MemoryStream(4096);
+            mime.WriteTo(buffer, cancellationToken);
             db.OutboundMails.Add(new OutboundMail
             {
                 Purpose = OutboundPurposes.Notification,

@@ -101,7 +101,8 @@ public sealed class OutboxSender(
                 try
                 {
                     connection ??= await pool.RentAsync(cancellationToken);
-                    using var message = await MimeMessage.LoadAsync(new MemoryStream(mail.Raw, writable: false), cancellationToken);
+                    // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill.
+                    using var message = MimeMessage.Load(new MemoryStream(mail.Raw, writable: false), cancellationToken);
                     var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
                     await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
                     results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
@@ -156,23 +157,43 @@ public sealed class OutboxSender(
                 group.Add(outcome);
             }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             foreach (var outcome in group)
             {
                 await ApplyAsync(outcome, settings);
-                var mail = outcome.Mail;
-                await db.OutboundMails.Where(m => m.Id == mail.Id).ExecuteUpdateAsync(
-                    s => s.SetProperty(m => m.Status, mail.Status)
-                        .SetProperty(m => m.Attempts, mail.Attempts)
-                        .SetProperty(m => m.SentAtUtc, mail.SentAtUtc)
-                        .SetProperty(m => m.LastError, mail.LastError)
-                        .SetProperty(m => m.NextAttemptAtUtc, mail.NextAttemptAtUtc),
-                    CancellationToken.None);
+                Track(outcome.Mail);
             }
 
+            // One SaveChanges (one transaction) per group: EF batches the single-row UPDATEs of the five outcome
+            // columns and any AddressHealth change. A per-row ExecuteUpdate went through LINQ translation (expression
+            // tree, query-cache lookup, parameter extraction) and its own command for every mail.
             await db.SaveChangesAsync(CancellationToken.None);
-            await transaction.CommitAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>Marks the outcome columns of a sent or failed mail for the next SaveChanges, through a stub entity so
+    /// that the rendered mail (Raw) is neither snapshotted nor written.</summary>
+    private void Track(OutboundMail mail)
+    {
+        var stub = new OutboundMail
+        {
+            Id = mail.Id,
+            Purpose = mail.Purpose,
+            ToAddress = mail.ToAddress,
+            EnvelopeFrom = mail.EnvelopeFrom,
+            Raw = [],
+        };
+        var entry = db.OutboundMails.Attach(stub);
+        entry.Property(m => m.Status).CurrentValue = mail.Status;
+        entry.Property(m => m.Status).IsModified = true;
+        entry.Property(m => m.Attempts).CurrentValue = mail.Attempts;
+        entry.Property(m => m.Attempts).IsModified = true;
+        entry.Property(m => m.SentAtUtc).CurrentValue = mail.SentAtUtc;
+        entry.Property(m => m.SentAtUtc).IsModified = true;
+        entry.Property(m => m.LastError).CurrentValue = mail.LastError;
+        entry.Property(m => m.LastError).IsModified = true;
+        entry.Property(m => m.NextAttemptAtUtc).CurrentValue = mail.NextAttemptAtUtc;
+        entry.Property(m => m.NextAttemptAtUtc).IsModified = true;
     }
 
     private async Task ApplyAsync(SendOutcome outcome, SmtpOptions settings)
