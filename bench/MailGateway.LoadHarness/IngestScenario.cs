@@ -44,6 +44,16 @@ internal sealed class IngestScenario : IScenario
         }
 
         var settings = GatewaySettings(database, MailboxAddress);
+        if (Environment.GetEnvironmentVariable("CLP_BENCH_PREPARE_ONLY") == "1")
+        {
+            foreach (var (key, value) in settings)
+            {
+                Console.WriteLine($"export {key.Replace(":", "__", StringComparison.Ordinal)}='{value}'");
+            }
+
+            return;
+        }
+
         var run = (await context.RunGatewayAsync(settings, ["poll"], cancellationToken)).EnsureSuccess("ingest poll");
         Console.WriteLine(run.Stdout.Trim());
         await VerifyAsync(database, mailbox, mails, cancellationToken);
