@@ -12,8 +12,9 @@ namespace ClpMailGateway.Inbound;
 
 /// <summary>
 /// One poll of the gateway mailbox, exactly once end to end: fetch the UIDs above the stored (mailbox, UIDVALIDITY,
-/// last UID) checkpoint; store each raw mail durably (idempotent on Message-ID + SHA-256); only then advance the
-/// checkpoint; thread every pending mail (each in one transaction with its post); then move the handled mails to
+/// last UID) checkpoint, a batch per FETCH; store each batch's raw mails durably in one transaction (idempotent on
+/// Message-ID + SHA-256); only then advance the checkpoint; thread the batch's mails (several per transaction, each
+/// atomic with its post in its own savepoint) while the next batch is fetched; then move the handled mails to
 /// Processed or Rejected. A UIDVALIDITY change restarts from UID 1 and the idempotent store keeps anything from being
 /// posted twice.
 /// </summary>
