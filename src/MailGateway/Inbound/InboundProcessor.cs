@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Inbound;
 
-/// <summary>Threads every stored, pending inbound mail, each in its own transaction together with its post (or its
-/// quarantine entry and rejection mail), so a crash at any point leaves it either wholly done or still pending.</summary>
+/// <summary>Threads stored, pending inbound mails. Several mails share one transaction (one durable commit), each
+/// inside its own savepoint together with its post (or its quarantine entry and rejection mail): a mail that fails is
+/// rolled back to its savepoint alone and recorded as failed, the others of the group stay threaded. A crash at any
+/// point leaves every mail of the open group still pending, never half done.</summary>
 public sealed class InboundProcessor(
     GatewayDbContext db,
     ReplyThreader threader,
@@ -17,17 +19,39 @@ public sealed class InboundProcessor(
     TimeProvider timeProvider,
     ILogger<InboundProcessor> logger)
 {
-    public async Task<IReadOnlyList<InboundMail>> ProcessPendingAsync(CancellationToken cancellationToken)
+    /// <summary>Mails threaded per transaction.</summary>
+    public const int GroupSize = 50;
+
+    private const string Savepoint = "inbound_mail";
+
+    /// <summary>Threads every pending mail (oldest first) except those in <paramref name="skip"/> (already tried in this
+    /// poll), reading each mail from the database.</summary>
+    /// <returns>The status of each mail threaded by this call.</returns>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessPendingAsync(IReadOnlySet<long>? skip, CancellationToken cancellationToken)
     {
         var ids = await db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Pending)
             .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(cancellationToken);
-        var done = new List<InboundMail>(ids.Count);
-        foreach (var id in ids)
+        var done = new List<InboundStatus>(ids.Count);
+        foreach (var group in ids.Where(id => skip is null || !skip.Contains(id)).Chunk(GroupSize))
         {
-            if (await ProcessOneAsync(id, cancellationToken) is { } mail)
-            {
-                done.Add(mail);
-            }
+            done.AddRange(await ProcessGroupAsync(group.Select(id => (id, (InboundMail?)null)).ToList(), cancellationToken));
+        }
+
+        return done;
+    }
+
+    public Task<IReadOnlyList<InboundStatus>> ProcessPendingAsync(CancellationToken cancellationToken) => ProcessPendingAsync(null, cancellationToken);
+
+    /// <summary>Threads mails this poll has just stored: the rows as <see cref="InboundStore"/> returned them, raw bytes
+    /// included, so nothing is read back. A mail that is no longer pending in the database is skipped.</summary>
+    /// <returns>The status of each mail threaded by this call.</returns>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mails);
+        var done = new List<InboundStatus>(mails.Count);
+        foreach (var group in mails.Chunk(GroupSize))
+        {
+            done.AddRange(await ProcessGroupAsync(group.Select(m => (m.Id, (InboundMail?)m)).ToList(), cancellationToken));
         }
 
         return done;
@@ -56,48 +80,93 @@ public sealed class InboundProcessor(
         return await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
     }
 
+    /// <summary>Threads one pending mail in its own transaction; null when it is not pending (or failed this time).</summary>
     public async Task<InboundMail?> ProcessOneAsync(long id, CancellationToken cancellationToken)
     {
+        var statuses = await ProcessGroupAsync([(id, null)], cancellationToken);
+        if (statuses.Count == 0)
+        {
+            return null;
+        }
+
+        db.ChangeTracker.Clear();
+        return await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
+    }
+
+    /// <summary>One transaction for the group, one savepoint per mail.</summary>
+    private async Task<List<InboundStatus>> ProcessGroupAsync(IReadOnlyList<(long Id, InboundMail? Stored)> group, CancellationToken cancellationToken)
+    {
+        var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var mail = await db.InboundMails.SingleAsync(m => m.Id == id, cancellationToken);
-        if (mail.Status != InboundStatus.Pending)
+        foreach (var (id, stored) in group)
         {
-            return null;
-        }
-
-        try
-        {
-            mail.Attempts++;
-            await threader.ThreadAsync(mail, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            faults.At(InboundStep.Posted, mail.Uid);
-            await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation(
-                "Inbound mail {InboundId} uid {Uid} {MessageId}: {Status} {Reason}", mail.Id, mail.Uid, mail.MessageId, mail.Status, mail.Reason);
-            return mail;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not PipelineCrashException)
-        {
-            // A bug or an outage, not a verdict on the mail: keep it pending and try again next poll, up to a limit.
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-            logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail.Uid, mail.MessageId);
-            var attempts = mail.Attempts;
-            var now = timeProvider.GetUtcNow().UtcDateTime;
-            var row = await db.InboundMails.SingleAsync(m => m.Id == id, CancellationToken.None);
-            row.Attempts = attempts;
-            InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");
-            if (attempts >= options.Value.MaxProcessingAttempts)
+            var status = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
+                .Select(m => (InboundStatus?)m.Status).SingleOrDefaultAsync(cancellationToken);
+            if (status != InboundStatus.Pending)
             {
-                row.Status = InboundStatus.Rejected;
-                row.Reason = RejectReasons.ProcessingFailed;
-                row.ReasonDetail = $"Processing failed {attempts} times; last error: {ex.Message}";
-                row.ProcessedAtUtc = now;
+                continue;
             }
 
-            await db.SaveChangesAsync(CancellationToken.None);
-            return null;
+            await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+            InboundMail? mail = null;
+            try
+            {
+                if (stored is not null)
+                {
+                    // Just stored by this poll: attach the row we have (its raw bytes in memory) instead of reading it back.
+                    mail = stored;
+                    db.InboundMails.Attach(mail);
+                }
+                else
+                {
+                    mail = await db.InboundMails.SingleAsync(m => m.Id == id, cancellationToken);
+                }
+
+                mail.Attempts++;
+                await threader.ThreadAsync(mail, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                faults.At(InboundStep.Posted, mail.Uid);
+                await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
+                done.Add(mail.Status);
+                logger.LogInformation(
+                    "Inbound mail {InboundId} uid {Uid} {MessageId}: {Status} {Reason}", mail.Id, mail.Uid, mail.MessageId, mail.Status, mail.Reason);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not PipelineCrashException)
+            {
+                // A bug or an outage, not a verdict on the mail: undo this mail alone, keep it pending and try again next
+                // poll, up to a limit.
+                await transaction.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+                db.ChangeTracker.Clear();
+                await RecordFailureAsync(id, mail, ex);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        return done;
+    }
+
+    private async Task RecordFailureAsync(long id, InboundMail? mail, Exception ex)
+    {
+        logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail?.Uid, mail?.MessageId);
+        var attempts = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Attempts).SingleAsync(CancellationToken.None) + 1;
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var row = await db.InboundMails.SingleAsync(m => m.Id == id, CancellationToken.None);
+        row.Attempts = attempts;
+        InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");
+        if (attempts >= options.Value.MaxProcessingAttempts)
+        {
+            row.Status = InboundStatus.Rejected;
+            row.Reason = RejectReasons.ProcessingFailed;
+            row.ReasonDetail = $"Processing failed {attempts} times; last error: {ex.Message}";
+            row.ProcessedAtUtc = now;
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
     }
 }

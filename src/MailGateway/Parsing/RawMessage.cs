@@ -15,7 +15,9 @@ public static class RawMessage
             start++;
         }
 
-        using var stream = new MemoryStream(raw, start, raw.Length - start, writable: false);
-        return MimeMessage.Load(ParserOptions.Default, stream);
+        // Persistent: the parts' contents are windows on these bytes, not copies of them (a 10 MB attachment is not
+        // copied once more). The stream wraps the array only and stays readable for as long as the message is used.
+        var stream = new MemoryStream(raw, start, raw.Length - start, writable: false);
+        return MimeMessage.Load(ParserOptions.Default, stream, persistent: true);
     }
 }

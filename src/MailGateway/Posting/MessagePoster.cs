@@ -111,7 +111,8 @@ public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifi
     private static async Task<(Attachment? Attachment, PostError? Error)> ReadAttachmentAsync(NewAttachment file, CancellationToken cancellationToken)
     {
         var name = FileNames.Sanitize(file.FileName);
-        using var buffer = new MemoryStream();
+        var capacity = file.ExpectedBytes is > 0 and <= PostingLimits.MaxAttachmentBytes ? (int)file.ExpectedBytes.Value : 0;
+        using var buffer = new MemoryStream(capacity);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var chunk = new byte[81920];
         int read;
@@ -139,7 +140,8 @@ public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifi
             ContentType = NormalizeContentType(file.ContentType),
             SizeBytes = buffer.Length,
             Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
-            Content = buffer.ToArray(),
+            // The buffer itself when the expected size was right (no second copy of a large file).
+            Content = buffer.Capacity == buffer.Length ? buffer.GetBuffer() : buffer.ToArray(),
         };
         return (attachment, null);
     }

@@ -181,7 +181,8 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, Decode(a.Part))).ToList();
+        // Each file is decoded while the poster reads it, not into a buffer first.
+        var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes)).ToList();
         var result = await poster.PostAsync(
             new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
         if (result.Error is { } error)
@@ -245,14 +246,6 @@ public sealed class ReplyThreader(
             .Select(c => $"{c.Title!.Name} · {ChannelNames.Display(c)}: {MailLinks.Channel(Options.WebBaseUrl, c.Title.Slug, c.Key)}");
         return "Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
             + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines));
-    }
-
-    private static MemoryStream Decode(MimePart part)
-    {
-        var stream = new MemoryStream();
-        part.Content?.DecodeTo(stream);
-        stream.Position = 0;
-        return stream;
     }
 
     private async Task RejectAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, string reason, string detail, CancellationToken cancellationToken)

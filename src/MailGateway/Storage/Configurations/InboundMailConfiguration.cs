@@ -16,6 +16,7 @@ internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<Inboun
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(10);
         builder.Property(m => m.Kind).HasMaxLength(20);
         builder.Property(m => m.Reason).HasMaxLength(64);
+        builder.Property(m => m.Raw).Metadata.SetValueComparer(new WholeBytesComparer());
 
         // The idempotency key: the same mail stored twice (redelivered, refetched after a crash or a UIDVALIDITY change)
         // is one row.

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ClpMailGateway.Domain;
+using ClpMailGateway.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClpMailGateway.LoadHarness;
+
+/// <summary>
+/// Issue 7, ingest and memory: 5,000 replies (x scale) in a realistic mix are appended to a dedicated gateway mailbox;
+/// plain MailKit fetches them all in full (the baseline), then one <c>MailGateway.dll poll</c> process stores, threads
+/// and moves them all. Every mail must end as expected (Posted, Ignored or Rejected), nothing posted twice, the INBOX
+/// empty. The notifications the posts queue are rendered and stored (that is part of threading) but not sent: the poll
+/// process is pointed at a closed SMTP port, so its outbox run gives up at once (sending is the fan-out scenario's).
+/// </summary>
+internal sealed class IngestScenario : IScenario
+{
+    public const string MailboxAddress = "bench-ingest@clp.test";
+
+    public string Name => "ingest";
+
+    public int Order => 10;
+
+    public async Task RunAsync(HarnessContext context, CancellationToken cancellationToken)
+    {
+        var count = context.Scaled(5000);
+        await using var database = await context.CreateDatabaseAsync("ingest");
+        var world = await IngestWorld.SeedAsync(database, titles: 3, usersPerVendor: 4, cancellationToken);
+        var mails = Generate(world, count, new Random(7));
+        var mailbox = new BenchMailbox(MailboxAddress);
+        await mailbox.CleanAsync(cancellationToken);
+        await mailbox.AppendAsync([.. mails.Select(m => m.Raw)], cancellationToken);
+        var totalBytes = mails.Sum(m => (long)m.Raw.Length);
+        Console.WriteLine(
+            $"appended {count} mails ({Report.Mb(totalBytes)}): {string.Join(", ", mails.GroupBy(m => m.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))}");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (fetched, _) = await mailbox.FetchAllAsync(cancellationToken);
+        var baselineSeconds = clock.Elapsed.TotalSeconds;
+        if (fetched != count)
+        {
+            throw new InvalidOperationException($"the baseline fetched {fetched} mails, expected {count}");
+        }
+
+        var settings = GatewaySettings(database, MailboxAddress);
+        if (Environment.GetEnvironmentVariable("CLP_BENCH_PREPARE_ONLY") == "1")
+        {
+            foreach (var (key, value) in settings)
+            {
+                Console.WriteLine($"export {key.Replace(":", "__", StringComparison.Ordinal)}='{value}'");
+            }
+
+            return;
+        }
+
+        var run = (await context.RunGatewayAsync(settings, ["poll"], cancellationToken)).EnsureSuccess("ingest poll");
+        Console.WriteLine(run.Stdout.Trim());
+        await VerifyAsync(database, mailbox, mails, cancellationToken);
+
+        var gatewayRate = count / run.Elapsed.TotalSeconds;
+        var baselineRate = count / baselineSeconds;
+        var ratio = gatewayRate / baselineRate;
+        context.Report.Add(new ReportRow(
+            Name,
+            $"{count:#,0} replies stored, threaded (posts + queued notifications) and moved, one `poll` process (wall, incl. start)",
+            Report.Rate(gatewayRate, "msgs") + $" ({run.Elapsed.TotalSeconds:0.0} s)",
+            "plain MailKit full fetch (BODY.PEEK[] in batches of 500, MimeKit parse): " + Report.Rate(baselineRate, "msgs") + $" ({baselineSeconds:0.0} s)",
+            Report.Ratio(ratio),
+            ">= 0.25x",
+            ratio >= 0.25));
+        context.Report.Add(new ReportRow(
+            Name,
+            "peak working set of the gateway process while ingesting",
+            Report.Mb(run.PeakWorkingSetBytes),
+            $"mailbox size {Report.Mb(totalBytes)}",
+            "—",
+            "<= 300 MB",
+            run.PeakWorkingSetBytes <= 300L * 1024 * 1024));
+    }
+
+    /// <summary>The gateway's settings for polling one bench mailbox; SMTP points at a closed port (see the class).</summary>
+    public static Dictionary<string, string?> GatewaySettings(HarnessDatabase database, string mailboxAddress)
+    {
+        var settings = new Dictionary<string, string?>(database.Settings)
+        {
+            ["Imap:Username"] = mailboxAddress,
+            ["Mail:ReplyLocalPart"] = BenchMails.ReplyLocalPart,
+            ["Smtp:Port"] = ClosedPort().ToString(CultureInfo.InvariantCulture),
+        };
+        return settings;
+    }
+
+    /// <summary>Checks every mail's verdict, that no mail was posted twice, and that the INBOX is empty.</summary>
+    public static async Task VerifyAsync(HarnessDatabase database, BenchMailbox mailbox, IReadOnlyList<BenchMails.BenchMail> mails, CancellationToken cancellationToken)
+    {
+        await using var scope = database.Scope();
+        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Storage.GatewayDbContext>(scope.ServiceProvider);
+        var rows = await db.InboundMails.AsNoTracking().Select(m => new { m.MessageId, m.Status, m.Reason, m.MovedAtUtc }).ToListAsync(cancellationToken);
+        var byId = rows.GroupBy(r => r.MessageId).ToDictionary(g => g.Key, g => g.ToList());
+        var problems = new List<string>();
+        foreach (var mail in mails)
+        {
+            if (!byId.TryGetValue(mail.MessageId, out var found) || found.Count != 1)
+            {
+                problems.Add($"{mail.Kind} {mail.MessageId}: {found?.Count ?? 0} inbound rows");
+            }
+            else if (found[0].Status != mail.Expected || found[0].MovedAtUtc is null)
+            {
+                problems.Add($"{mail.Kind} {mail.MessageId}: {found[0].Status} ({found[0].Reason}), moved {found[0].MovedAtUtc is not null}; expected {mail.Expected}");
+            }
+        }
+
+        var posted = await db.Messages.AsNoTracking().Where(m => m.Origin == MessageOrigin.Email).Select(m => m.SourceMessageId).ToListAsync(cancellationToken);
+        var expectedPosted = mails.Count(m => m.Expected == InboundStatus.Posted);
+        if (posted.Count != expectedPosted || posted.Distinct().Count() != posted.Count)
+        {
+            problems.Add($"{posted.Count} messages posted by mail ({posted.Distinct().Count()} distinct), expected {expectedPosted}");
+        }
+
+        var left = await mailbox.CountAsync("INBOX", cancellationToken);
+        if (left != 0)
+        {
+            problems.Add($"{left} mails left in INBOX");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"{problems.Count} problems after ingest:\n  " + string.Join("\n  ", problems.Take(20)));
+        }
+
+        var notifications = await db.OutboundMails.CountAsync(m => m.Purpose == OutboundPurposes.Notification, cancellationToken);
+        Console.WriteLine($"verified: {expectedPosted} posted once each, {mails.Count(m => m.Expected == InboundStatus.Ignored)} ignored, {mails.Count(m => m.Expected == InboundStatus.Rejected)} rejected; {notifications} notifications queued");
+    }
+
+    private static List<BenchMails.BenchMail> Generate(IngestWorld world, int count, Random random)
+    {
+        var mails = new List<BenchMails.BenchMail>(count);
+        var japanese = world.Vendors.Where(v => v.Language == "ja").ToList();
+        var german = world.Vendors.Where(v => v.Language == "de").ToList();
+        for (var i = 0; i < count; i++)
+        {
+            var vendor = world.Vendors[random.Next(world.Vendors.Count)];
+            var token = vendor.Tokens[random.Next(vendor.Tokens.Count)];
+            var roll = random.NextDouble();
+            BenchMails.BenchMail mail;
+            if (roll < 0.03)
+            {
+                var forged = TokenCodecPrefix + Base32.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+                mail = Of("bad-token", InboundStatus.Rejected, BenchMails.Gmail(vendor.Address, BenchMails.ReplyAddress(forged), "Reply to a damaged address " + i));
+            }
+            else if (roll < 0.06)
+            {
+                mail = Of("auto-reply", InboundStatus.Ignored, BenchMails.AutoReply(vendor.Address, BenchMails.ReplyAddress(token)));
+            }
+            else if (roll < 0.08)
+            {
+                var id = $"bounce-{i}-{Guid.NewGuid():N}@mx.vendor.example";
+                mail = new("bounce", id, InboundStatus.Ignored, BenchMails.Bounce(MailboxAddress, vendor.Address, BenchMails.ReplyAddress(token), id));
+            }
+            else if (roll < 0.12)
+            {
+                // 50 KB to 2 MB, log-uniform: most attachments are small, a few are large.
+                var size = (int)Math.Round(50_000 * Math.Pow(40, random.NextDouble()));
+                var content = new byte[size];
+                random.NextBytes(content);
+                mail = Of("attachment", InboundStatus.Posted, BenchMails.Gmail(vendor.Address, BenchMails.ReplyAddress(token), $"Corrected file attached ({i}).", ($"ep{i % 12 + 1}.{vendor.Language}.srt", content)));
+            }
+            else if (roll < 0.22)
+            {
+                var ja = japanese[random.Next(japanese.Count)];
+                mail = Of("japanese", InboundStatus.Posted, BenchMails.Japanese(ja.Address, BenchMails.ReplyAddress(ja.Tokens[random.Next(ja.Tokens.Count)])));
+            }
+            else if (roll < 0.40)
+            {
+                var de = german[random.Next(german.Count)];
+                mail = Of("outlook-html", InboundStatus.Posted, BenchMails.OutlookHtml(de.Address, BenchMails.ReplyAddress(de.Tokens[random.Next(de.Tokens.Count)]), random.Next(2, 11)));
+            }
+            else if (roll < 0.48)
+            {
+                var staff = world.Staff[random.Next(world.Staff.Count)];
+                mail = Of("staff", InboundStatus.Posted, BenchMails.Gmail(staff.Address, BenchMails.ReplyAddress(staff.Tokens[0]), $"Approved, please go ahead with reel {i % 6 + 1}."));
+            }
+            else
+            {
+                mail = Of("gmail", InboundStatus.Posted, BenchMails.Gmail(vendor.Address, BenchMails.ReplyAddress(token), $"Le timing de la bobine {i % 6 + 1} est corrigé, merci ! ({i})"));
+            }
+
+            mails.Add(mail);
+        }
+
+        return mails;
+    }
+
+    private const string TokenCodecPrefix = HarnessContext.TokenKeyId + "_";
+
+    private static BenchMails.BenchMail Of(string kind, InboundStatus expected, MimeKit.MimeMessage message) =>
+        new(kind, message.MessageId!, expected, BenchMails.Render(message));
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
