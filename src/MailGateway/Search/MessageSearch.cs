@@ -21,8 +21,9 @@ public sealed class MessageSearch(GatewayDbContext db)
     public const char HighlightStart = '\u0002';
     public const char HighlightEnd = '\u0003';
 
-    /// <summary>Matches are counted up to this many; more shows as "1,000+".</summary>
-    public const int CountCap = 1000;
+    /// <summary>Matches are counted up to this many; more shows as "200+". Counting costs in proportion to the matches
+    /// counted (a common word in a small channel: every message of the channel), so the cap bounds it.</summary>
+    public const int CountCap = 200;
 
     private const int SnippetChars = 160;
 

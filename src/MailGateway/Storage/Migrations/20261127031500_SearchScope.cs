@@ -10,8 +10,9 @@ namespace ClpMailGateway.Storage.Migrations
     /// <list type="bullet">
     /// <item><c>MessageSearch</c> (words) gets a <c>Scope</c> column holding the tokens <c>c{ChannelId} t{TitleId}</c>;
     /// a query is <c>Scope : (c7) AND Text : (...)</c>, which FTS5 answers by intersecting doclists, newest first
-    /// (<c>ORDER BY rowid DESC LIMIT n</c> is streamed). <c>prefix='2 3'</c> adds prefix indexes so short prefixes are
-    /// one doclist instead of a merge of every word that starts with them.</item>
+    /// (<c>ORDER BY rowid DESC LIMIT n</c> is streamed). <c>prefix='2 3 4 5 6 7 8'</c> adds prefix indexes, so a prefix of
+    /// up to 8 characters is one doclist instead of a merge of the doclists of every word that starts with it (that merge
+    /// cost 20-35 ms for "deliv*" on 1,000,000 messages; the prefix indexes make the word index about 1.6x larger).</item>
     /// <item><c>MessageTrigram</c> now holds only messages with text in a script written without spaces (Japanese,
     /// Chinese, Korean, Thai, Lao, Khmer, Myanmar), the only ones a trigram query (routed by those scripts) can
     /// match, and gets a <c>ScopeMark</c> column: channel and title each encoded as exactly three private-use
@@ -53,7 +54,7 @@ namespace ClpMailGateway.Storage.Migrations
                     content='MessageSearchContent',
                     content_rowid='Id',
                     tokenize='unicode61 remove_diacritics 2',
-                    prefix='2 3');
+                    prefix='2 3 4 5 6 7 8');
                 """);
             migrationBuilder.Sql("""
                 CREATE VIRTUAL TABLE MessageTrigram USING fts5(
