@@ -38,13 +38,15 @@ internal sealed class HarnessContext(string repositoryRoot, Report report, doubl
 
     public int Scaled(int count) => Math.Max(1, (int)Math.Round(count * Scale));
 
-    /// <summary>A fresh, migrated gateway database for one scenario (deleted first if left from an earlier run), and
-    /// the gateway's services over it for seeding. Extra settings are added to the configuration.</summary>
-    public async Task<HarnessDatabase> CreateDatabaseAsync(string name, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>A fresh, migrated gateway database for one scenario (deleted first if left from an earlier run, unless
+    /// <paramref name="keepExisting"/>), and the gateway's services over it for seeding. Extra settings are added to the
+    /// configuration.</summary>
+    public async Task<HarnessDatabase> CreateDatabaseAsync(
+        string name, IReadOnlyDictionary<string, string?>? settings = null, bool keepExisting = false)
     {
         Directory.CreateDirectory(StateFolder);
         var path = Path.Combine(StateFolder, name + ".db");
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        foreach (var file in keepExisting ? [] : new[] { path, path + "-wal", path + "-shm" })
         {
             File.Delete(file);
         }

@@ -24,7 +24,6 @@ builder.Services.AddHostedService<MigrationHostedService>();
 builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Unsubscribe links are signed with the reply-token keys: without them the web does not start.
 builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
-builder.Services.AddScoped<ConversationSearch>();
 
 // An upload of up to 20 files of 10 MB reaches the handler, so a file over the limit gets a message naming it
 // instead of a bare 413; the form reader buffers large files on disk.

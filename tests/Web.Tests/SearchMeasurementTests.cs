@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using ClpMailGateway.Domain;
-using ClpMailGateway.Web.Search;
+using ClpMailGateway.Search;
 using ClpMailGateway.Web.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,11 +79,13 @@ public sealed class SearchMeasurementTests(ITestOutputHelper output) : IAsyncLif
                 Assert.Contains($"<mark>{marked}</mark>", html, StringComparison.Ordinal);
 
                 await using var scope = _app.Services.CreateAsyncScope();
-                var search = scope.ServiceProvider.GetRequiredService<ConversationSearch>();
+                var search = scope.ServiceProvider.GetRequiredService<MessageSearch>();
                 watch.Restart();
-                var hits = await search.SearchAsync(channelId, SearchTerms.Parse(query), 50, CancellationToken.None);
+                var result = await search.SearchAsync(SearchScope.Channel(channelId), SearchTerms.Parse(query), 50, CancellationToken.None);
                 searchTimes.Add(watch.Elapsed.TotalMilliseconds);
-                Assert.NotEmpty(hits);
+                Assert.NotEmpty(result.Hits);
+                Assert.All(result.Hits, h => Assert.Equal(channelId, h.ChannelId));
+                Assert.Equal(result.Hits.OrderByDescending(h => h.Id).Select(h => h.Id), result.Hits.Select(h => h.Id));
             }
 
             // The first run warms caches; percentiles over the rest.

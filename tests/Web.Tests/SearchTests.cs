@@ -50,6 +50,50 @@ public sealed class SearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_SeveralHits_NewestFirstWithCount()
+    {
+        var html = await SearchAsync("vendor-fr", "timeline", HttpStatusCode.OK);
+
+        Assert.Contains("2 results", html, StringComparison.Ordinal);
+        Assert.Contains("(newest first)", html, StringComparison.Ordinal);
+        Assert.True(
+            html.IndexOf("&lt;b&gt;bold", StringComparison.Ordinal) < html.IndexOf("12 frames", StringComparison.Ordinal),
+            "the later message comes first");
+    }
+
+    [Fact]
+    public async Task Search_MoreHitsThanShown_SaysHowManyAndThatTheNewestAreShown()
+    {
+        await using var app = await WebApp.StartAsync(settings: new Dictionary<string, string?> { ["Web:SearchResults"] = "5" });
+        var title = await app.World.TitleAsync("fr");
+        var pm = await app.World.UserAsync(UserRole.Pm, languages: ["fr"]);
+        for (var i = 0; i < 7; i++)
+        {
+            await Scene.PostAsync(app, pm, World(title, "vendor-fr"), $"glossary update {i}");
+        }
+
+        using var client = await app.SignedInAsync(pm);
+        var response = await client.GetAsync(new Uri($"/titles/{title.Slug}/vendor-fr/search?q=glossary", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("7 results", html, StringComparison.Ordinal);
+        Assert.Contains("(the newest 5 shown; add words to narrow it down)", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>glossary</mark> update 6", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("update 0", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("t*")]
+    [InlineData("timeline é*")]
+    public async Task Search_OneLetterPrefix_ExplainsWhy(string query)
+    {
+        var html = await SearchAsync("vendor-fr", query, HttpStatusCode.OK);
+
+        Assert.Contains("A prefix search needs at least 2 letters before the *", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("No results", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_PhraseInWrongOrder_FindsNothing()
     {
         var html = await SearchAsync("vendor-fr", "\"cut locked\"", HttpStatusCode.OK);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Layout;
@@ -9,24 +11,30 @@ using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Web.Search;
 
-/// <summary>Keyword search at the top of each conversation: only in a channel the user may read, any text accepted.</summary>
+/// <summary>Keyword search at the top of each conversation: only in a channel the user may read, any text accepted, newest
+/// matches first, the count capped at <see cref="MessageSearch.CountCap"/>.</summary>
 public static class SearchEndpoints
 {
     public static RouteGroupBuilder MapSearch(this RouteGroupBuilder group)
     {
         group.MapGet("/titles/{slug}/{key}/search", async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, ConversationSearch search, IOptions<WebOptions> options, string slug, string key,
+            HttpContext context, GatewayDbContext db, MessageSearch search, IOptions<WebOptions> options, string slug, string key,
             [FromQuery] string? q, CancellationToken cancellationToken) =>
         {
-            var (user, access, denied) = await ConversationEndpoints.OpenAsync(context, db, slug, key, cancellationToken);
+            var (user, opened, denied) = await ConversationEndpoints.OpenAsync(context, db, slug, key, cancellationToken);
             if (denied is not null)
             {
                 return denied;
             }
 
+            var access = opened!;
+
             var query = q is { Length: > SearchTerms.MaxQueryLength } ? q[..SearchTerms.MaxQueryLength] : q;
             var terms = SearchTerms.Parse(query);
-            var hits = await search.SearchAsync(access!.Channel.Id, terms, options.Value.SearchResults, cancellationToken);
+            var result = terms.Problem is null
+                ? await search.SearchAsync(SearchScope.Channel(access.Channel.Id), terms, options.Value.SearchResults, cancellationToken)
+                : SearchResult.Empty;
+            var hits = result.Hits;
             var ids = hits.Select(h => h.Id).ToList();
             var rows = (await ConversationEndpoints.Rows(db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id) && m.ChannelId == access.Channel.Id))
                 .ToListAsync(cancellationToken)).ToDictionary(r => r.Id);
@@ -34,7 +42,11 @@ public static class SearchEndpoints
             var html = new StringBuilder();
             ConversationPages.Header(html, access, query);
             html.Append("<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">");
-            if (terms.IsEmpty)
+            if (terms.Problem is { } problem)
+            {
+                html.Append("Search</h2><p class=\"notice error\" role=\"alert\">").Append(Html.E(problem)).Append("</p>");
+            }
+            else if (terms.IsEmpty)
             {
                 html.Append("Search</h2><p>Type a word to search for.</p>");
             }
@@ -44,8 +56,11 @@ public static class SearchEndpoints
             }
             else
             {
-                html.Append(hits.Count).Append(hits.Count == 1 ? " result" : " results").Append(" for <q>").Append(Html.E(query)).Append("</q>")
-                    .Append(hits.Count >= options.Value.SearchResults ? " <span class=\"muted\">(best first; add words to narrow it down)</span>" : " <span class=\"muted\">(best first)</span>")
+                html.Append(result.Count.ToString("#,0", CultureInfo.InvariantCulture)).Append(result.CountIsCapped ? "+" : string.Empty)
+                    .Append(result.Count == 1 && !result.CountIsCapped ? " result" : " results").Append(" for <q>").Append(Html.E(query)).Append("</q>")
+                    .Append(result.Count > hits.Count
+                        ? $" <span class=\"muted\">(the newest {hits.Count} shown; add words to narrow it down)</span>"
+                        : " <span class=\"muted\">(newest first)</span>")
                     .Append("</h2><ol class=\"messages\">");
                 foreach (var hit in hits)
                 {

@@ -201,6 +201,46 @@ public sealed class GatewayCliTests : IAsyncLifetime
         Assert.Equal(2, fr.Lines.Count);
     }
 
+    [Fact]
+    public async Task Messages_SearchWithoutChannel_SearchesTheChannelsTheUserMayRead()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        // "timeline" is in vendor-fr only: the operator and Léa (French) find it across the title, Jonas (German) does not.
+        var operatorView = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--search", "timeline");
+        var lea = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--as", "fr.lea@clp.test", "--search", "timeline");
+        var jonas = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--as", "de.jonas@clp.test", "--search", "timeline");
+
+        Assert.Equal(2, operatorView.Lines.Count);
+        Assert.All(operatorView.Lines, l => Assert.Equal("vendor-fr", l.GetProperty("channel").GetString()));
+        Assert.True(operatorView.Lines[0].GetProperty("id").GetInt64() > operatorView.Lines[1].GetProperty("id").GetInt64(), "newest first");
+        Assert.Equal(2, lea.Lines.Count);
+        Assert.Equal(ExitCodes.Ok, jonas.ExitCode);
+        Assert.Empty(jonas.Lines);
+    }
+
+    [Fact]
+    public async Task Messages_OneLetterPrefix_RefusedWithTheReason()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--search", "t*");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal("error: messages: A prefix search needs at least 2 letters before the * (\"t*\" would match almost everything).", result.Error);
+    }
+
+    [Fact]
+    public async Task Messages_WithoutChannelOrSearch_AsksForTheChannel()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var result = await _cli.RunAsync("messages", "--title", "blue-harbor-s2");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--channel", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("((\"")]
     [InlineData("NEAR(a b)")]

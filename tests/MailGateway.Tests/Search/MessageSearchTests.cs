@@ -1,0 +1,230 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Search;
+using ClpMailGateway.Storage;
+using ClpMailGateway.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClpMailGateway.Tests.Search;
+
+public sealed class MessageSearchTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private World _world = null!;
+    private Title _title = null!;
+    private Title _other = null!;
+    private User _author = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _world = new World(_database);
+        _title = await _world.TitleAsync("fr", "ja", "th");
+        _other = await _world.TitleAsync("fr");
+        _author = await _world.UserAsync(UserRole.Pm);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Search_SeveralMatches_NewestFirst()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var ids = new List<long>();
+        foreach (var text in new[] { "first timeline", "unrelated", "second timeline", "third timeline" })
+        {
+            ids.Add(await PostAsync(fr, text));
+        }
+
+        var result = await SearchAsync(SearchScope.Channel(fr.Id), "timeline");
+
+        Assert.Equal([ids[3], ids[2], ids[0]], result.Hits.Select(h => h.Id));
+        Assert.Equal(3, result.Count);
+        Assert.False(result.CountIsCapped);
+        Assert.All(result.Hits, h => Assert.Contains("\u0002timeline\u0003", h.Snippet, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Search_MoreMatchesThanTheCap_CountIsCapped()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        await InsertManyAsync(fr, MessageSearch.CountCap + 5, i => $"timeline number {i}");
+
+        var result = await SearchAsync(SearchScope.Channel(fr.Id), "timeline", limit: 10);
+
+        Assert.Equal(10, result.Hits.Count);
+        Assert.Equal(MessageSearch.CountCap, result.Count);
+        Assert.True(result.CountIsCapped);
+        Assert.Contains($"number {MessageSearch.CountCap + 4}", result.Hits[0].Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_LimitReachedUnderTheCap_CountsExactly()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        await InsertManyAsync(fr, 30, i => $"glossary {i}");
+
+        var result = await SearchAsync(SearchScope.Channel(fr.Id), "glossary", limit: 10);
+
+        Assert.Equal(10, result.Hits.Count);
+        Assert.Equal(30, result.Count);
+        Assert.False(result.CountIsCapped);
+    }
+
+    [Fact]
+    public async Task Search_Scopes_NeverLookOutside()
+    {
+        var fr = await PostAsync(World.Channel(_title, "vendor-fr"), "timeline in French");
+        var broadcast = await PostAsync(World.Channel(_title, "broadcast"), "timeline for all");
+        var internalId = await PostAsync(World.Channel(_title, "internal"), "timeline for staff");
+        var otherTitle = await PostAsync(World.Channel(_other, "vendor-fr"), "timeline elsewhere");
+
+        var channel = await SearchAsync(SearchScope.Channel(World.Channel(_title, "vendor-fr").Id), "timeline");
+        var channels = await SearchAsync(SearchScope.Channels([World.Channel(_title, "vendor-fr").Id, World.Channel(_title, "broadcast").Id]), "timeline");
+        var title = await SearchAsync(SearchScope.Title(_title.Id), "timeline");
+        var none = await SearchAsync(SearchScope.Channels([]), "timeline");
+
+        Assert.Equal([fr], channel.Hits.Select(h => h.Id));
+        Assert.Equal([broadcast, fr], channels.Hits.Select(h => h.Id));
+        Assert.Equal([internalId, broadcast, fr], title.Hits.Select(h => h.Id));
+        Assert.DoesNotContain(otherTitle, title.Hits.Select(h => h.Id));
+        Assert.Equal(World.Channel(_title, "internal").Id, title.Hits[0].ChannelId);
+        Assert.Empty(none.Hits);
+    }
+
+    [Fact]
+    public async Task Search_WordsOfTheScopeColumn_AreNotText()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        await PostAsync(fr, "nothing to see");
+
+        // The scope tokens (c<id>, t<id>) live in their own column: typing one finds nothing.
+        var result = await SearchAsync(SearchScope.Channel(fr.Id), $"c{fr.Id} t{_title.Id}");
+
+        Assert.Empty(result.Hits);
+    }
+
+    [Theory]
+    [InlineData("字幕ファイル", "字幕ファイル")]
+    [InlineData("字幕", "字幕")]
+    [InlineData("納品 字幕", "字幕")]
+    [InlineData("คำบรรยาย", "คำบรรยาย")]
+    public async Task Search_ScriptsWithoutSpaces_FindSubstringsInScopeOnly(string query, string marked)
+    {
+        var ja = World.Channel(_title, "vendor-ja");
+        var th = World.Channel(_title, "vendor-th");
+        await PostAsync(ja, "第3話の字幕ファイルを納品しました。");
+        await PostAsync(th, "ส่งคำบรรยายสำหรับตอนที่ 3 แล้ว");
+        await PostAsync(World.Channel(_other, "vendor-fr"), "第3話の字幕ファイルを納品しました。ส่งคำบรรยายสำหรับตอนที่ 3 แล้ว");
+
+        var result = await SearchAsync(SearchScope.Title(_title.Id), query);
+
+        var hit = Assert.Single(result.Hits);
+        Assert.Contains("\u0002" + marked + "\u0003", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_MessageEditedOrDeleted_IndexFollows()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var id = await PostAsync(fr, "old words 字幕ファイル");
+        await _world.SaveAsync(db => db.Messages.Where(m => m.Id == id).ExecuteUpdate(s => s.SetProperty(m => m.Text, "new words")));
+
+        Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "old")).Hits);
+        Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "字幕ファイル")).Hits);
+        Assert.Single((await SearchAsync(SearchScope.Channel(fr.Id), "new")).Hits);
+
+        await _world.SaveAsync(db => db.Messages.Where(m => m.Id == id).ExecuteDelete());
+        Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "new")).Hits);
+    }
+
+    [Theory]
+    [InlineData("t*")]
+    [InlineData("timeline é*")]
+    public void Terms_OneLetterPrefix_HasAProblem(string query)
+    {
+        var terms = SearchTerms.Parse(query);
+
+        Assert.Contains("at least 2 letters before the *", terms.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_TermsWithAProblem_AreRefused()
+    {
+        await using var scope = _database.Scope();
+        var search = scope.ServiceProvider.GetRequiredService<MessageSearch>();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => search.SearchAsync(SearchScope.Title(_title.Id), SearchTerms.Parse("t*"), 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Migration_ExistingMessages_AreIndexedWithTheirScope()
+    {
+        // Back to the schema before the scoped indexes, add messages there, then migrate: the rebuild backfills them.
+        await using (var scope = _database.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+            await db.GetService<IMigrator>().MigrateAsync("20261127013833_Outbound");
+        }
+
+        var fr = await PostRawAsync(World.Channel(_title, "vendor-fr"), "timeline before the upgrade");
+        var ja = await PostRawAsync(World.Channel(_title, "vendor-ja"), "アップグレード前の字幕ファイル");
+        await using (var scope = _database.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        }
+
+        Assert.Equal([fr], (await SearchAsync(SearchScope.Channel(World.Channel(_title, "vendor-fr").Id), "timeline")).Hits.Select(h => h.Id));
+        Assert.Equal([ja], (await SearchAsync(SearchScope.Title(_title.Id), "字幕ファイル")).Hits.Select(h => h.Id));
+        Assert.Empty((await SearchAsync(SearchScope.Title(_other.Id), "timeline")).Hits);
+    }
+
+    private async Task<SearchResult> SearchAsync(SearchScope scope, string query, int limit = 50)
+    {
+        await using var services = _database.Scope();
+        return await services.ServiceProvider.GetRequiredService<MessageSearch>().SearchAsync(scope, SearchTerms.Parse(query), limit, CancellationToken.None);
+    }
+
+    private async Task<long> PostAsync(Channel channel, string text)
+    {
+        var message = new Message { ChannelId = channel.Id, AuthorId = _author.Id, Text = text, Origin = MessageOrigin.Web, CreatedAtUtc = DateTime.UtcNow };
+        await _world.SaveAsync(db => db.Messages.Add(message));
+        return message.Id;
+    }
+
+    /// <summary>A message inserted with SQL (the schema of an older migration may not match the model).</summary>
+    private async Task<long> PostRawAsync(Channel channel, string text)
+    {
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO Messages (ChannelId, AuthorId, Text, Origin, CreatedAtUtc) VALUES ($c, $a, $t, 'Web', '2026-01-01 00:00:00') RETURNING Id";
+        command.Parameters.AddWithValue("$c", channel.Id);
+        command.Parameters.AddWithValue("$a", _author.Id);
+        command.Parameters.AddWithValue("$t", text);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task InsertManyAsync(Channel channel, int count, Func<int, string> text)
+    {
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO Messages (ChannelId, AuthorId, Text, Origin, CreatedAtUtc) VALUES ($c, $a, $t, 'Web', '2026-01-01 00:00:00')";
+        command.Parameters.AddWithValue("$c", channel.Id);
+        command.Parameters.AddWithValue("$a", _author.Id);
+        var t = command.Parameters.Add("$t", SqliteType.Text);
+        for (var i = 0; i < count; i++)
+        {
+            t.Value = text(i);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+}
