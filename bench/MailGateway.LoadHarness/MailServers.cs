@@ -44,6 +44,23 @@ internal static class MailServers
         await Task.Delay(500, cancellationToken);
     }
 
+    /// <summary>scripts/mail-servers hold (Postfix keeps what it accepts on its hold queue) or release (delivery on
+    /// again, the held mails deleted).</summary>
+    public static async Task HoldAsync(HarnessContext context, bool hold, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = context.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine("scripts", "mail-servers"));
+        start.ArgumentList.Add(hold ? "hold" : "release");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken) + await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        Console.Write(output);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"scripts/mail-servers {(hold ? "hold" : "release")} exited {process.ExitCode}: {output}");
+        }
+    }
+
     public static async Task<ImapClient> ConnectImapAsync(string user, CancellationToken cancellationToken)
     {
         var client = new ImapClient();
