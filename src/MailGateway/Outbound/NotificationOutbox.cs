@@ -1,6 +1,7 @@
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace ClpMailGateway.Outbound;
 public sealed class NotificationOutbox(
     GatewayDbContext db,
     ReplyTokenService replyTokens,
+    LookupCache cache,
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<ReplyTokenOptions> tokenOptions,
@@ -29,7 +31,11 @@ public sealed class NotificationOutbox(
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(author);
-        var audience = await RecipientLoader.LoadAsync(db, channel, message.Mentions.Select(m => m.UserId).ToList(), cancellationToken);
+        var mentioned = message.Mentions.Select(m => m.UserId).Order().ToList();
+        var audience = await cache.GetAsync(
+            "audience",
+            $"{channel.Id}:{string.Join(',', mentioned)}",
+            () => RecipientLoader.LoadAsync(db, channel, mentioned, cancellationToken));
         var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
         if (recipients.Count == 0)
         {
