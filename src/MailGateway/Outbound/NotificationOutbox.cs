@@ -26,7 +26,12 @@ public sealed class NotificationOutbox(
     ILogger<NotificationOutbox> logger)
 {
     /// <returns>How many notifications and digest items were queued.</returns>
-    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken)
+    public Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken) =>
+        EnqueueAsync(message, channel, author, save: true, cancellationToken);
+
+    /// <param name="save">False: the rows are added to the DbContext and the caller saves them (in its transaction).</param>
+    /// <returns>How many notifications and digest items were queued.</returns>
+    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, bool save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
@@ -55,10 +60,11 @@ public sealed class NotificationOutbox(
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var copies = content.Files.Sum(f => f.SizeBytes) * immediate.Count;
         var attachBelow = copies <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
+        var shared = new NotificationRendering();
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
-            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow);
+            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow, shared);
             // In memory: the synchronous writer avoids an await per part and buffer.
             using var buffer = new MemoryStream(4096);
             mime.WriteTo(buffer, cancellationToken);
@@ -73,7 +79,11 @@ public sealed class NotificationOutbox(
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (save)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         logger.LogInformation(
             "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
         return (immediate.Count, digest.Count);

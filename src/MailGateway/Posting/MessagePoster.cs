@@ -96,7 +96,7 @@ public sealed class MessagePoster(
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.Messages.Add(message);
         await db.SaveChangesAsync(cancellationToken);
-        await notifications.EnqueueAsync(message, channel, author, cancellationToken);
+        await notifications.EnqueueAsync(message, channel, author, save: transaction is not null || !request.CallerSaves, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);

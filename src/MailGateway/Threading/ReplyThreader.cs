@@ -191,7 +191,7 @@ public sealed class ReplyThreader(
         // Each file is decoded while the poster reads it, not into a buffer first.
         var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes)).ToList();
         var result = await poster.PostAsync(
-            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
+            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId) { CallerSaves = true }, cancellationToken);
         if (result.Error is { } error)
         {
             var reason = error.Code switch
