@@ -15,6 +15,7 @@ public static class GatewayServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayStorage(configuration);
+        services.AddScoped<LookupCache>();
         services.AddScoped<MessagePoster>();
         services.AddScoped<MessageSearch>();
         services.AddScoped<DemoSeeder>();

@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Threading;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ namespace ClpMailGateway.Inbound;
 public sealed class InboundProcessor(
     GatewayDbContext db,
     ReplyThreader threader,
+    LookupCache cache,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
     TimeProvider timeProvider,
@@ -93,17 +95,20 @@ public sealed class InboundProcessor(
         return await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
     }
 
-    /// <summary>One transaction for the group, one savepoint per mail.</summary>
+    /// <summary>One transaction for the group, one savepoint per mail. Lookups that do not change within the
+    /// transaction (token rows, users, channels, access, audiences) are made once per group (<see cref="LookupCache"/>).</summary>
     private async Task<List<InboundStatus>> ProcessGroupAsync(IReadOnlyList<(long Id, InboundMail? Stored)> group, CancellationToken cancellationToken)
     {
         var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        using var lookups = cache.Begin();
+        var ids = group.Select(g => g.Id).ToList();
+        var pending = (await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
+            .Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
         foreach (var (id, stored) in group)
         {
-            var status = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
-                .Select(m => (InboundStatus?)m.Status).SingleOrDefaultAsync(cancellationToken);
-            if (status != InboundStatus.Pending)
+            if (!pending.Contains(id))
             {
                 continue;
             }
@@ -138,6 +143,7 @@ public sealed class InboundProcessor(
                 // poll, up to a limit.
                 await transaction.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
                 db.ChangeTracker.Clear();
+                cache.Clear(); // it may hold rows (reply tokens) that were just rolled back
                 await RecordFailureAsync(id, mail, ex);
             }
             finally

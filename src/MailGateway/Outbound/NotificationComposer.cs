@@ -27,7 +27,21 @@ public static class NotificationComposer
         Recipient recipient,
         string replyToken,
         string unsubscribeToken,
-        long attachFilesBelowBytes)
+        long attachFilesBelowBytes) =>
+        Compose(mail, templates, content, recipient, replyToken, unsubscribeToken, attachFilesBelowBytes, null);
+
+    /// <summary>As the overload without <paramref name="shared"/>; with it, the bodies and encoded files are made once
+    /// for all the recipients of one message (the same <paramref name="content"/> and <paramref name="attachFilesBelowBytes"/>)
+    /// and the mail is the same.</summary>
+    public static MimeMessage Compose(
+        MailOptions mail,
+        MailTemplates templates,
+        NotificationContent content,
+        Recipient recipient,
+        string replyToken,
+        string unsubscribeToken,
+        long attachFilesBelowBytes,
+        NotificationRendering? shared)
     {
         ArgumentNullException.ThrowIfNull(mail);
         ArgumentNullException.ThrowIfNull(templates);
@@ -57,6 +71,39 @@ public static class NotificationComposer
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
+        (string Text, string Html) Render(string unsubscribeLink) => BodyTexts(mail, templates, content, recipient.Reason, subject, channelUrl, unsubscribeLink, attach);
+        string textBody, htmlBody;
+        if (shared is null)
+        {
+            (textBody, htmlBody) = Render(unsubscribeUrl);
+        }
+        else
+        {
+            var (text, html) = shared.Bodies(recipient.Reason, () => Render(shared.Marker));
+            textBody = text.Replace(shared.Marker, unsubscribeUrl, StringComparison.Ordinal);
+            htmlBody = html.Replace(shared.Marker, MailTemplates.EscapeHtml(unsubscribeUrl), StringComparison.Ordinal);
+        }
+
+        var body = new BodyBuilder { TextBody = textBody, HtmlBody = htmlBody };
+        if (attach)
+        {
+            foreach (var file in content.Files)
+            {
+                var part = body.Attachments.Add(file.FileName, file.Content, ContentType.TryParse(file.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
+                if (shared is not null && part is MimePart mimePart)
+                {
+                    shared.ShareEncoded(file.Id, mimePart);
+                }
+            }
+        }
+
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    private static (string Text, string Html) BodyTexts(
+        MailOptions mail, MailTemplates templates, NotificationContent content, RecipientReason reason, string subject, string channelUrl, string unsubscribeUrl, bool attach)
+    {
         var model = new TemplateModel
         {
             ["subject"] = subject,
@@ -67,7 +114,7 @@ public static class NotificationComposer
             ["channelUrl"] = channelUrl,
             ["unsubscribeUrl"] = unsubscribeUrl,
             ["kind"] = KindName(content.Kind),
-            ["reason"] = recipient.Reason == RecipientReason.Mention
+            ["reason"] = reason == RecipientReason.Mention
                 ? $"{content.AuthorName} mentioned you"
                 : $"you follow {content.TitleName}",
             ["hasFiles"] = TemplateModel.If(content.Files.Count > 0),
@@ -80,21 +127,7 @@ public static class NotificationComposer
             }).ToList(),
         };
 
-        var body = new BodyBuilder
-        {
-            TextBody = templates.Render("notification.txt", model),
-            HtmlBody = templates.Render("notification.html", model),
-        };
-        if (attach)
-        {
-            foreach (var file in content.Files)
-            {
-                body.Attachments.Add(file.FileName, file.Content, ContentType.TryParse(file.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
-            }
-        }
-
-        message.Body = body.ToMessageBody();
-        return message;
+        return (templates.Render("notification.txt", model), templates.Render("notification.html", model));
     }
 
     /// <summary><c>[Title · Channel] Author: first words…</c></summary>

@@ -1,6 +1,7 @@
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace ClpMailGateway.Outbound;
 public sealed class NotificationOutbox(
     GatewayDbContext db,
     ReplyTokenService replyTokens,
+    LookupCache cache,
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<ReplyTokenOptions> tokenOptions,
@@ -24,12 +26,21 @@ public sealed class NotificationOutbox(
     ILogger<NotificationOutbox> logger)
 {
     /// <returns>How many notifications and digest items were queued.</returns>
-    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken)
+    public Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken) =>
+        EnqueueAsync(message, channel, author, save: true, cancellationToken);
+
+    /// <param name="save">False: the rows are added to the DbContext and the caller saves them (in its transaction).</param>
+    /// <returns>How many notifications and digest items were queued.</returns>
+    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, bool save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(author);
-        var audience = await RecipientLoader.LoadAsync(db, channel, message.Mentions.Select(m => m.UserId).ToList(), cancellationToken);
+        var mentioned = message.Mentions.Select(m => m.UserId).Order().ToList();
+        var audience = await cache.GetAsync(
+            "audience",
+            $"{channel.Id}:{string.Join(',', mentioned)}",
+            () => RecipientLoader.LoadAsync(db, channel, mentioned, cancellationToken));
         var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
         if (recipients.Count == 0)
         {
@@ -49,10 +60,11 @@ public sealed class NotificationOutbox(
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var copies = content.Files.Sum(f => f.SizeBytes) * immediate.Count;
         var attachBelow = copies <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
+        var shared = new NotificationRendering();
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
-            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow);
+            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow, shared);
             // In memory: the synchronous writer avoids an await per part and buffer.
             using var buffer = new MemoryStream(4096);
             mime.WriteTo(buffer, cancellationToken);
@@ -67,7 +79,11 @@ public sealed class NotificationOutbox(
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (save)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         logger.LogInformation(
             "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
         return (immediate.Count, digest.Count);

@@ -1,13 +1,23 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClpMailGateway.Permissions;
 
 /// <summary>Reads from the database what <see cref="ChannelPolicy"/> needs about a user on a title. Always fresh: no caching,
-/// so that removing an assignment or a setting takes effect at once.</summary>
+/// so that removing an assignment or a setting takes effect at once (the inbound pipeline reuses an answer only within
+/// one group transaction, through <see cref="LookupCache"/>).</summary>
 public static class AccessContextLoader
 {
+    /// <summary>As <see cref="LoadAsync(GatewayDbContext, int, int, CancellationToken)"/>, remembered by
+    /// <paramref name="cache"/> while it is active.</summary>
+    public static Task<ReaderContext> LoadAsync(GatewayDbContext db, LookupCache cache, int userId, int titleId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.GetAsync("access", (userId, titleId), () => LoadAsync(db, userId, titleId, cancellationToken));
+    }
+
     public static async Task<ReaderContext> LoadAsync(GatewayDbContext db, int userId, int titleId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

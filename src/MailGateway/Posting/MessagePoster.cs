@@ -14,26 +14,30 @@ namespace ClpMailGateway.Posting;
 /// mentions in one transaction, together with the notification mails and digest items of its recipients
 /// (<see cref="NotificationOutbox"/>). A refused post saves nothing.
 /// </summary>
-public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifications, TimeProvider timeProvider, ILogger<MessagePoster> logger)
+public sealed class MessagePoster(
+    GatewayDbContext db, NotificationOutbox notifications, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
 {
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var author = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.AuthorId, cancellationToken);
+        var author = await cache.GetAsync(
+            "user", request.AuthorId, () => db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.AuthorId, cancellationToken));
         if (author is null)
         {
             return PostResult.Failed(PostErrorCode.AuthorNotFound, $"User {request.AuthorId} does not exist.");
         }
 
-        var channel = await db.Channels.AsNoTracking().Include(c => c.Title)
-            .SingleOrDefaultAsync(c => c.Id == request.ChannelId, cancellationToken);
+        var channel = await cache.GetAsync(
+            "channel",
+            request.ChannelId,
+            () => db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == request.ChannelId, cancellationToken));
         if (channel is null)
         {
             return PostResult.Failed(PostErrorCode.ChannelNotFound, $"Channel {request.ChannelId} does not exist.");
         }
 
         var access = ChannelPolicy.Decide(
-            await AccessContextLoader.LoadAsync(db, author.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
+            await AccessContextLoader.LoadAsync(db, cache, author.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
         if (!access.CanPost)
         {
             return PostResult.Failed(
@@ -92,7 +96,7 @@ public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifi
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.Messages.Add(message);
         await db.SaveChangesAsync(cancellationToken);
-        await notifications.EnqueueAsync(message, channel, author, cancellationToken);
+        await notifications.EnqueueAsync(message, channel, author, save: transaction is not null || !request.CallerSaves, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -191,7 +195,7 @@ public sealed class MessagePoster(GatewayDbContext db, NotificationOutbox notifi
             }
 
             var access = ChannelPolicy.Decide(
-                await AccessContextLoader.LoadAsync(db, user.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
+                await AccessContextLoader.LoadAsync(db, cache, user.Id, channel.TitleId, cancellationToken), channel.Kind, channel.Language);
             (access.CanRead ? permitted : withoutAccess).Add(user);
         }
 

@@ -26,6 +26,7 @@ public sealed class ReplyThreader(
     ReplyTokenService tokens,
     BounceRecorder bounces,
     UnsubscribeService unsubscribe,
+    LookupCache cache,
     IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
@@ -63,10 +64,11 @@ public sealed class ReplyThreader(
                 return;
             case ReplyKind.Bounce:
                 var recorded = await bounces.RecordAsync(analysis, cancellationToken);
+                cache.Clear(); // an address may now be suppressed
                 Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
                 return;
             case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken
-                && await unsubscribe.ApplyAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
+                && await ApplyUnsubscribeAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
                 Finish(mail, InboundStatus.Ignored, "unsubscribed", $"List-Unsubscribe mailto: user {unsubscribed.UserId} {unsubscribed.Outcome} for {unsubscribed.Kind}.");
                 return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
@@ -108,7 +110,8 @@ public sealed class ReplyThreader(
 
         mail.UserId = verification.UserId;
         mail.ChannelId = verification.ChannelId;
-        var user = await db.Users.AsNoTracking().Include(u => u.Emails).SingleAsync(u => u.Id == verification.UserId, cancellationToken);
+        var user = await cache.GetAsync(
+            "user-emails", verification.UserId, () => db.Users.AsNoTracking().Include(u => u.Emails).SingleAsync(u => u.Id == verification.UserId, cancellationToken));
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address is { } fromAddress ? EmailAddress.Normalize(fromAddress) : null;
         if (sender is null || !user.Emails.Any(e => e.Address == sender && e.VerifiedAtUtc != null))
         {
@@ -122,16 +125,20 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var channel = await db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == verification.ChannelId, cancellationToken);
-        var access = await AccessContextLoader.LoadAsync(db, user.Id, channel.TitleId, cancellationToken);
+        var channel = await cache.GetAsync(
+            "channel", verification.ChannelId, () => db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == verification.ChannelId, cancellationToken));
+        var access = await AccessContextLoader.LoadAsync(db, cache, user.Id, channel.TitleId, cancellationToken);
         var target = channel;
         if (channel.Kind == ChannelKind.Broadcast && !access.IsInternal)
         {
             if (access.VendorLanguagesOnTitle.Count == 1)
             {
                 var language = access.VendorLanguagesOnTitle.Single();
-                target = await db.Channels.AsNoTracking().Include(c => c.Title)
-                    .SingleAsync(c => c.TitleId == channel.TitleId && c.Kind == ChannelKind.Vendor && c.Language == language, cancellationToken);
+                target = await cache.GetAsync(
+                    "vendor-channel",
+                    (channel.TitleId, language),
+                    () => db.Channels.AsNoTracking().Include(c => c.Title)
+                        .SingleAsync(c => c.TitleId == channel.TitleId && c.Kind == ChannelKind.Vendor && c.Language == language, cancellationToken));
                 Trace(mail, "routed", $"Broadcast reply of a vendor with one language: to {target.Key}");
             }
             else
@@ -184,7 +191,7 @@ public sealed class ReplyThreader(
         // Each file is decoded while the poster reads it, not into a buffer first.
         var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes)).ToList();
         var result = await poster.PostAsync(
-            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
+            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId) { CallerSaves = true }, cancellationToken);
         if (result.Error is { } error)
         {
             var reason = error.Code switch
@@ -211,6 +218,7 @@ public sealed class ReplyThreader(
         foreach (var channel in channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost))
         {
             var token = await tokens.IssueAsync(user.Id, channel.Id, cancellationToken);
+            cache.Clear(); // the channel's cached reply tokens may lack this one
             lines.Add($"{ChannelNames.Display(channel)}: {Options.ReplyAddress(token)}");
         }
 
@@ -218,6 +226,13 @@ public sealed class ReplyThreader(
         return lines.Count == 0
             ? $"Only staff post to the Broadcast channel of {title}, and you cannot write to any of its language channels."
             : $"Only staff post to the Broadcast channel of {title}, and your vendor covers several languages there, so your reply could not be routed. Write to one of these instead:\n  " + string.Join("\n  ", lines);
+    }
+
+    private async Task<UnsubscribeResult> ApplyUnsubscribeAsync(string token, CancellationToken cancellationToken)
+    {
+        var result = await unsubscribe.ApplyAsync(token, cancellationToken);
+        cache.Clear(); // the user's delivery settings may have changed
+        return result;
     }
 
     /// <summary>The token of a List-Unsubscribe mailto (subject <c>unsubscribe TOKEN</c>), else null.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace ClpMailGateway.Tokens;
 
 /// <summary>Issues, verifies and revokes reply tokens. A token is random and stored (so it can be revoked one by one)
 /// and signed (so it cannot be guessed or altered, and a key rotation revokes a whole generation).</summary>
-public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOptions> options, TimeProvider timeProvider)
+public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IOptions<ReplyTokenOptions> options, TimeProvider timeProvider)
 {
     /// <summary>The token for this user and channel: the existing live one under the current key, or a new one.</summary>
     public async Task<string> IssueAsync(int userId, int channelId, CancellationToken cancellationToken)
@@ -51,14 +52,31 @@ public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOp
         }
 
         var wanted = userIds.ToHashSet();
-        var existing = await db.ReplyTokens.AsNoTracking()
-            .Where(t => t.ChannelId == channelId && t.KeyId == keyId && t.RevokedAtUtc == null)
-            .OrderBy(t => t.CreatedAtUtc)
-            .Select(t => new { t.Id, t.UserId })
-            .ToListAsync(cancellationToken);
-        foreach (var row in existing.Where(r => wanted.Contains(r.UserId)))
+        // The oldest live token of each user of the channel; kept for the inbound group (and updated below) while the
+        // lookup cache is active.
+        var live = cache.Peek<Dictionary<int, long>>("channel-tokens", (channelId, keyId));
+        if (live is null)
         {
-            result.TryAdd(row.UserId, TokenCodec.Encode(keyId, key, row.Id, row.UserId, channelId));
+            live = [];
+            var existing = await db.ReplyTokens.AsNoTracking()
+                .Where(t => t.ChannelId == channelId && t.KeyId == keyId && t.RevokedAtUtc == null)
+                .OrderBy(t => t.CreatedAtUtc)
+                .Select(t => new { t.Id, t.UserId })
+                .ToListAsync(cancellationToken);
+            foreach (var row in existing)
+            {
+                live.TryAdd(row.UserId, row.Id);
+            }
+
+            cache.Put("channel-tokens", (channelId, keyId), live);
+        }
+
+        foreach (var userId in wanted)
+        {
+            if (live.TryGetValue(userId, out var id))
+            {
+                result[userId] = TokenCodec.Encode(keyId, key, id, userId, channelId);
+            }
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -74,6 +92,10 @@ public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOp
         {
             db.ReplyTokens.AddRange(added);
             await db.SaveChangesAsync(cancellationToken);
+            foreach (var token in added)
+            {
+                live[token.UserId] = token.Id;
+            }
         }
 
         return result;
@@ -91,7 +113,7 @@ public sealed class ReplyTokenService(GatewayDbContext db, IOptions<ReplyTokenOp
             return TokenVerification.Failed(TokenProblem.UnknownKey);
         }
 
-        var row = await db.ReplyTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        var row = await cache.GetAsync("token", id, () => db.ReplyTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken));
         if (row is null || row.KeyId != keyId || !TokenCodec.MacMatches(key, id, row.UserId, row.ChannelId, mac))
         {
             return TokenVerification.Failed(TokenProblem.Forged);

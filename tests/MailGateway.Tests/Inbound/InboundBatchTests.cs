@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.TestSupport;
+using ClpMailGateway.Threading;
 using ClpMailGateway.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,10 +91,120 @@ public sealed class InboundBatchTests : IAsyncLifetime
         Assert.Equal(file, Assert.Single(message.Attachments).Content);
     }
 
-    private async Task<List<InboundMail>> StoreAsync(params byte[][] raws)
+    [Fact]
+    public async Task ProcessStored_AssignmentRemovedBetweenPolls_SecondReplyIsRejected()
+    {
+        var first = await StoreAsync(await ReplyAsync("before"));
+        var second = await StoreAsync(2, await ReplyAsync("after"));
+
+        // Both polls in one scope (one lookup cache), the vendor losing the language in between.
+        var (before, after) = await _database.WithAsync(async s =>
+        {
+            var processor = s.GetRequiredService<InboundProcessor>();
+            var before = await processor.ProcessStoredAsync(first, CancellationToken.None);
+            await _world.SaveAsync(db => db.VendorAssignments.RemoveRange(db.VendorAssignments.Where(a => a.VendorId == _fr.VendorId)));
+            var after = await processor.ProcessStoredAsync(second, CancellationToken.None);
+            return (before, after);
+        });
+
+        Assert.Equal([InboundStatus.Posted], before);
+        Assert.Equal([InboundStatus.Rejected], after);
+        var rejected = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == second[0].Id));
+        Assert.Equal(RejectReasons.PermissionDenied, rejected.Reason);
+        Assert.Equal(["before"], await TextsAsync());
+    }
+
+    [Fact]
+    public async Task ProcessStored_TwoRepliesInOneGroup_FollowerGetsBothWithOneReplyToken()
+    {
+        var follower = await FollowerAsync();
+        var stored = await StoreAsync(await ReplyAsync("one"), await ReplyAsync("two"));
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted, InboundStatus.Posted], statuses);
+        var replyTos = await NotificationReplyTosAsync(follower);
+        Assert.Equal(2, replyTos.Count);
+        Assert.Single(replyTos.Distinct());
+        Assert.Equal(1, await _world.QueryAsync(db => db.ReplyTokens.CountAsync(t => t.UserId == follower.Id && t.ChannelId == _vendorFr.Id)));
+    }
+
+    [Fact]
+    public async Task ProcessStored_BounceSuppressesAddressInTheGroup_LaterReplyOfTheGroupSkipsIt()
+    {
+        var follower = await FollowerAsync();
+        var stored = await StoreAsync(await ReplyAsync("one"), Bounce(follower.Emails[0].Address), await ReplyAsync("two"));
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted, InboundStatus.Ignored, InboundStatus.Posted], statuses);
+        Assert.Single(await NotificationReplyTosAsync(follower));
+    }
+
+    [Fact]
+    public async Task ProcessStored_FailedMailIssuedTokens_NextMailOfTheGroupIssuesThemAgain()
+    {
+        var follower = await FollowerAsync();
+        var stored = await StoreAsync(await ReplyAsync("one"), await ReplyAsync("two"));
+        _faults.FailAtPostedOnce = stored[0].Uid;
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted], statuses);
+        var replyTo = Assert.Single(await NotificationReplyTosAsync(follower));
+        var token = await _world.QueryAsync(db => db.ReplyTokens.AsNoTracking().SingleAsync(t => t.UserId == follower.Id && t.ChannelId == _vendorFr.Id));
+        var verified = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>()
+            .VerifyAsync(replyTo.Split('+', '@')[1], CancellationToken.None));
+        Assert.True(verified.IsValid);
+        Assert.Equal(token.Id, verified.TokenId);
+    }
+
+    private async Task<User> FollowerAsync()
+    {
+        var vendor = await _world.QueryAsync(db => db.Vendors.AsNoTracking().SingleAsync(v => v.Id == _fr.VendorId));
+        var follower = await _world.UserAsync(UserRole.Vendor, vendor, ["fr"]);
+        await _world.SaveAsync(db => db.Follows.Add(new Follow { UserId = follower.Id, TitleId = _vendorFr.TitleId }));
+        return follower;
+    }
+
+    private async Task<List<string>> NotificationReplyTosAsync(User user)
+    {
+        var address = user.Emails[0].Address;
+        var raws = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking()
+            .Where(m => m.ToAddress == address && m.Purpose == OutboundPurposes.Notification).Select(m => m.Raw).ToListAsync());
+        return raws.Select(raw => MimeMessage.Load(new MemoryStream(raw)).ReplyTo.Mailboxes.Single().Address).ToList();
+    }
+
+    private static byte[] Bounce(string recipient) => System.Text.Encoding.ASCII.GetBytes($"""
+        From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>
+        To: bounces@clp.test
+        Subject: Undelivered Mail Returned to Sender
+        Message-ID: <{Guid.NewGuid():N}@mx.vendor.example>
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+        --b
+        Content-Type: text/plain
+
+        Your message could not be delivered.
+        --b
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.vendor.example
+
+        Final-Recipient: rfc822; {recipient}
+        Action: failed
+        Status: 5.1.1
+        --b--
+
+        """.ReplaceLineEndings("\r\n"));
+
+    private Task<List<InboundMail>> StoreAsync(params byte[][] raws) => StoreAsync(1, raws);
+
+    private async Task<List<InboundMail>> StoreAsync(long firstUid, params byte[][] raws)
     {
         var rows = await _database.WithAsync(s => s.GetRequiredService<InboundStore>()
-            .StoreBatchAsync(Mailbox, 1, raws.Select((raw, i) => ((long)i + 1, raw)).ToList(), CancellationToken.None));
+            .StoreBatchAsync(Mailbox, 1, raws.Select((raw, i) => (firstUid + i, raw)).ToList(), CancellationToken.None));
         Assert.All(rows, r => Assert.True(r.Created));
         return rows.Select(r => r.Mail).ToList();
     }

@@ -80,6 +80,40 @@ public partial class NotificationComposerTests
         Assert.EndsWith("Anna Kowalski: timeline.srt", NotificationComposer.Subject(Content(string.Empty, SmallFile())), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Compose_SharedRendering_SameMailForEachRecipientAsAlone()
+    {
+        var binary = Enumerable.Range(0, 5000).Select(i => (byte)(i * 37 % 256)).ToArray();
+        var content = Content("Please check <this> & that", [.. SmallFile(), new NotificationFile(10, "reel.bin", "application/octet-stream", binary.Length, binary)]);
+        var shared = new NotificationRendering();
+        Recipient[] recipients = [Lea, Lea with { UserId = 43, Address = "b@clp.test", Reason = RecipientReason.Mention }, Lea with { UserId = 44, Address = "c@clp.test" }];
+
+        foreach (var recipient in recipients)
+        {
+            var unsubscribe = UnsubscribeToken + recipient.UserId;
+            var alone = NotificationComposer.Compose(Mail, Templates, content, recipient, ReplyToken, unsubscribe, 1_000_000);
+            var withShared = NotificationComposer.Compose(Mail, Templates, content, recipient, ReplyToken, unsubscribe, 1_000_000, shared);
+
+            Assert.Equal(Bytes(alone), Bytes(withShared));
+        }
+    }
+
+    private static string Bytes(MimeMessage mail)
+    {
+        var n = 0;
+        foreach (var multipart in Multiparts(mail.Body!))
+        {
+            multipart.Boundary = "boundary-" + n++;
+        }
+
+        using var buffer = new MemoryStream();
+        mail.WriteTo(buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static IEnumerable<Multipart> Multiparts(MimeEntity entity) =>
+        entity is Multipart multipart ? multipart.SelectMany(Multiparts).Prepend(multipart) : [];
+
     private static NotificationFile[] SmallFile() => [new NotificationFile(9, "timeline.srt", "text/plain", 23, "1\n00:00:01,000 --> x\n"u8.ToArray())];
 
     private static NotificationContent Content(string text, IReadOnlyList<NotificationFile> files) => new(

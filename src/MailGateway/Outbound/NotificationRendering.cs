@@ -1,0 +1,45 @@
+using MimeKit;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>
+/// What the notifications of one message share, made once per message instead of once per recipient: the text and
+/// HTML bodies (rendered once per reason, with a marker where the recipient's unsubscribe link goes) and each attached
+/// file in its transfer encoding. Pass the same instance to <see cref="NotificationComposer.Compose(Mail.MailOptions, MailTemplates, NotificationContent, Recipient, string, string, long, NotificationRendering?)"/>
+/// for every recipient of one message only. Not thread-safe.
+/// </summary>
+public sealed class NotificationRendering
+{
+    private readonly Dictionary<RecipientReason, (string Text, string Html)> _bodies = [];
+    private readonly Dictionary<long, (ContentEncoding Encoding, byte[] Bytes)> _files = [];
+
+    /// <summary>Stands for the unsubscribe link in the shared bodies: random per message, so no text can contain it;
+    /// letters and digits only, so HTML escaping leaves it as it is.</summary>
+    internal string Marker { get; } = "clpunsubscribe" + Guid.NewGuid().ToString("N");
+
+    internal (string Text, string Html) Bodies(RecipientReason reason, Func<(string Text, string Html)> render)
+    {
+        if (!_bodies.TryGetValue(reason, out var bodies))
+        {
+            bodies = render();
+            _bodies[reason] = bodies;
+        }
+
+        return bodies;
+    }
+
+    /// <summary>Gives <paramref name="part"/> (a fresh attachment of file <paramref name="fileId"/>) the content as
+    /// encoded for the first recipient, so MimeKit writes it as it is instead of encoding the file again.</summary>
+    internal void ShareEncoded(long fileId, MimePart part)
+    {
+        if (!_files.TryGetValue(fileId, out var encoded) || encoded.Encoding != part.ContentTransferEncoding)
+        {
+            using var buffer = new MemoryStream();
+            part.WriteTo(FormatOptions.Default, buffer, contentOnly: true);
+            encoded = (part.ContentTransferEncoding, buffer.ToArray());
+            _files[fileId] = encoded;
+        }
+
+        part.Content = new MimeContent(new MemoryStream(encoded.Bytes, writable: false), encoded.Encoding);
+    }
+}
