@@ -1,7 +1,6 @@
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
-using MailKit.Security;
 using MimeKit;
 
 namespace ClpMailGateway.LoadHarness;
@@ -12,46 +11,11 @@ internal sealed class BenchMailbox(string address)
 {
     public string Address { get; } = address;
 
-    public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var client = new ImapClient();
-        await client.ConnectAsync(HarnessContext.Host, HarnessContext.ImapPort, SecureSocketOptions.None, cancellationToken);
-        await client.AuthenticateAsync(Address, HarnessContext.Password, cancellationToken);
-        return client;
-    }
+    public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => MailServers.ConnectImapAsync(Address, cancellationToken);
 
     /// <summary>Deletes every mail of INBOX and of the gateway's Processed and Rejected folders.</summary>
-    public async Task CleanAsync(CancellationToken cancellationToken)
-    {
-        using var client = await ConnectAsync(cancellationToken);
-        var root = client.GetFolder(client.PersonalNamespaces[0]);
-        var folders = new List<IMailFolder> { client.Inbox };
-        foreach (var name in new[] { "Processed", "Rejected" })
-        {
-            try
-            {
-                folders.Add(await root.GetSubfolderAsync(name, cancellationToken));
-            }
-            catch (FolderNotFoundException)
-            {
-            }
-        }
-
-        foreach (var folder in folders)
-        {
-            await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
-            if (folder.Count > 0)
-            {
-                var all = await folder.SearchAsync(SearchQuery.All, cancellationToken);
-                await folder.AddFlagsAsync(all, MessageFlags.Deleted, true, cancellationToken);
-                await folder.ExpungeAsync(cancellationToken);
-            }
-
-            await folder.CloseAsync(false, cancellationToken);
-        }
-
-        await client.DisconnectAsync(true, cancellationToken);
-    }
+    public Task CleanAsync(CancellationToken cancellationToken) =>
+        MailServers.EmptyMailboxAsync(Address, ["Processed", "Rejected"], cancellationToken);
 
     /// <summary>Appends the raw mails to INBOX with MULTIAPPEND, in batches of at most 200 mails or about 16 MB.</summary>
     public async Task AppendAsync(IReadOnlyList<byte[]> raws, CancellationToken cancellationToken)

@@ -40,21 +40,7 @@ internal static class BenchWorld
         await using var scope = database.Scope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var now = DateTime.UtcNow;
-        var users = people.Select(p =>
-        {
-            var user = new User
-            {
-                Name = "Bench " + p.LocalPart,
-                Handle = p.LocalPart.ToLowerInvariant(),
-                Role = p.Role,
-                VendorId = p.Vendor?.Id,
-                CreatedAtUtc = now,
-                Settings = new UserSettings { InternalMessagesEnabled = p.Role != UserRole.Vendor },
-            };
-            user.Emails.Add(new UserEmail { Address = $"{p.LocalPart}@{HarnessContext.Domain}".ToLowerInvariant(), IsPrimary = true, VerifiedAtUtc = now });
-            user.Languages.AddRange(p.Languages.Select(l => new UserLanguage { Language = l }));
-            return user;
-        }).ToList();
+        var users = people.Select(p => NewUser(p.LocalPart, p.Role, p.Vendor?.Id, p.Languages, now)).ToList();
         db.Users.AddRange(users);
         await db.SaveChangesAsync(cancellationToken);
         db.Follows.AddRange(users.Select(u => new Follow { UserId = u.Id, TitleId = title.Id, CreatedAtUtc = now }));
@@ -63,4 +49,24 @@ internal static class BenchWorld
     }
 
     public static Channel Channel(Title title, string key) => title.Channels.Single(c => c.Key == key);
+
+    /// <summary>An active user <c>LOCALPART@clp.test</c> with a verified primary address and these languages; staff get
+    /// Internal messages on.</summary>
+    public static User NewUser(string localPart, UserRole role, int? vendorId, IEnumerable<string> languages, DateTime now)
+    {
+        var handle = localPart.ToLowerInvariant();
+        var user = new User
+        {
+            Name = "Bench " + handle,
+            Handle = handle,
+            Role = role,
+            VendorId = vendorId,
+            IsActive = true,
+            CreatedAtUtc = now,
+            Settings = new UserSettings { InternalMessagesEnabled = role != UserRole.Vendor },
+        };
+        user.Emails.Add(new UserEmail { Address = $"{handle}@{HarnessContext.Domain}", IsPrimary = true, VerifiedAtUtc = now });
+        user.Languages.AddRange(languages.Select(l => new UserLanguage { Language = LanguageTag.Canonicalize(l) }));
+        return user;
+    }
 }

@@ -49,14 +49,14 @@ internal sealed class IngestWorld
                 await db.SaveChangesAsync(cancellationToken);
                 for (var u = 0; u < usersPerVendor; u++)
                 {
-                    users.Add((NewUser($"bench-{language.ToLowerInvariant()}-{u + 1}", UserRole.Vendor, vendor.Id, language, now), language, false, null));
+                    users.Add((BenchWorld.NewUser($"bench-{language.ToLowerInvariant()}-{u + 1}", UserRole.Vendor, vendor.Id, [language], now), language, false, null));
                 }
             }
 
             for (var t = 0; t < titles; t++)
             {
-                users.Add((NewUser($"bench-pm-{t + 1}", UserRole.Pm, null, null, now), "en", true, t));
-                users.Add((NewUser($"bench-cpc-{t + 1}", UserRole.Cpc, null, null, now), "en", true, t));
+                users.Add((BenchWorld.NewUser($"bench-pm-{t + 1}", UserRole.Pm, null, [], now), "en", true, t));
+                users.Add((BenchWorld.NewUser($"bench-cpc-{t + 1}", UserRole.Cpc, null, [], now), "en", true, t));
             }
 
             db.Users.AddRange(users.Select(u => u.User));
@@ -99,26 +99,5 @@ internal sealed class IngestWorld
         await using var scope = database.Scope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         return await query(db.Set<T>().AsNoTracking());
-    }
-
-    private static User NewUser(string handle, UserRole role, int? vendorId, string? language, DateTime now)
-    {
-        var user = new User
-        {
-            Name = $"User {handle}",
-            Handle = handle,
-            Role = role,
-            VendorId = vendorId,
-            IsActive = true,
-            CreatedAtUtc = now,
-            Settings = new UserSettings { InternalMessagesEnabled = role != UserRole.Vendor },
-        };
-        user.Emails.Add(new UserEmail { Address = $"{handle}@{HarnessContext.Domain}", IsPrimary = true, VerifiedAtUtc = now });
-        if (language is not null)
-        {
-            user.Languages.Add(new UserLanguage { Language = LanguageTag.Canonicalize(language) });
-        }
-
-        return user;
     }
 }
