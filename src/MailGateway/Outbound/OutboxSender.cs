@@ -3,7 +3,9 @@ using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
 using MailKit.Net.Smtp;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -43,8 +45,7 @@ public sealed class OutboxSender(
         {
             db.ChangeTracker.Clear();
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            // Not tracked: the writer records each outcome with a single-row UPDATE, so change tracking never has to
-            // compare a whole batch of rendered mails after every send.
+            // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (OutcomeUpdate).
             var due = await db.OutboundMails.AsNoTracking()
                 .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
                 .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
@@ -101,8 +102,10 @@ public sealed class OutboxSender(
                 try
                 {
                     connection ??= await pool.RentAsync(cancellationToken);
-                    // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill.
-                    using var message = MimeMessage.Load(new MemoryStream(mail.Raw, writable: false), cancellationToken);
+                    // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill, and a
+                    // persistent parse leaves the parts' content in the rendered bytes instead of copying it.
+                    using var rendered = new MemoryStream(mail.Raw, writable: false);
+                    using var message = MimeMessage.Load(ParserOptions.Default, rendered, persistent: true, cancellationToken);
                     var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
                     await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
                     results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
@@ -149,51 +152,39 @@ public sealed class OutboxSender(
     {
         var settings = options.Value;
         var group = new List<SendOutcome>();
-        while (await results.WaitToReadAsync(CancellationToken.None))
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        try
         {
-            group.Clear();
-            while (results.TryRead(out var outcome))
+            // One prepared single-row UPDATE of the five outcome columns, reused for every mail. Through EF change
+            // tracking (a stub entity per mail, SaveChanges per group) the writer cost more CPU than sending the mail:
+            // property lookups by expression, snapshots and batch preparation for every row.
+            await using var update = OutcomeUpdate.Prepare(db);
+            while (await results.WaitToReadAsync(CancellationToken.None))
             {
-                group.Add(outcome);
-            }
+                group.Clear();
+                while (results.TryRead(out var outcome))
+                {
+                    group.Add(outcome);
+                }
 
-            foreach (var outcome in group)
-            {
-                await ApplyAsync(outcome, settings);
-                Track(outcome.Mail);
-            }
+                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                update.Enlist((SqliteTransaction)transaction.GetDbTransaction());
+                foreach (var outcome in group)
+                {
+                    await ApplyAsync(outcome, settings);
+                    await update.ExecuteAsync(outcome.Mail);
+                }
 
-            // One SaveChanges (one transaction) per group: EF batches the single-row UPDATEs of the five outcome
-            // columns and any AddressHealth change. A per-row ExecuteUpdate went through LINQ translation (expression
-            // tree, query-cache lookup, parameter extraction) and its own command for every mail.
-            await db.SaveChangesAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
+                // Address health changes (a permanent refusal) go through EF, in the same transaction.
+                await db.SaveChangesAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+            }
         }
-    }
-
-    /// <summary>Marks the outcome columns of a sent or failed mail for the next SaveChanges, through a stub entity so
-    /// that the rendered mail (Raw) is neither snapshotted nor written.</summary>
-    private void Track(OutboundMail mail)
-    {
-        var stub = new OutboundMail
+        finally
         {
-            Id = mail.Id,
-            Purpose = mail.Purpose,
-            ToAddress = mail.ToAddress,
-            EnvelopeFrom = mail.EnvelopeFrom,
-            Raw = [],
-        };
-        var entry = db.OutboundMails.Attach(stub);
-        entry.Property(m => m.Status).CurrentValue = mail.Status;
-        entry.Property(m => m.Status).IsModified = true;
-        entry.Property(m => m.Attempts).CurrentValue = mail.Attempts;
-        entry.Property(m => m.Attempts).IsModified = true;
-        entry.Property(m => m.SentAtUtc).CurrentValue = mail.SentAtUtc;
-        entry.Property(m => m.SentAtUtc).IsModified = true;
-        entry.Property(m => m.LastError).CurrentValue = mail.LastError;
-        entry.Property(m => m.LastError).IsModified = true;
-        entry.Property(m => m.NextAttemptAtUtc).CurrentValue = mail.NextAttemptAtUtc;
-        entry.Property(m => m.NextAttemptAtUtc).IsModified = true;
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private async Task ApplyAsync(SendOutcome outcome, SmtpOptions settings)
