@@ -189,6 +189,7 @@ internal sealed class FanOutScenario : IScenario
             RetryBaseDelay = configured.RetryBaseDelay,
             RetryMaxDelay = configured.RetryMaxDelay,
             IdleCheckAfter = configured.IdleCheckAfter,
+            Chunking = configured.Chunking,
             Connections = connections,
         });
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;

@@ -151,6 +151,35 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         Assert.Equal(0, await gateway.SendOutboxAsync());
     }
 
+    /// <summary>BDAT (Smtp:Chunking, the default) and DATA both deliver the mail as rendered: lines that start with dots
+    /// (DATA dot-stuffs them, BDAT must not) and 8-bit UTF-8 text arrive unchanged in Dovecot.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendDue_ChunkingOnOrOff_DotLinesAndUtf8ArriveAsRendered(bool chunking)
+    {
+        await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Smtp:Chunking"] = chunking ? "true" : "false" });
+        var world = gateway.World;
+        var title = await world.TitleAsync("ja");
+        var author = await world.UserAsync(UserRole.Pm);
+        var reader = await world.UserAsync(UserRole.Pm);
+        await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = reader.Id, TitleId = title.Id }));
+        var tag = "c" + Guid.NewGuid().ToString("N")[..10];
+        string[] lines = [$"{tag} timing notes", ".", "..two leading dots", ". a dot and a space", "字幕のタイミングを確認しました。", "Café crème, Ærø, Ünïcödé"];
+        var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, string.Join("\n", lines), [], MessageOrigin.Web), CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+
+        Assert.Equal(1, await gateway.SendOutboxAsync());
+
+        var rendered = MimeMessage.Load(new MemoryStream((await gateway.OutboxAsync()).Single().Raw));
+        var delivered = await servers.WaitForMessageAsync(reader.Emails[0].Address, tag, TimeSpan.FromSeconds(30));
+        Assert.Equal(rendered.TextBody, delivered.TextBody);
+        Assert.Equal(rendered.HtmlBody, delivered.HtmlBody);
+        var text = (delivered.TextBody ?? string.Empty).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.All(lines, line => Assert.Contains(line, text));
+    }
+
     private static async Task<(List<User> Users, string Tag)> PostToFollowersAsync(GatewayHarness gateway, int followers)
     {
         var world = gateway.World;

@@ -32,7 +32,7 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
             }
 
             var settings = options.Value;
-            var fresh = new PooledSmtpConnection(new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds });
+            var fresh = new PooledSmtpConnection(new GatewaySmtpClient(settings.Chunking) { Timeout = (int)settings.Timeout.TotalMilliseconds });
             try
             {
                 await fresh.Client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
