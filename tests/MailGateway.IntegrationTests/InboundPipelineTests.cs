@@ -319,16 +319,78 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
     }
 
-    [Theory]
-    [InlineData(InboundStep.Fetched)]
-    [InlineData(InboundStep.Stored)]
-    [InlineData(InboundStep.CheckpointSaved)]
-    [InlineData(InboundStep.Posted)]
-    [InlineData(InboundStep.Moved)]
-    public async Task CrashAtAnyStep_ThenRestart_PostsExactlyOnceAndLosesNothing(InboundStep step)
+    [Fact]
+    public async Task LargeReplies_AreStreamedIntoTheirRows_AndPostedWithTheirFilesWhole()
     {
-        await _gateway.SendAsync(await ReplyAsync(_fr, "vendor-fr", "Survives a crash"));
-        await _gateway.WaitForInboxAsync(1);
+        // Between two small replies (fetched whole), two large ones, each fetched in partial chunks straight into its row.
+        var files = new[] { RandomBytes((2 * ImapPoller.StreamChunkBytes) + 12_345), RandomBytes(ImapPoller.StreamChunkBytes - 1000) };
+        var replies = new[]
+        {
+            await ReplyAsync(_fr, "vendor-fr", "small before"),
+            await ReplyAsync(_fr, "vendor-fr", "large one", ("reel1.fr.mov", files[0])),
+            await ReplyAsync(_fr, "vendor-fr", "large two", ("reel2.fr.mov", files[1])),
+            await ReplyAsync(_fr, "vendor-fr", "small after"),
+        };
+        var served = await AppendToInboxAsync(replies);
+
+        var summary = await _gateway.PollAsync();
+
+        Assert.Equal(4, summary.Posted);
+        var messages = await _gateway.MessagesAsync(Ch("vendor-fr"));
+        Assert.Equal(["small before", "large one", "large two", "small after"], messages.Select(m => m.Text));
+        Assert.Equal(files[0], Assert.Single(messages[1].Attachments).Content);
+        Assert.Equal(files[1], Assert.Single(messages[2].Attachments).Content);
+        var inbound = (await _gateway.InboundAsync()).OrderBy(m => m.Uid).ToList();
+        Assert.Equal(served, inbound.Select(m => m.Raw));
+        Assert.All(inbound, m => Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(m.Raw)), m.Sha256));
+        Assert.True(inbound[1].Raw.Length > InboundStore.StreamedBytes);
+        Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
+    }
+
+    public static TheoryData<InboundStep, bool> CrashSteps()
+    {
+        var data = new TheoryData<InboundStep, bool>();
+        foreach (var step in Enum.GetValues<InboundStep>())
+        {
+            data.Add(step, false);
+            data.Add(step, true);
+        }
+
+        return data;
+    }
+
+    /// <summary>A small reply (delivered by Postfix, fetched whole) or a large one (appended, streamed in chunks).</summary>
+    [Theory]
+    [MemberData(nameof(CrashSteps))]
+    public async Task CrashAtAnyStep_ThenRestart_PostsExactlyOnceAndLosesNothing(InboundStep step, bool large)
+    {
+        var file = large ? RandomBytes(3 * ImapPoller.StreamChunkBytes) : null;
+        var reply = await ReplyAsync(_fr, "vendor-fr", "Survives a crash", file is null ? [] : [("reel.mov", file)]);
+        byte[]? served = null;
+        if (large)
+        {
+            served = (await AppendToInboxAsync([reply]))[0];
+        }
+        else
+        {
+            await _gateway.SendAsync(reply);
+            await _gateway.WaitForInboxAsync(1);
+        }
+
+        var (message, inbound) = await CrashThenPollTwiceAsync(step);
+
+        Assert.Equal("Survives a crash", message.Text);
+        if (large)
+        {
+            Assert.Equal(file, Assert.Single(message.Attachments).Content);
+            Assert.Equal(served, inbound.Raw);
+        }
+    }
+
+    /// <summary>Polls with a crash at <paramref name="step"/>, then twice more; checks that the one mail in the inbox was
+    /// posted once and moved to Processed, and returns its message and its inbound row.</summary>
+    private async Task<(Message Message, InboundMail Inbound)> CrashThenPollTwiceAsync(InboundStep step)
+    {
         _gateway.Faults.CrashAt = step;
 
         await Assert.ThrowsAsync<PipelineCrashException>(() => _gateway.PollAsync());
@@ -336,12 +398,37 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         await _gateway.PollAsync();
 
         Assert.Equal(1, _gateway.Faults.Crashes);
-        Assert.Equal("Survives a crash", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr"))).Text);
+        var message = Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal(InboundStatus.Posted, inbound.Status);
         Assert.NotNull(inbound.MovedAtUtc);
         Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
         Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Processed"));
+        return (message, inbound);
+    }
+
+    private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
+
+    /// <summary>Appends the mails to the gateway's INBOX directly (a large mail need not pass Postfix's size limit) and
+    /// returns each as the server serves it (BODY[]), in order.</summary>
+    private async Task<List<byte[]>> AppendToInboxAsync(IReadOnlyList<MimeMessage> mails)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(servers.Host, servers.ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(_gateway.GatewayAddress, MailServersFixture.Password);
+        var served = new List<byte[]>();
+        foreach (var mail in mails)
+        {
+            var uid = await client.Inbox.AppendAsync(mail) ?? throw new InvalidOperationException("no UID for the appended mail");
+            await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            using var buffer = new MemoryStream();
+            await (await client.Inbox.GetStreamAsync(uid)).CopyToAsync(buffer);
+            served.Add(buffer.ToArray());
+            await client.Inbox.CloseAsync();
+        }
+
+        await client.DisconnectAsync(true);
+        return served;
     }
 
     [Fact]

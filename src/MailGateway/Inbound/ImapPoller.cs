@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
@@ -29,6 +30,9 @@ public sealed class ImapPoller(
 {
     /// <summary>Raw bytes fetched per batch, at most (a larger mail is fetched alone).</summary>
     public const long BatchBytes = 16L * 1024 * 1024;
+
+    /// <summary>Bytes per partial fetch of a streamed mail, and at most in flight between the fetch and the store.</summary>
+    public const int StreamChunkBytes = 1024 * 1024;
 
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)
     {
@@ -75,11 +79,34 @@ public sealed class ImapPoller(
         {
             await foreach (var batch in fetched.Reader.ReadAllAsync(cancellationToken))
             {
-                var rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => ((long)m.Uid.Id, m.Raw)).ToList(), cancellationToken);
+                IReadOnlyList<(InboundMail Mail, bool Created)> rows;
+                List<UniqueId> batchUids;
+                if (batch.Streamed is { } streamed)
+                {
+                    await using (streamed.Content)
+                    {
+                        try
+                        {
+                            rows = [await store.StoreStreamedAsync(mailboxKey, validity, streamed.Uid.Id, streamed.Length, streamed.Content, cancellationToken)];
+                        }
+                        catch (WholeFetchNeededException)
+                        {
+                            continue; // nothing of it stored: the fetcher sends it again, whole, as the next batch
+                        }
+                    }
+
+                    batchUids = [streamed.Uid];
+                }
+                else
+                {
+                    rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => ((long)m.Uid.Id, m.Raw)).ToList(), cancellationToken);
+                    batchUids = batch.Mails.Select(m => m.Uid).ToList();
+                }
+
                 var created = new List<InboundMail>(rows.Count);
                 for (var i = 0; i < rows.Count; i++)
                 {
-                    var uid = batch.Mails[i].Uid;
+                    var uid = batchUids[i];
                     var (row, isNew) = rows[i];
                     faults.At(InboundStep.Stored, uid.Id);
                     if (isNew)
@@ -171,10 +198,11 @@ public sealed class ImapPoller(
     }
 
     /// <summary>Splits the new UIDs into batches of at most <paramref name="batchSize"/> mails and about
-    /// <see cref="BatchBytes"/> bytes (a larger mail goes alone), from their sizes (one FETCH of RFC822.SIZE).</summary>
-    private static async Task<List<UniqueId[]>> PlanBatchesAsync(IMailFolder inbox, List<UniqueId> uids, int batchSize, CancellationToken cancellationToken)
+    /// <see cref="BatchBytes"/> bytes, from their sizes (one FETCH of RFC822.SIZE). A mail of
+    /// <see cref="InboundStore.StreamedBytes"/> or more goes alone, to be streamed.</summary>
+    private static async Task<List<PlannedBatch>> PlanBatchesAsync(IMailFolder inbox, List<UniqueId> uids, int batchSize, CancellationToken cancellationToken)
     {
-        var batches = new List<UniqueId[]>();
+        var batches = new List<PlannedBatch>();
         if (uids.Count == 0)
         {
             return batches;
@@ -187,41 +215,138 @@ public sealed class ImapPoller(
         foreach (var uid in uids)
         {
             var size = sizes.GetValueOrDefault(uid);
-            if (current.Count > 0 && (current.Count >= batchSize || bytes + size > BatchBytes))
+            var streamed = size is >= InboundStore.StreamedBytes and < int.MaxValue;
+            if (current.Count > 0 && (streamed || current.Count >= batchSize || bytes + size > BatchBytes))
             {
-                batches.Add([.. current]);
+                batches.Add(new PlannedBatch([.. current], 0));
                 current.Clear();
                 bytes = 0;
+            }
+
+            if (streamed)
+            {
+                batches.Add(new PlannedBatch([uid], size));
+                continue;
             }
 
             current.Add(uid);
             bytes += size;
         }
 
-        batches.Add([.. current]);
+        if (current.Count > 0)
+        {
+            batches.Add(new PlannedBatch([.. current], 0));
+        }
+
         return batches;
     }
 
     /// <summary>The producer: fetches each planned batch in full with one FETCH (BODY.PEEK[] of all its UIDs) and hands it
-    /// on. UIDs expunged meanwhile are simply missing from their batch.</summary>
-    private async Task FetchBatchesAsync(IMailFolder inbox, List<UniqueId[]> batches, ChannelWriter<FetchedBatch> writer, CancellationToken cancellationToken)
+    /// on, or hands a large mail on as a stream that it fills chunk by chunk. UIDs expunged meanwhile are simply missing
+    /// from their batch.</summary>
+    private async Task FetchBatchesAsync(IMailFolder inbox, List<PlannedBatch> batches, ChannelWriter<FetchedBatch> writer, CancellationToken cancellationToken)
     {
         try
         {
             foreach (var batch in batches)
             {
-                var mails = await FetchBatchAsync(inbox, batch, cancellationToken);
-                foreach (var mail in mails)
+                if (batch.StreamedLength > 0)
                 {
-                    faults.At(InboundStep.Fetched, mail.Uid.Id);
+                    await FetchStreamedAsync(inbox, batch.Uids[0], batch.StreamedLength, writer, cancellationToken);
                 }
-
-                await writer.WriteAsync(new FetchedBatch(mails, batch[^1].Id), cancellationToken);
+                else
+                {
+                    await FetchWholeAsync(inbox, batch.Uids, writer, cancellationToken);
+                }
             }
         }
         finally
         {
             writer.TryComplete();
+        }
+    }
+
+    private async Task FetchWholeAsync(IMailFolder inbox, UniqueId[] uids, ChannelWriter<FetchedBatch> writer, CancellationToken cancellationToken)
+    {
+        var mails = await FetchBatchAsync(inbox, uids, cancellationToken);
+        foreach (var mail in mails)
+        {
+            faults.At(InboundStep.Fetched, mail.Uid.Id);
+        }
+
+        await writer.WriteAsync(new FetchedBatch(mails, uids[^1].Id, null), cancellationToken);
+    }
+
+    /// <summary>Hands one large mail on as a stream and fills it with partial fetches (BODY.PEEK[]&lt;offset.count&gt;)
+    /// of <see cref="StreamChunkBytes"/>, so that neither MailKit nor the gateway ever holds the whole mail: the store
+    /// writes each chunk into the mail's row as it arrives. A mail whose bytes do not match its RFC822.SIZE, or that is
+    /// gone, is abandoned (the store rolls back what it wrote) and fetched whole instead.</summary>
+    private async Task FetchStreamedAsync(IMailFolder inbox, UniqueId uid, long length, ChannelWriter<FetchedBatch> writer, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: StreamChunkBytes, resumeWriterThreshold: StreamChunkBytes / 2, useSynchronizationContext: false));
+        await writer.WriteAsync(new FetchedBatch([], uid.Id, new StreamedMail(uid, length, pipe.Reader.AsStream())), cancellationToken);
+        try
+        {
+            for (long offset = 0; offset < length;)
+            {
+                var count = (int)Math.Min(StreamChunkBytes, length - offset);
+                offset += await FetchChunkAsync(inbox, uid, (int)offset, count, offset + count == length, pipe.Writer, cancellationToken);
+            }
+
+            faults.At(InboundStep.Fetched, uid.Id);
+        }
+        catch (WholeFetchNeededException ex)
+        {
+            await pipe.Writer.CompleteAsync(ex);
+            logger.LogWarning("UID {Uid}: {Problem}; fetched whole instead", uid.Id, ex.Message);
+            await FetchWholeAsync(inbox, [uid], writer, cancellationToken);
+            return;
+        }
+        catch (Exception ex)
+        {
+            await pipe.Writer.CompleteAsync(ex);
+            throw;
+        }
+
+        await pipe.Writer.CompleteAsync();
+    }
+
+    /// <summary>Fetches <paramref name="count"/> bytes of the mail from <paramref name="offset"/> into the pipe; the last
+    /// chunk asks for one byte more, which a mail longer than its announced size returns.</summary>
+    private static async Task<int> FetchChunkAsync(
+        IMailFolder inbox, UniqueId uid, int offset, int count, bool last, PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        Stream chunk;
+        try
+        {
+            chunk = await inbox.GetStreamAsync(uid, offset, last ? count + 1 : count, cancellationToken);
+        }
+        catch (MessageNotFoundException)
+        {
+            throw new WholeFetchNeededException("the mail is gone from the mailbox");
+        }
+
+        await using (chunk)
+        {
+            var received = 0;
+            int read;
+            while ((read = await chunk.ReadAsync(pipe.GetMemory(64 * 1024), cancellationToken)) > 0)
+            {
+                var kept = Math.Min(read, count - received);
+                received += read;
+                if (kept > 0)
+                {
+                    pipe.Advance(kept);
+                    if ((await pipe.FlushAsync(cancellationToken)).IsCompleted)
+                    {
+                        throw new OperationCanceledException("The store stopped reading the mail.");
+                    }
+                }
+            }
+
+            return received == count
+                ? count
+                : throw new WholeFetchNeededException($"{(received < count ? "fewer" : "more")} bytes than its RFC822.SIZE from offset {offset}");
         }
     }
 
@@ -262,7 +387,18 @@ public sealed class ImapPoller(
 
     private sealed record FetchedMail(UniqueId Uid, byte[] Raw);
 
-    private sealed record FetchedBatch(List<FetchedMail> Mails, long LastUid);
+    /// <summary>A large mail on its way: <paramref name="Content"/> gives its bytes as they are fetched.</summary>
+    private sealed record StreamedMail(UniqueId Uid, long Length, Stream Content);
+
+    /// <summary>Mails fetched whole, or one streamed mail.</summary>
+    private sealed record FetchedBatch(List<FetchedMail> Mails, long LastUid, StreamedMail? Streamed);
+
+    /// <summary>UIDs to fetch together, or one mail of <paramref name="StreamedLength"/> bytes to stream (0: fetch whole).</summary>
+    private sealed record PlannedBatch(UniqueId[] Uids, long StreamedLength);
+
+    /// <summary>A streamed mail that must be fetched whole instead (its size was not what the server announced, or it
+    /// is gone); thrown to the store through the stream, which rolls the mail back.</summary>
+    private sealed class WholeFetchNeededException(string message) : Exception(message);
 
     /// <summary>Moves the mails that are threaded (of this mailbox and UIDVALIDITY) out of the inbox: Rejected ones to
     /// the Rejected folder, the others to Processed. Mails left behind by a crash are moved on the next poll.</summary>

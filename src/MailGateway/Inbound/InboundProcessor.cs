@@ -104,11 +104,11 @@ public sealed class InboundProcessor(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         using var lookups = cache.Begin();
         var ids = group.Select(g => g.Id).ToList();
-        var pending = (await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
-            .Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
+            .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
         foreach (var (id, stored) in group)
         {
-            if (!pending.Contains(id))
+            if (!pending.TryGetValue(id, out var size))
             {
                 continue;
             }
@@ -121,6 +121,12 @@ public sealed class InboundProcessor(
                 {
                     // Just stored by this poll: attach the row we have (its raw bytes in memory) instead of reading it back.
                     mail = stored;
+                    db.InboundMails.Attach(mail);
+                }
+                else if (size >= InboundStore.StreamedBytes)
+                {
+                    // A large mail is read from its row while it is threaded, not loaded whole.
+                    mail = await LoadWithoutRawAsync(id, cancellationToken);
                     db.InboundMails.Attach(mail);
                 }
                 else
@@ -156,12 +162,41 @@ public sealed class InboundProcessor(
         return done;
     }
 
+    /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty).</summary>
+    internal async Task<InboundMail> LoadWithoutRawAsync(long id, CancellationToken cancellationToken) =>
+        await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => new InboundMail
+        {
+            Id = m.Id,
+            Mailbox = m.Mailbox,
+            UidValidity = m.UidValidity,
+            Uid = m.Uid,
+            MessageId = m.MessageId,
+            Sha256 = m.Sha256,
+            Raw = Array.Empty<byte>(),
+            SizeBytes = m.SizeBytes,
+            FromAddress = m.FromAddress,
+            Subject = m.Subject,
+            ReceivedAtUtc = m.ReceivedAtUtc,
+            Status = m.Status,
+            Kind = m.Kind,
+            Reason = m.Reason,
+            ReasonDetail = m.ReasonDetail,
+            PostedMessageId = m.PostedMessageId,
+            UserId = m.UserId,
+            ChannelId = m.ChannelId,
+            ProcessedAtUtc = m.ProcessedAtUtc,
+            MovedAtUtc = m.MovedAtUtc,
+            Attempts = m.Attempts,
+            Trace = m.Trace,
+        }).SingleAsync(cancellationToken);
+
     private async Task RecordFailureAsync(long id, InboundMail? mail, Exception ex)
     {
         logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail?.Uid, mail?.MessageId);
         var attempts = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Attempts).SingleAsync(CancellationToken.None) + 1;
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var row = await db.InboundMails.SingleAsync(m => m.Id == id, CancellationToken.None);
+        var row = await LoadWithoutRawAsync(id, CancellationToken.None);
+        db.InboundMails.Attach(row);
         row.Attempts = attempts;
         InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");
         if (attempts >= options.Value.MaxProcessingAttempts)

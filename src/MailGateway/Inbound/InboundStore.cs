@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
+using ClpMailGateway.Storage.Configurations;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -11,10 +11,9 @@ namespace ClpMailGateway.Inbound;
 /// raw bytes: storing the same mail again (after a crash, a redelivery or a UIDVALIDITY resync) finds the first row.</summary>
 public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
 {
-    /// <summary>Mails this large or larger are written into their row in chunks rather than as one bound parameter.</summary>
+    /// <summary>Mails this large or larger are written into their row in chunks rather than as one bound parameter, and
+    /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
     public const int StreamedBytes = 1024 * 1024;
-
-    private const int BlobChunkBytes = 256 * 1024;
 
     /// <summary>Stores a batch of fetched mails in one transaction (one durable commit for the whole batch). Each mail is
     /// still looked up and inserted on its own, inside the transaction, so the same mail twice in one batch is one row.
@@ -43,29 +42,11 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var sha = Convert.ToHexStringLower(SHA256.HashData(raw));
-        var (messageId, from, subject) = Headers(raw);
-        // The key columns only: an existing row's raw bytes are not needed (and may be large).
-        var existing = await db.InboundMails.AsNoTracking()
-            .Where(m => m.MessageId == messageId && m.Sha256 == sha)
-            .Select(m => new { m.Id, m.Mailbox, m.UidValidity, m.Uid, m.Status, m.SizeBytes, m.FromAddress, m.Subject, m.ReceivedAtUtc })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (existing is not null)
+        using var headerStream = new MemoryStream(raw, writable: false);
+        var (messageId, from, subject) = Headers(headerStream);
+        if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
         {
-            return (new InboundMail
-            {
-                Id = existing.Id,
-                Mailbox = existing.Mailbox,
-                UidValidity = existing.UidValidity,
-                Uid = existing.Uid,
-                MessageId = messageId,
-                Sha256 = sha,
-                Raw = [],
-                SizeBytes = existing.SizeBytes,
-                FromAddress = existing.FromAddress,
-                Subject = existing.Subject,
-                ReceivedAtUtc = existing.ReceivedAtUtc,
-                Status = existing.Status,
-            }, false);
+            return (existing, false);
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -83,14 +64,15 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
             Subject = subject,
             ReceivedAtUtc = now,
         };
-        InboundTrace.Add(mail, now, "stored", $"{mailbox} uid {uid} (uidvalidity {uidValidity}), {raw.LongLength} bytes");
+        InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
         db.InboundMails.Add(mail);
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.SaveChangesAsync(cancellationToken);
         db.Entry(mail).State = EntityState.Detached;
         if (raw.Length >= StreamedBytes)
         {
-            await WriteRawAsync(mail.Id, raw, cancellationToken);
+            using var source = new MemoryStream(raw, writable: false);
+            await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, raw.LongLength, source, cancellationToken);
             mail.Raw = raw;
         }
 
@@ -102,24 +84,100 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
         return (mail, true);
     }
 
-    /// <summary>Writes the raw bytes into the stored row in chunks (SQLite incremental blob I/O), in the current
-    /// transaction, so SQLite never holds its own copy of the whole mail.</summary>
-    private async Task WriteRawAsync(long id, byte[] raw, CancellationToken cancellationToken)
+    /// <summary>Stores a large mail as it is read from <paramref name="content"/>, in its own transaction, without ever
+    /// holding it whole: the row is created first, the bytes are written into it in chunks while they are hashed, then
+    /// the idempotency key is checked; a mail already stored rolls the new row back. Nothing is stored unless all
+    /// <paramref name="length"/> bytes arrive.</summary>
+    /// <returns>The row, and whether this call created it. <see cref="InboundMail.Raw"/> stays empty either way: the
+    /// threader reads a streamed mail from its row (<see cref="OpenRaw"/>).</returns>
+    /// <exception cref="InvalidDataException">The content was shorter or longer than <paramref name="length"/>.</exception>
+    public async Task<(InboundMail Mail, bool Created)> StoreStreamedAsync(
+        string mailbox, long uidValidity, long uid, long length, Stream content, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync($"UPDATE InboundMails SET Raw = zeroblob({raw.Length}) WHERE Id = {id}", cancellationToken);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var blob = new SqliteBlob(connection, "InboundMails", nameof(InboundMail.Raw), id);
-        for (var offset = 0; offset < raw.Length; offset += BlobChunkBytes)
+        ArgumentNullException.ThrowIfNull(content);
+        if (db.Database.CurrentTransaction is not null)
         {
-            await blob.WriteAsync(raw.AsMemory(offset, Math.Min(BlobChunkBytes, raw.Length - offset)), cancellationToken);
+            throw new InvalidOperationException("A streamed mail is stored in a transaction of its own.");
         }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var mail = new InboundMail
+        {
+            Mailbox = mailbox,
+            UidValidity = uidValidity,
+            Uid = uid,
+            // Placeholders, unique and never committed: the key is known once the bytes are in.
+            MessageId = string.Empty,
+            Sha256 = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            Raw = [],
+            SizeBytes = length,
+            ReceivedAtUtc = now,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.InboundMails.Add(mail);
+        await db.SaveChangesAsync(cancellationToken);
+        var sha = await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, length, content, cancellationToken);
+        string messageId;
+        await using (var stored = OpenRaw(db, mail.Id))
+        {
+            (messageId, mail.FromAddress, mail.Subject) = Headers(stored);
+        }
+
+        if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.Entry(mail).State = EntityState.Detached;
+            return (existing, false);
+        }
+
+        mail.MessageId = messageId;
+        mail.Sha256 = sha;
+        InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, length));
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(mail).State = EntityState.Detached;
+        await transaction.CommitAsync(cancellationToken);
+        return (mail, true);
     }
 
-    private static (string MessageId, string? From, string? Subject) Headers(byte[] raw)
+    /// <summary>A read-only stream over the raw bytes of stored mail <paramref name="id"/>, read from the database as it
+    /// is read (the DbContext's connection must stay open meanwhile).</summary>
+    public static Stream OpenRaw(GatewayDbContext db, long id) =>
+        SqliteBlobs.OpenRead(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), id);
+
+    /// <summary>The row stored under this key, with its key, place and status but not its raw bytes.</summary>
+    private async Task<InboundMail?> FindAsync(string messageId, string sha, CancellationToken cancellationToken)
+    {
+        // The key columns only: an existing row's raw bytes are not needed (and may be large).
+        var existing = await db.InboundMails.AsNoTracking()
+            .Where(m => m.MessageId == messageId && m.Sha256 == sha)
+            .Select(m => new { m.Id, m.Mailbox, m.UidValidity, m.Uid, m.Status, m.SizeBytes, m.FromAddress, m.Subject, m.ReceivedAtUtc })
+            .SingleOrDefaultAsync(cancellationToken);
+        return existing is null
+            ? null
+            : new InboundMail
+            {
+                Id = existing.Id,
+                Mailbox = existing.Mailbox,
+                UidValidity = existing.UidValidity,
+                Uid = existing.Uid,
+                MessageId = messageId,
+                Sha256 = sha,
+                Raw = [],
+                SizeBytes = existing.SizeBytes,
+                FromAddress = existing.FromAddress,
+                Subject = existing.Subject,
+                ReceivedAtUtc = existing.ReceivedAtUtc,
+                Status = existing.Status,
+            };
+    }
+
+    private static string StoredDetail(string mailbox, long uidValidity, long uid, long bytes) =>
+        $"{mailbox} uid {uid} (uidvalidity {uidValidity}), {bytes} bytes";
+
+    private static (string MessageId, string? From, string? Subject) Headers(Stream stream)
     {
         try
         {
-            using var stream = new MemoryStream(raw, writable: false);
             var headers = HeaderList.Load(stream);
             var messageId = headers[HeaderId.MessageId] is { } value ? MimeKit.Utils.MimeUtils.EnumerateReferences(value).FirstOrDefault() ?? value.Trim() : string.Empty;
             var from = headers[HeaderId.From] is { } f && InternetAddressList.TryParse(f, out var list)

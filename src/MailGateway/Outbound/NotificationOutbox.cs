@@ -4,6 +4,7 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -60,6 +61,12 @@ public sealed class NotificationOutbox(
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var copies = content.Files.Sum(f => f.SizeBytes) * immediate.Count;
         var attachBelow = copies <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
+        if (content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachBelow && content.Files.Any(f => f.Content.Length < f.SizeBytes))
+        {
+            // Files written into their rows without being held in memory (large ones), read back to be attached.
+            content = content with { Files = await WithContentAsync(content.Files, cancellationToken) };
+        }
+
         var shared = new NotificationRendering();
         foreach (var recipient in immediate)
         {
@@ -87,5 +94,18 @@ public sealed class NotificationOutbox(
         logger.LogInformation(
             "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
         return (immediate.Count, digest.Count);
+    }
+
+    private async Task<List<NotificationFile>> WithContentAsync(IReadOnlyList<NotificationFile> files, CancellationToken cancellationToken)
+    {
+        var loaded = new List<NotificationFile>(files.Count);
+        foreach (var file in files)
+        {
+            loaded.Add(file.Content.Length == file.SizeBytes
+                ? file
+                : file with { Content = await db.Attachments.AsNoTracking().Where(a => a.Id == file.Id).Select(a => a.Content).SingleAsync(cancellationToken) });
+        }
+
+        return loaded;
     }
 }

@@ -1,4 +1,5 @@
 using MimeKit;
+using MimeKit.IO;
 
 namespace ClpMailGateway.Parsing;
 
@@ -19,5 +20,26 @@ public static class RawMessage
         // copied once more). The stream wraps the array only and stays readable for as long as the message is used.
         var stream = new MemoryStream(raw, start, raw.Length - start, writable: false);
         return MimeMessage.Load(ParserOptions.Default, stream, persistent: true);
+    }
+
+    /// <summary>The same from a seekable stream (a stored mail read from its row), also parsed in place: the parts'
+    /// contents are windows on <paramref name="raw"/>, which must stay open, and must not be used by anything else, for
+    /// as long as the message is used.</summary>
+    public static MimeMessage Load(Stream raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        if (!raw.CanSeek)
+        {
+            throw new ArgumentException("The raw mail stream must be seekable.", nameof(raw));
+        }
+
+        var start = raw.Position;
+        while (raw.ReadByte() is '\r' or '\n')
+        {
+            start++;
+        }
+
+        var body = new BoundStream(raw, start, raw.Length, leaveOpen: true);
+        return MimeMessage.Load(ParserOptions.Default, body, persistent: true);
     }
 }

@@ -3,6 +3,7 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Storage.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,10 @@ namespace ClpMailGateway.Posting;
 public sealed class MessagePoster(
     GatewayDbContext db, NotificationOutbox notifications, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
 {
+    /// <summary>Files this large or larger that can be read twice are written into their row in chunks, never held whole
+    /// (neither by the gateway nor by SQLite, which copies a bound parameter twice).</summary>
+    public const int StreamedBytes = 1024 * 1024;
+
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -75,15 +80,20 @@ public sealed class MessagePoster(
             SourceMessageId = request.SourceMessageId,
         };
 
+        var streamed = new List<(Attachment Attachment, Func<Stream> Read)>();
         foreach (var file in request.Attachments)
         {
-            var (attachment, error) = await ReadAttachmentAsync(file, cancellationToken);
+            var (attachment, error, readAgain) = await ReadAttachmentAsync(file, cancellationToken);
             if (error is not null)
             {
                 return PostResult.Failed(error.Code, error.Message);
             }
 
             message.Attachments.Add(attachment!);
+            if (readAgain is not null)
+            {
+                streamed.Add((attachment!, readAgain));
+            }
         }
 
         var mentions = await ResolveMentionsAsync(text, author.Id, channel, cancellationToken);
@@ -96,6 +106,11 @@ public sealed class MessagePoster(
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         db.Messages.Add(message);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var (attachment, read) in streamed)
+        {
+            await WriteContentAsync(attachment, read(), cancellationToken);
+        }
+
         await notifications.EnqueueAsync(message, channel, author, save: transaction is not null || !request.CallerSaves, cancellationToken);
         if (transaction is not null)
         {
@@ -112,42 +127,69 @@ public sealed class MessagePoster(
     private static string NormalizeText(string? text) =>
         (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
 
-    private static async Task<(Attachment? Attachment, PostError? Error)> ReadAttachmentAsync(NewAttachment file, CancellationToken cancellationToken)
+    /// <summary>Reads a file once: measured against the limit and hashed, and kept in memory unless it is large and can be
+    /// read again (then its row is written from a second read, <see cref="WriteContentAsync"/>).</summary>
+    /// <returns>The attachment, or the reason it is refused; and for a file not kept in memory, how to read it again.</returns>
+    private static async Task<(Attachment? Attachment, PostError? Error, Func<Stream>? ReadAgain)> ReadAttachmentAsync(
+        NewAttachment file, CancellationToken cancellationToken)
     {
         var name = FileNames.Sanitize(file.FileName);
-        var capacity = file.ExpectedBytes is > 0 and <= PostingLimits.MaxAttachmentBytes ? (int)file.ExpectedBytes.Value : 0;
-        using var buffer = new MemoryStream(capacity);
+        var content = file.Content;
+        var expected = file.ExpectedBytes ?? (content.CanSeek ? content.Length - content.Position : null);
+        Func<Stream>? readAgain = null;
+        if (expected >= StreamedBytes)
+        {
+            var start = content.CanSeek ? content.Position : 0;
+            readAgain = file.OpenAgain ?? (content.CanSeek ? () => { content.Position = start; return content; } : null);
+        }
+
+        var capacity = readAgain is null && expected is > 0 and <= PostingLimits.MaxAttachmentBytes ? (int)expected.Value : 0;
+        using var buffer = readAgain is null ? new MemoryStream(capacity) : null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var chunk = new byte[81920];
+        long length = 0;
         int read;
-        while ((read = await file.Content.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > PostingLimits.MaxAttachmentBytes)
+            if (length + read > PostingLimits.MaxAttachmentBytes)
             {
                 return (null, new PostError(
                     PostErrorCode.AttachmentTooLarge,
-                    $"The attachment '{name}' is larger than the limit of {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file; nothing was posted."));
+                    $"The attachment '{name}' is larger than the limit of {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file; nothing was posted."), null);
             }
 
-            buffer.Write(chunk, 0, read);
+            buffer?.Write(chunk, 0, read);
             hash.AppendData(chunk, 0, read);
+            length += read;
         }
 
-        if (buffer.Length == 0)
+        if (length == 0)
         {
-            return (null, new PostError(PostErrorCode.AttachmentInvalid, $"The attachment '{name}' is empty; nothing was posted."));
+            return (null, new PostError(PostErrorCode.AttachmentInvalid, $"The attachment '{name}' is empty; nothing was posted."), null);
         }
 
         var attachment = new Attachment
         {
             FileName = name,
             ContentType = NormalizeContentType(file.ContentType),
-            SizeBytes = buffer.Length,
+            SizeBytes = length,
             Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
-            // The buffer itself when the expected size was right (no second copy of a large file).
-            Content = buffer.Capacity == buffer.Length ? buffer.GetBuffer() : buffer.ToArray(),
+            // The buffer itself when the expected size was right (no second copy of a large file); nothing for a file
+            // written into its row from a second read.
+            Content = buffer is null ? [] : buffer.Capacity == buffer.Length ? buffer.GetBuffer() : buffer.ToArray(),
         };
-        return (attachment, null);
+        return (attachment, null, readAgain);
+    }
+
+    /// <summary>Writes a file not kept in memory into its saved row, from a second read that must give the same bytes.</summary>
+    private async Task WriteContentAsync(Attachment attachment, Stream content, CancellationToken cancellationToken)
+    {
+        var sha = await SqliteBlobs.WriteAsync(
+            db, AttachmentConfiguration.Table, nameof(Attachment.Content), attachment.Id, attachment.SizeBytes, content, cancellationToken);
+        if (sha != attachment.Sha256)
+        {
+            throw new InvalidDataException($"The attachment '{attachment.FileName}' read differently the second time.");
+        }
     }
 
     private static string NormalizeContentType(string? contentType)

@@ -37,9 +37,12 @@ public sealed class ReplyThreader(
     {
         ArgumentNullException.ThrowIfNull(mail);
         MimeMessage message;
+        // A large mail stored as it was fetched is not in memory: it is parsed in place from its row, which stays open
+        // (and unchanged) while the mail is threaded.
+        await using var stored = mail.Raw.Length == 0 && mail.SizeBytes > 0 ? InboundStore.OpenRaw(db, mail.Id) : null;
         try
         {
-            message = RawMessage.Load(mail.Raw);
+            message = stored is null ? RawMessage.Load(mail.Raw) : RawMessage.Load(stored);
         }
         catch (FormatException ex)
         {
@@ -188,8 +191,11 @@ public sealed class ReplyThreader(
             return;
         }
 
-        // Each file is decoded while the poster reads it, not into a buffer first.
-        var files = analysis.Attachments.Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes)).ToList();
+        // Each file is decoded while the poster reads it, not into a buffer first; a large one is decoded twice (hashed and
+        // measured, then written into its row) rather than held.
+        var files = analysis.Attachments
+            .Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes) { OpenAgain = a.Part.Content is { } content ? content.Open : null })
+            .ToList();
         var result = await poster.PostAsync(
             new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId) { CallerSaves = true }, cancellationToken);
         if (result.Error is { } error)

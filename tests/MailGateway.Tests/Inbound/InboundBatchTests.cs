@@ -92,6 +92,96 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoreStreamed_LargeMail_IsStoredWholeWithItsKeyAndPostedWithItsFile()
+    {
+        var file = RandomNumberGenerator.GetBytes(3_000_000);
+        var raw = await ReplyAsync("the reel, streamed", file);
+
+        var (mail, created) = await StoreStreamedAsync(7, raw);
+
+        Assert.True(created);
+        Assert.Empty(mail.Raw); // never held: threaded from its row
+        var fromDisk = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == mail.Id));
+        Assert.Equal(raw, fromDisk.Raw);
+        Assert.Equal(raw.LongLength, fromDisk.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(raw)), fromDisk.Sha256);
+        Assert.Equal(MimeMessage.Load(new MemoryStream(raw)).MessageId, fromDisk.MessageId);
+        Assert.Equal(_fr.Emails[0].Address, fromDisk.FromAddress);
+        Assert.Equal("Re: timeline", fromDisk.Subject);
+        Assert.Equal(7, fromDisk.Uid);
+        Assert.Contains("\"stored\"", fromDisk.Trace, StringComparison.Ordinal);
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync([mail], CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted], statuses);
+        var message = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).SingleAsync());
+        Assert.Equal("the reel, streamed", message.Text);
+        var attachment = Assert.Single(message.Attachments);
+        Assert.Equal(file, attachment.Content);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attachment.Sha256);
+        Assert.Equal(raw, await _world.QueryAsync(db => db.InboundMails.Where(m => m.Id == mail.Id).Select(m => m.Raw).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task StoreStreamed_MailStoredBefore_FindsTheFirstRowAndAddsNone()
+    {
+        var raw = await ReplyAsync("twice", RandomNumberGenerator.GetBytes(1_500_000));
+        var first = await StoreAsync(raw);
+
+        var (mail, created) = await StoreStreamedAsync(2, raw);
+
+        Assert.False(created);
+        Assert.Equal(first[0].Id, mail.Id);
+        Assert.Equal(1, await _world.CountAsync<InboundMail>());
+        Assert.Equal(raw, await _world.QueryAsync(db => db.InboundMails.Select(m => m.Raw).SingleAsync()));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public async Task StoreStreamed_ContentNotOfTheAnnouncedLength_StoresNothing(int difference)
+    {
+        var raw = await ReplyAsync("wrong size", RandomNumberGenerator.GetBytes(1_200_000));
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => _database.WithAsync(s => s.GetRequiredService<InboundStore>()
+            .StoreStreamedAsync(Mailbox, 1, 3, raw.Length + difference, new MemoryStream(raw), CancellationToken.None)));
+
+        Assert.Equal(0, await _world.CountAsync<InboundMail>());
+        Assert.Equal(0, await _world.QueryAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM InboundMailRaws").SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ProcessPending_LargeMailStoredBeforeACrash_IsReadFromItsRowAndPostedOnce()
+    {
+        var file = RandomNumberGenerator.GetBytes(2_000_000);
+        await StoreStreamedAsync(1, await ReplyAsync("after the crash", file));
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(CancellationToken.None));
+        var again = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted], statuses);
+        Assert.Empty(again);
+        var message = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).SingleAsync());
+        Assert.Equal(file, Assert.Single(message.Attachments).Content);
+    }
+
+    [Fact]
+    public async Task LoadWithoutRaw_HasEveryColumnButTheRawBytes()
+    {
+        var stored = await StoreAsync(await ReplyAsync("columns"));
+        await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+        var full = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync());
+
+        var loaded = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().LoadWithoutRawAsync(full.Id, CancellationToken.None));
+
+        Assert.Empty(loaded.Raw);
+        foreach (var property in typeof(InboundMail).GetProperties().Where(p => p.Name != nameof(InboundMail.Raw)))
+        {
+            Assert.Equal(property.GetValue(full), property.GetValue(loaded));
+        }
+    }
+
+    [Fact]
     public async Task ProcessStored_AssignmentRemovedBetweenPolls_SecondReplyIsRejected()
     {
         var first = await StoreAsync(await ReplyAsync("before"));
@@ -208,6 +298,10 @@ public sealed class InboundBatchTests : IAsyncLifetime
         Assert.All(rows, r => Assert.True(r.Created));
         return rows.Select(r => r.Mail).ToList();
     }
+
+    private Task<(InboundMail Mail, bool Created)> StoreStreamedAsync(long uid, byte[] raw) =>
+        _database.WithAsync(s => s.GetRequiredService<InboundStore>()
+            .StoreStreamedAsync(Mailbox, 1, uid, raw.Length, new MemoryStream(raw, writable: false), CancellationToken.None));
 
     private Task<List<string>> TextsAsync() =>
         _world.QueryAsync(db => db.Messages.AsNoTracking().Where(m => m.ChannelId == _vendorFr.Id).OrderBy(m => m.Id).Select(m => m.Text).ToListAsync());

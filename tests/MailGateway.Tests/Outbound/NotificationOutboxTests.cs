@@ -191,6 +191,31 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Post_LargeFileBelowTheAttachLimit_IsAttachedFromItsRow()
+    {
+        // Written into its row without being held, the file is read back to be attached.
+        await using var database = await TestDatabase.CreateAsync();
+        var world = new World(database);
+        var title = await world.TitleAsync("fr");
+        var pm = await world.UserAsync(UserRole.Pm);
+        var follower = await world.UserAsync(UserRole.Cpc);
+        await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = follower.Id, TitleId = title.Id }));
+        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes + 1000);
+
+        var result = await database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(pm.Id, World.Channel(title, "broadcast").Id, "the cut notes", [new NewAttachment("notes.pdf", "application/pdf", new MemoryStream(file))], MessageOrigin.Web),
+            CancellationToken.None));
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var row = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync());
+        var mail = await MimeMessage.LoadAsync(new MemoryStream(row.Raw));
+        var attached = Assert.IsType<MimePart>(Assert.Single(mail.Attachments));
+        using var decoded = new MemoryStream();
+        await attached.Content!.DecodeToAsync(decoded);
+        Assert.Equal(file, decoded.ToArray());
+    }
+
     private static string Address(User user) => user.Emails[0].Address;
 
     private async Task<PostResult> PostAsync(User author, string channelKey, string text)

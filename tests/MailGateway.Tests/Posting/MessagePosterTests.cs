@@ -138,6 +138,48 @@ public sealed class MessagePosterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_LargeAttachmentThatCanBeReadAgain_IsWrittenIntoItsRowWhole()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes * 3 + 12_345);
+        var content = new MemoryStream();
+        content.Write([1, 2, 3]);
+        content.Write(bytes);
+        content.Position = 3; // read from where the stream stands, both times
+
+        var result = await PostAsync(_pm, "broadcast", "the cut", new NewAttachment("cut.mov", "video/quicktime", content));
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var attachment = await _world.QueryAsync(db => db.Attachments.AsNoTracking().SingleAsync());
+        Assert.Equal(bytes.Length, attachment.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), attachment.Sha256);
+        Assert.Equal(bytes, attachment.Content);
+    }
+
+    [Fact]
+    public async Task Post_LargeAttachmentReadDifferentlyTheSecondTime_SavesNothing()
+    {
+        var first = RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes + 1);
+        var second = RandomNumberGenerator.GetBytes(first.Length);
+        var file = new NewAttachment("cut.mov", null, new ForwardOnlyStream(first), first.Length) { OpenAgain = () => new ForwardOnlyStream(second) };
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => PostAsync(_pm, "broadcast", "the cut", file));
+
+        Assert.Equal(0, await _world.CountAsync<Message>());
+        Assert.Equal(0, await _world.CountAsync<Attachment>());
+    }
+
+    [Fact]
+    public async Task Post_LargeAttachmentThatCannotBeReadAgain_IsStoredFromMemory()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes * 2);
+
+        var result = await PostAsync(_pm, "broadcast", "the cut", new NewAttachment("cut.mov", null, new ForwardOnlyStream(bytes), bytes.Length));
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(bytes, await _world.QueryAsync(db => db.Attachments.Select(a => a.Content).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Post_OneAttachmentOverTenMegabytes_RefusesWholePostNamingFileAndLimit()
     {
         var small = new NewAttachment("notes.txt", "text/plain", new MemoryStream([1, 2, 3]));
@@ -225,5 +267,43 @@ public sealed class MessagePosterTests : IAsyncLifetime
         return await _database.WithAsync(services => services.GetRequiredService<MessagePoster>().PostAsync(
             new PostRequest(author.Id, World.Channel(_title, channelKey).Id, text, attachments, origin, sourceMessageId),
             CancellationToken.None));
+    }
+
+    /// <summary>Bytes that can be read once, front to back (a decoding mail part or an upload being received).</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes, writable: false);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 5000));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -6,6 +6,9 @@ namespace ClpMailGateway.Storage.Configurations;
 
 internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<InboundMail>
 {
+    /// <summary>The table of <see cref="InboundMail.Raw"/> (one row per mail, keyed by its Id).</summary>
+    public const string RawTable = "InboundMailRaws";
+
     public void Configure(EntityTypeBuilder<InboundMail> builder)
     {
         builder.Property(m => m.Mailbox).HasMaxLength(200);
@@ -17,6 +20,10 @@ internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<Inboun
         builder.Property(m => m.Kind).HasMaxLength(20);
         builder.Property(m => m.Reason).HasMaxLength(64);
         builder.Property(m => m.Raw).Metadata.SetValueComparer(new WholeBytesComparer());
+
+        // The raw bytes live in a table of their own: SQLite rewrites a whole row on every UPDATE, so with the bytes in
+        // InboundMails each status or trace change of a 13 MB mail would load and write its 13 MB twice over.
+        builder.SplitToTable(RawTable, t => t.Property(m => m.Raw));
 
         // The idempotency key: the same mail stored twice (redelivered, refetched after a crash or a UIDVALIDITY change)
         // is one row.

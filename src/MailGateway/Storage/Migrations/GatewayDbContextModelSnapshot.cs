@@ -286,6 +286,11 @@ namespace ClpMailGateway.Storage.Migrations
                         .IsUnique();
 
                     b.ToTable("InboundMails");
+
+                    b.SplitToTable("InboundMailRaws", null, t =>
+                        {
+                            t.Property("Raw");
+                        });
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.MailboxCheckpoint", b =>
@@ -748,6 +753,15 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasOne("ClpMailGateway.Domain.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.InboundMail", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.InboundMail", null)
+                        .WithOne()
+                        .HasForeignKey("ClpMailGateway.Domain.InboundMail", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
