@@ -347,6 +347,65 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
     }
 
+    /// <summary>A large mail expunged by someone else after the poll planned it and before it is streamed: the partial
+    /// fetch finds nothing, the half-written row is rolled back, the fallback whole fetch finds nothing either, and the
+    /// poll goes on; the mails around it are threaded, and the next stored mail is not confused with the rolled-back one.</summary>
+    [Fact]
+    public async Task LargeReply_ExpungedBeforeItIsStreamed_NothingHalfStoredAndTheOthersPosted()
+    {
+        var replies = new[]
+        {
+            await ReplyAsync(_fr, "vendor-fr", "small before"),
+            await ReplyAsync(_fr, "vendor-fr", "large, then gone", ("reel1.fr.mov", RandomBytes(2 * ImapPoller.StreamChunkBytes))),
+            await ReplyAsync(_fr, "vendor-fr", "small after"),
+        };
+        await AppendToInboxAsync(replies);
+        var uids = await InboxUidsAsync();
+        var expunged = false;
+        _gateway.Faults.Meanwhile = (step, uid) =>
+        {
+            if (step == InboundStep.Fetched && uid == uids[0].Id && !expunged)
+            {
+                expunged = true;
+                using var other = new ImapClient();
+                other.Connect(servers.Host, servers.ImapPort, MailKit.Security.SecureSocketOptions.None);
+                other.Authenticate(_gateway.GatewayAddress, MailServersFixture.Password);
+                other.Inbox.Open(FolderAccess.ReadWrite);
+                other.Inbox.AddFlags(uids[1], MessageFlags.Deleted, silent: true);
+                other.Inbox.Expunge();
+                other.Disconnect(true);
+            }
+        };
+
+        var summary = await _gateway.PollAsync();
+
+        Assert.True(expunged);
+        Assert.Equal(2, summary.Posted);
+        Assert.Equal(["small before", "small after"], (await _gateway.MessagesAsync(Ch("vendor-fr"))).Select(m => m.Text));
+        var inbound = (await _gateway.InboundAsync()).OrderBy(m => m.Uid).ToList();
+        Assert.Equal([uids[0].Id, uids[2].Id], inbound.Select(m => (uint)m.Uid));
+        Assert.All(inbound, m => Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(m.Raw)), m.Sha256));
+        Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
+
+        // The next poll, with a new large mail, stores and posts it normally.
+        _gateway.Faults.Meanwhile = null;
+        var file = RandomBytes(ImapPoller.StreamChunkBytes + 7);
+        await AppendToInboxAsync([await ReplyAsync(_fr, "vendor-fr", "large, later", ("reel2.fr.mov", file))]);
+        Assert.Equal(1, (await _gateway.PollAsync()).Posted);
+        Assert.Equal(file, Assert.Single((await _gateway.MessagesAsync(Ch("vendor-fr"))).Single(m => m.Text == "large, later").Attachments).Content);
+    }
+
+    private async Task<IList<UniqueId>> InboxUidsAsync()
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(servers.Host, servers.ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(_gateway.GatewayAddress, MailServersFixture.Password);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var uids = await client.Inbox.SearchAsync(MailKit.Search.SearchQuery.All);
+        await client.DisconnectAsync(true);
+        return uids;
+    }
+
     public static TheoryData<InboundStep, bool> CrashSteps()
     {
         var data = new TheoryData<InboundStep, bool>();

@@ -115,28 +115,35 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
         };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.InboundMails.Add(mail);
-        await db.SaveChangesAsync(cancellationToken);
-        var sha = await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, length, content, cancellationToken);
-        string messageId;
-        await using (var stored = OpenRaw(db, mail.Id))
+        try
         {
-            (messageId, mail.FromAddress, mail.Subject) = Headers(stored);
-        }
+            await db.SaveChangesAsync(cancellationToken);
+            var sha = await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, length, content, cancellationToken);
+            string messageId;
+            await using (var stored = OpenRaw(db, mail.Id))
+            {
+                (messageId, mail.FromAddress, mail.Subject) = Headers(stored);
+            }
 
-        if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
+            if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return (existing, false);
+            }
+
+            mail.MessageId = messageId;
+            mail.Sha256 = sha;
+            InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, length));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (mail, true);
+        }
+        finally
         {
-            await transaction.RollbackAsync(cancellationToken);
+            // Never left tracked: a row rolled back (a duplicate, or the content failed midway and the poller fetches the
+            // mail whole instead) gives its Id back to SQLite, and the next mail stored in this context may get it.
             db.Entry(mail).State = EntityState.Detached;
-            return (existing, false);
         }
-
-        mail.MessageId = messageId;
-        mail.Sha256 = sha;
-        InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, length));
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(mail).State = EntityState.Detached;
-        await transaction.CommitAsync(cancellationToken);
-        return (mail, true);
     }
 
     /// <summary>A read-only stream over the raw bytes of stored mail <paramref name="id"/>, read from the database as it
