@@ -163,41 +163,17 @@ public sealed class InboundProcessor(
     }
 
     /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty).</summary>
-    internal async Task<InboundMail> LoadWithoutRawAsync(long id, CancellationToken cancellationToken) =>
-        await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => new InboundMail
-        {
-            Id = m.Id,
-            Mailbox = m.Mailbox,
-            UidValidity = m.UidValidity,
-            Uid = m.Uid,
-            MessageId = m.MessageId,
-            Sha256 = m.Sha256,
-            Raw = Array.Empty<byte>(),
-            SizeBytes = m.SizeBytes,
-            FromAddress = m.FromAddress,
-            Subject = m.Subject,
-            ReceivedAtUtc = m.ReceivedAtUtc,
-            Status = m.Status,
-            Kind = m.Kind,
-            Reason = m.Reason,
-            ReasonDetail = m.ReasonDetail,
-            PostedMessageId = m.PostedMessageId,
-            UserId = m.UserId,
-            ChannelId = m.ChannelId,
-            ProcessedAtUtc = m.ProcessedAtUtc,
-            MovedAtUtc = m.MovedAtUtc,
-            Attempts = m.Attempts,
-            Trace = m.Trace,
-        }).SingleAsync(cancellationToken);
+    internal Task<InboundMail> LoadWithoutRawAsync(long id, CancellationToken cancellationToken) =>
+        db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(InboundStore.WithoutRaw).SingleAsync(cancellationToken);
 
     private async Task RecordFailureAsync(long id, InboundMail? mail, Exception ex)
     {
         logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail?.Uid, mail?.MessageId);
-        var attempts = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Attempts).SingleAsync(CancellationToken.None) + 1;
         var now = timeProvider.GetUtcNow().UtcDateTime;
+        // As committed before this attempt (the savepoint is rolled back): its attempts do not count this one yet.
         var row = await LoadWithoutRawAsync(id, CancellationToken.None);
         db.InboundMails.Attach(row);
-        row.Attempts = attempts;
+        var attempts = ++row.Attempts;
         InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");
         if (attempts >= options.Value.MaxProcessingAttempts)
         {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
@@ -13,7 +14,7 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
 {
     /// <summary>Mails this large or larger are written into their row in chunks rather than as one bound parameter, and
     /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
-    public const int StreamedBytes = 1024 * 1024;
+    public const int StreamedBytes = SqliteBlobs.StreamedBytes;
 
     /// <summary>Stores a batch of fetched mails in one transaction (one durable commit for the whole batch). Each mail is
     /// still looked up and inserted on its own, inside the transaction, so the same mail twice in one batch is one row.
@@ -35,8 +36,8 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
         return results;
     }
 
-    /// <returns>The row, and whether this call created it. A row found (not created) carries its key, place and status
-    /// but not its raw bytes (<see cref="InboundMail.Raw"/> is empty).</returns>
+    /// <returns>The row, and whether this call created it. A row found (not created) carries every column but its raw
+    /// bytes (<see cref="InboundMail.Raw"/> is empty).</returns>
     public async Task<(InboundMail Mail, bool Created)> StoreAsync(
         string mailbox, long uidValidity, long uid, byte[] raw, CancellationToken cancellationToken)
     {
@@ -151,32 +152,37 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
     public static Stream OpenRaw(GatewayDbContext db, long id) =>
         SqliteBlobs.OpenRead(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), id);
 
-    /// <summary>The row stored under this key, with its key, place and status but not its raw bytes.</summary>
-    private async Task<InboundMail?> FindAsync(string messageId, string sha, CancellationToken cancellationToken)
+    /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty): what is read of a
+    /// row whose bytes are not needed, or may be large and are read from the row as a stream (<see cref="OpenRaw"/>).</summary>
+    internal static readonly Expression<Func<InboundMail, InboundMail>> WithoutRaw = m => new InboundMail
     {
-        // The key columns only: an existing row's raw bytes are not needed (and may be large).
-        var existing = await db.InboundMails.AsNoTracking()
-            .Where(m => m.MessageId == messageId && m.Sha256 == sha)
-            .Select(m => new { m.Id, m.Mailbox, m.UidValidity, m.Uid, m.Status, m.SizeBytes, m.FromAddress, m.Subject, m.ReceivedAtUtc })
-            .SingleOrDefaultAsync(cancellationToken);
-        return existing is null
-            ? null
-            : new InboundMail
-            {
-                Id = existing.Id,
-                Mailbox = existing.Mailbox,
-                UidValidity = existing.UidValidity,
-                Uid = existing.Uid,
-                MessageId = messageId,
-                Sha256 = sha,
-                Raw = [],
-                SizeBytes = existing.SizeBytes,
-                FromAddress = existing.FromAddress,
-                Subject = existing.Subject,
-                ReceivedAtUtc = existing.ReceivedAtUtc,
-                Status = existing.Status,
-            };
-    }
+        Id = m.Id,
+        Mailbox = m.Mailbox,
+        UidValidity = m.UidValidity,
+        Uid = m.Uid,
+        MessageId = m.MessageId,
+        Sha256 = m.Sha256,
+        Raw = Array.Empty<byte>(),
+        SizeBytes = m.SizeBytes,
+        FromAddress = m.FromAddress,
+        Subject = m.Subject,
+        ReceivedAtUtc = m.ReceivedAtUtc,
+        Status = m.Status,
+        Kind = m.Kind,
+        Reason = m.Reason,
+        ReasonDetail = m.ReasonDetail,
+        PostedMessageId = m.PostedMessageId,
+        UserId = m.UserId,
+        ChannelId = m.ChannelId,
+        ProcessedAtUtc = m.ProcessedAtUtc,
+        MovedAtUtc = m.MovedAtUtc,
+        Attempts = m.Attempts,
+        Trace = m.Trace,
+    };
+
+    /// <summary>The row stored under this key, without its raw bytes.</summary>
+    private Task<InboundMail?> FindAsync(string messageId, string sha, CancellationToken cancellationToken) =>
+        db.InboundMails.AsNoTracking().Where(m => m.MessageId == messageId && m.Sha256 == sha).Select(WithoutRaw).SingleOrDefaultAsync(cancellationToken);
 
     private static string StoredDetail(string mailbox, long uidValidity, long uid, long bytes) =>
         $"{mailbox} uid {uid} (uidvalidity {uidValidity}), {bytes} bytes";

@@ -59,9 +59,9 @@ public sealed class NotificationOutbox(
         var content = NotificationContent.From(message, channel, channel.Title!, author);
         var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
-        var copies = content.Files.Sum(f => f.SizeBytes) * immediate.Count;
-        var attachBelow = copies <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
-        if (content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachBelow && content.Files.Any(f => f.Content.Length < f.SizeBytes))
+        var fileBytes = content.Files.Sum(f => f.SizeBytes);
+        var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
+        if (content.Files.Count > 0 && fileBytes < attachBelow && content.Files.Any(f => f.Content.Length < f.SizeBytes))
         {
             // Files written into their rows without being held in memory (large ones), read back to be attached.
             content = content with { Files = await WithContentAsync(content.Files, cancellationToken) };

@@ -3,6 +3,7 @@ using ClpMailGateway.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ClpMailGateway.Outbound;
 
@@ -15,10 +16,10 @@ namespace ClpMailGateway.Outbound;
 internal sealed class OutcomeUpdate : IAsyncDisposable
 {
     private readonly SqliteCommand _command;
-    private readonly IProperty _status;
+    private readonly ValueConverter? _status;
     private readonly SqliteParameter[] _values;
 
-    private OutcomeUpdate(SqliteCommand command, IProperty status, SqliteParameter[] values)
+    private OutcomeUpdate(SqliteCommand command, ValueConverter? status, SqliteParameter[] values)
     {
         _command = command;
         _status = status;
@@ -38,7 +39,7 @@ internal sealed class OutcomeUpdate : IAsyncDisposable
             + string.Join(", ", columns[..^1].Select((c, i) => $"{Column(c)} = $p{i}"))
             + $" WHERE {Column(columns[^1])} = $p{columns.Length - 1}";
         command.Parameters.AddRange(values);
-        return new OutcomeUpdate(command, entity.FindProperty(nameof(OutboundMail.Status))!, values);
+        return new OutcomeUpdate(command, entity.FindProperty(nameof(OutboundMail.Status))!.GetTypeMapping().Converter, values);
     }
 
     public void Enlist(SqliteTransaction transaction) => _command.Transaction = transaction;
@@ -46,7 +47,7 @@ internal sealed class OutcomeUpdate : IAsyncDisposable
     /// <summary>Writes the mail's outcome columns; throws when the row is gone (nothing may be recorded silently).</summary>
     public async Task ExecuteAsync(OutboundMail mail)
     {
-        _values[0].Value = _status.GetTypeMapping().Converter?.ConvertToProvider(mail.Status) ?? mail.Status;
+        _values[0].Value = _status?.ConvertToProvider(mail.Status) ?? mail.Status;
         _values[1].Value = mail.Attempts;
         _values[2].Value = (object?)mail.SentAtUtc ?? DBNull.Value;
         _values[3].Value = (object?)mail.LastError ?? DBNull.Value;

@@ -20,7 +20,7 @@ public sealed class MessagePoster(
 {
     /// <summary>Files this large or larger that can be read twice are written into their row in chunks, never held whole
     /// (neither by the gateway nor by SQLite, which copies a bound parameter twice).</summary>
-    public const int StreamedBytes = 1024 * 1024;
+    public const int StreamedBytes = SqliteBlobs.StreamedBytes;
 
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {

@@ -14,6 +14,10 @@ namespace ClpMailGateway.Storage;
 /// </summary>
 public static class SqliteBlobs
 {
+    /// <summary>Values this large or larger (raw mails, files) go through <see cref="WriteAsync"/> and
+    /// <see cref="OpenRead"/> instead of being bound or read as one value.</summary>
+    public const int StreamedBytes = 1024 * 1024;
+
     private const int ChunkBytes = 256 * 1024;
 
     /// <summary>Sets the column of row <paramref name="rowId"/> to <paramref name="length"/> bytes and writes exactly
