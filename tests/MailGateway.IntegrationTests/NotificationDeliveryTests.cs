@@ -91,6 +91,45 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
     }
 
     [Fact]
+    public async Task PostWithFiles_Sent_EachRecipientGetsTheFilesFilledInFromTheirRows()
+    {
+        // Queued by reference (the outbox holds each file once, in its attachment row) and filled in when sent: a small
+        // file kept in memory when posted, and one of 1.2 MB written into its row without being held.
+        var small = System.Text.Encoding.UTF8.GetBytes("1\n00:00:01,000 --> 00:00:02,000\nBonjour\n");
+        var large = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_200_000);
+        var tag = "n" + Guid.NewGuid().ToString("N")[..10];
+        var result = await _gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(
+                _pm.Id,
+                World.Channel(_title, "vendor-fr").Id,
+                $"{tag} reel 3 files",
+                [new NewAttachment("reel3.fr.srt", "text/plain", new MemoryStream(small)), new NewAttachment("reel3.mov", "video/quicktime", new MemoryStream(large))],
+                MessageOrigin.Web),
+            CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var queued = await _gateway.World.QueryAsync(db => db.OutboundMails.AsNoTracking().Where(m => m.Purpose == OutboundPurposes.Notification).ToListAsync());
+        Assert.All(queued, m => Assert.True(m.Raw.Length < 100_000, $"a queued notification holds {m.Raw.Length} bytes"));
+
+        await _gateway.SendOutboxAsync();
+
+        foreach (var user in new[] { _fr1, _fr2, _cpcInternalOff })
+        {
+            var mail = await servers.WaitForMessageAsync(Address(user), tag, Wait);
+            var files = mail.Attachments.OfType<MimePart>().ToDictionary(a => a.FileName ?? string.Empty, Decode);
+            Assert.Equal(small, files["reel3.fr.srt"]);
+            Assert.Equal(large, files["reel3.mov"]);
+            Assert.DoesNotContain(mail.BodyParts, p => p.Headers.Contains(AttachedFiles.Header));
+        }
+
+        static byte[] Decode(MimePart part)
+        {
+            using var decoded = new MemoryStream();
+            part.Content!.DecodeTo(decoded);
+            return decoded.ToArray();
+        }
+    }
+
+    [Fact]
     public async Task ReplyToDeliveredNotification_Polled_ThreadsIntoTheChannel()
     {
         var (message, tag) = await PostAsync(_pm, "vendor-fr", "Please confirm the subtitles");

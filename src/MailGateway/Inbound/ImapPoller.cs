@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using MailKit;
 using MailKit.Net.Imap;
@@ -23,6 +24,7 @@ public sealed class ImapPoller(
     GatewayDbContext db,
     InboundStore store,
     InboundProcessor processor,
+    LookupCache cache,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
     TimeProvider timeProvider,
@@ -36,6 +38,9 @@ public sealed class ImapPoller(
 
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)
     {
+        // One database connection held for the whole poll: then what the lookup cache read for one group of mails can be
+        // used by the next (see LookupCache).
+        await using var held = await cache.HoldAsync(db, cancellationToken);
         var settings = options.Value;
         using var client = await ImapConnector.ConnectAsync(settings, cancellationToken);
         var processed = await ImapConnector.EnsureFolderAsync(client, settings.ProcessedFolder, cancellationToken);

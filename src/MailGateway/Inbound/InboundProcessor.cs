@@ -96,13 +96,14 @@ public sealed class InboundProcessor(
     }
 
     /// <summary>One transaction for the group, one savepoint per mail. Lookups that do not change within the
-    /// transaction (token rows, users, channels, access, audiences) are made once per group (<see cref="LookupCache"/>).</summary>
+    /// transaction (token rows, users, channels, access, audiences) are made once per group, and kept for the next group
+    /// while the poll holds its connection and no other connection writes to the database (<see cref="LookupCache"/>).</summary>
     private async Task<List<InboundStatus>> ProcessGroupAsync(IReadOnlyList<(long Id, InboundMail? Stored)> group, CancellationToken cancellationToken)
     {
         var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        using var lookups = cache.Begin();
+        using var lookups = cache.Begin(cache.Holds(db) ? await LookupCache.DataVersion(db, cancellationToken) : null);
         var ids = group.Select(g => g.Id).ToList();
         var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
@@ -159,6 +160,7 @@ public sealed class InboundProcessor(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        lookups.Keep();
         return done;
     }
 

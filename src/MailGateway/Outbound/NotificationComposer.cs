@@ -89,7 +89,22 @@ public static class NotificationComposer
         {
             foreach (var file in content.Files)
             {
-                var part = body.Attachments.Add(file.FileName, file.Content, ContentType.TryParse(file.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
+                var type = ContentType.TryParse(file.ContentType, out var parsed) ? parsed : new ContentType("application", "octet-stream");
+                if (shared is { ByReference: true })
+                {
+                    // A part that stands for the file's row, filled in when the mail is sent. Base64 there, which
+                    // message/* may not use (RFC 2046 5.2.1): such a file goes as octet-stream, named as it is.
+                    var reference = new MimePart(type.MediaType.Equals("message", StringComparison.OrdinalIgnoreCase) ? new ContentType("application", "octet-stream") : type)
+                    {
+                        ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                        FileName = file.FileName,
+                    };
+                    AttachedFiles.MarkReference(reference, file.Id);
+                    body.Attachments.Add(reference);
+                    continue;
+                }
+
+                var part = body.Attachments.Add(file.FileName, file.Content, type);
                 if (shared is not null && part is MimePart mimePart)
                 {
                     shared.ShareEncoded(file.Id, mimePart);

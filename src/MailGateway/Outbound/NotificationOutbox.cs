@@ -26,6 +26,10 @@ public sealed class NotificationOutbox(
     TimeProvider timeProvider,
     ILogger<NotificationOutbox> logger)
 {
+    /// <summary>The <see cref="LookupCache"/> kind of a channel's audience (which includes whether each address is
+    /// suppressed).</summary>
+    public const string AudienceKind = "audience";
+
     /// <returns>How many notifications and digest items were queued.</returns>
     public Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken) =>
         EnqueueAsync(message, channel, author, save: true, cancellationToken);
@@ -39,7 +43,7 @@ public sealed class NotificationOutbox(
         ArgumentNullException.ThrowIfNull(author);
         var mentioned = message.Mentions.Select(m => m.UserId).Order().ToList();
         var audience = await cache.GetAsync(
-            "audience",
+            AudienceKind,
             $"{channel.Id}:{string.Join(',', mentioned)}",
             () => RecipientLoader.LoadAsync(db, channel, mentioned, cancellationToken));
         var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
@@ -61,13 +65,9 @@ public sealed class NotificationOutbox(
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var fileBytes = content.Files.Sum(f => f.SizeBytes);
         var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
-        if (content.Files.Count > 0 && fileBytes < attachBelow && content.Files.Any(f => f.Content.Length < f.SizeBytes))
-        {
-            // Files written into their rows without being held in memory (large ones), read back to be attached.
-            content = content with { Files = await WithContentAsync(content.Files, cancellationToken) };
-        }
 
-        var shared = new NotificationRendering();
+        // Attached files by reference: the sender fills them in from their rows (AttachedFiles).
+        var shared = new NotificationRendering { ByReference = true };
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
@@ -94,18 +94,5 @@ public sealed class NotificationOutbox(
         logger.LogInformation(
             "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
         return (immediate.Count, digest.Count);
-    }
-
-    private async Task<List<NotificationFile>> WithContentAsync(IReadOnlyList<NotificationFile> files, CancellationToken cancellationToken)
-    {
-        var loaded = new List<NotificationFile>(files.Count);
-        foreach (var file in files)
-        {
-            loaded.Add(file.Content.Length == file.SizeBytes
-                ? file
-                : file with { Content = await db.Attachments.AsNoTracking().Where(a => a.Id == file.Id).Select(a => a.Content).SingleAsync(cancellationToken) });
-        }
-
-        return loaded;
     }
 }

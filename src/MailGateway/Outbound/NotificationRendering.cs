@@ -5,11 +5,17 @@ namespace ClpMailGateway.Outbound;
 /// <summary>
 /// What the notifications of one message share, made once per message instead of once per recipient: the text and
 /// HTML bodies (rendered once per reason, with a marker where the recipient's unsubscribe link goes) and each attached
-/// file in its transfer encoding. Pass the same instance to <see cref="NotificationComposer.Compose(Mail.MailOptions, MailTemplates, NotificationContent, Recipient, string, string, long, NotificationRendering?)"/>
+/// file in its transfer encoding, or, <see cref="ByReference"/>, a reference to the file's row instead of its bytes.
+/// Pass the same instance to <see cref="NotificationComposer.Compose(Mail.MailOptions, MailTemplates, NotificationContent, Recipient, string, string, long, NotificationRendering?)"/>
 /// for every recipient of one message only. Not thread-safe.
 /// </summary>
 public sealed class NotificationRendering
 {
+    /// <summary>Attached files are written as references (<see cref="AttachedFiles"/>), filled in when the mail is sent,
+    /// so the outbox holds each file once (in its attachment row) rather than once per recipient; the files'
+    /// <see cref="NotificationFile.Content"/> is then not needed.</summary>
+    public bool ByReference { get; init; }
+
     private readonly Dictionary<RecipientReason, (string Text, string Html)> _bodies = [];
     private readonly Dictionary<long, (ContentEncoding Encoding, byte[] Bytes)> _files = [];
 

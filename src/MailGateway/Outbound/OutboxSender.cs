@@ -73,9 +73,10 @@ public sealed class OutboxSender(
     {
         var queue = new ConcurrentQueue<OutboundMail>(due);
         var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        await using var files = new AttachedFiles(db.Database.GetConnectionString()!);
         var writer = WriteResultsAsync(results.Reader);
         var workers = Enumerable.Range(0, Math.Min(options.Value.Connections, due.Count))
-            .Select(_ => Task.Run(() => WorkAsync(queue, results.Writer, cancellationToken), CancellationToken.None))
+            .Select(_ => Task.Run(() => WorkAsync(queue, files, results.Writer, cancellationToken), CancellationToken.None))
             .ToList();
         try
         {
@@ -92,7 +93,7 @@ public sealed class OutboxSender(
 
     /// <summary>One connection's loop: takes mails off the shared queue until it is empty, the run is cancelled, or the
     /// connection cannot be (re)opened (then the rest stay Pending for the next run).</summary>
-    private async Task WorkAsync(ConcurrentQueue<OutboundMail> queue, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
+    private async Task WorkAsync(ConcurrentQueue<OutboundMail> queue, AttachedFiles files, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
     {
         PooledSmtpConnection? connection = null;
         try
@@ -106,9 +107,15 @@ public sealed class OutboxSender(
                     // persistent parse leaves the parts' content in the rendered bytes instead of copying it.
                     using var rendered = new MemoryStream(mail.Raw, writable: false);
                     using var message = MimeMessage.Load(ParserOptions.Default, rendered, persistent: true, cancellationToken);
+                    await files.FillAsync(message, cancellationToken);
                     var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
                     await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
                     results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
+                }
+                catch (InvalidDataException ex)
+                {
+                    // A file it refers to cannot be read: nothing was sent; retried later, then given up.
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), ex.Message));
                 }
                 catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
                 {

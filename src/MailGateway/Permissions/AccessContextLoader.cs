@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ClpMailGateway.Permissions;
 
 /// <summary>Reads from the database what <see cref="ChannelPolicy"/> needs about a user on a title. Always fresh: no caching,
-/// so that removing an assignment or a setting takes effect at once (the inbound pipeline reuses an answer only within
-/// one group transaction, through <see cref="LookupCache"/>).</summary>
+/// so that removing an assignment or a setting takes effect at once (the inbound pipeline reuses an answer only while
+/// nothing else has written to the database, through <see cref="LookupCache"/>).</summary>
 public static class AccessContextLoader
 {
     /// <summary>As <see cref="LoadAsync(GatewayDbContext, int, int, CancellationToken)"/>, remembered by

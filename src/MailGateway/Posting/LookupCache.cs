@@ -1,29 +1,98 @@
+using ClpMailGateway.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
 namespace ClpMailGateway.Posting;
 
 /// <summary>
-/// Remembers read-only lookups (users, channels, access contexts, audiences, reply tokens) for the length of one
-/// inbound group, so the mails of a group do not each query the same rows again. Inactive (every lookup goes to the
-/// database) unless <see cref="Begin"/> was called: the web and the command line always read fresh.
-/// <para>Safe because the group runs in one write transaction (SQLite allows one writer, so nobody else changes these
-/// rows meanwhile): a mail still sees permissions as of its group, which began after it arrived. The pipeline's own
-/// writes that change a cached answer (a bounce suppressing an address, an unsubscribe, a token issued outside
-/// <c>IssueManyAsync</c>, a mail rolled back to its savepoint) call <see cref="Clear"/>.</para>
+/// Remembers read-only lookups (users, channels, access contexts, audiences, reply tokens) while the inbound pipeline
+/// threads mails, so the mails do not each query the same rows again. Inactive (every lookup goes to the database)
+/// unless <see cref="Begin"/> was called: the web and the command line always read fresh.
+/// <para>Safe because each group of mails runs in one write transaction (SQLite allows one writer, so nobody else changes
+/// these rows meanwhile): a mail sees permissions as of its group, which began after it arrived. While a poll
+/// <see cref="HoldAsync">holds</see> its connection open, what a group cached is kept for the next group when the group
+/// committed and the database <see cref="DataVersion"/> read at the start of the next group is the same as at the start
+/// of this one, that is when no other connection has committed anything since (the web changing a setting, a follow or
+/// an assignment, the sender recording an outcome). Only a connection held open all along can tell: one returned to the
+/// pool in between may have made another context's commit itself, which its data version does not count. The
+/// pipeline's own writes that change a cached answer (a bounce suppressing an address, an unsubscribe, a token issued
+/// outside <c>IssueManyAsync</c>, a mail rolled back to its savepoint) call <see cref="Clear()"/>.</para>
 /// </summary>
 public sealed class LookupCache
 {
+    /// <summary>More entries than this and the cache starts over at the next group.</summary>
+    public const int MaxEntries = 10_000;
+
     private readonly Dictionary<(string Kind, object Key), object?> _entries = [];
+    private object? _keptVersion;
+    private System.Data.Common.DbConnection? _held;
 
     public bool IsActive { get; private set; }
 
-    /// <summary>Caches from now until the returned scope is disposed (then forgets everything).</summary>
-    public IDisposable Begin()
+    /// <summary>Caches from now until the returned scope is disposed. What an earlier scope cached is still used when it
+    /// was <see cref="LookupScope.Keep">kept</see> under the same <paramref name="version"/> (see
+    /// <see cref="DataVersion"/>); without a version, or with another one, the cache starts empty.</summary>
+    public LookupScope Begin(object? version = null)
     {
-        _entries.Clear();
+        if (version is null || !Equals(version, _keptVersion) || _entries.Count > MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _keptVersion = null;
         IsActive = true;
-        return new Scope(this);
+        return new LookupScope(this, version);
+    }
+
+    /// <summary>Opens the connection of <paramref name="db"/> and holds it open until the returned scope is disposed (then
+    /// closes it and forgets everything); meanwhile groups threaded on it may keep their lookups for the next group
+    /// (<see cref="Holds"/>).</summary>
+    public async Task<IAsyncDisposable> HoldAsync(GatewayDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        _held = db.Database.GetDbConnection();
+        return new Hold(this, db);
+    }
+
+    /// <summary>Whether the connection of <paramref name="db"/> is held open (<see cref="HoldAsync"/>).</summary>
+    public bool Holds(GatewayDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var connection = db.Database.GetDbConnection();
+        return ReferenceEquals(_held, connection) && connection.State == System.Data.ConnectionState.Open;
+    }
+
+    /// <summary>A version of the whole database as this connection sees it, for <see cref="Begin"/>: SQLite's
+    /// <c>PRAGMA data_version</c>, which changes whenever another connection commits. Read it inside the group's write
+    /// transaction, so that nothing can commit between the reading and the lookups, on a connection held open
+    /// (<see cref="HoldAsync"/>).</summary>
+    public static async Task<long> DataVersion(GatewayDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "PRAGMA data_version";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public void Clear() => _entries.Clear();
+
+    /// <summary>Forgets the entries of one kind whose value <paramref name="affected"/> says a change touches (e.g. the
+    /// audiences that contain an address just suppressed).</summary>
+    public void Clear<T>(string kind, Func<T, bool> affected)
+    {
+        ArgumentNullException.ThrowIfNull(affected);
+        foreach (var (key, value) in _entries.Where(e => e.Key.Kind == kind).ToList())
+        {
+            if (value is not T typed || affected(typed))
+            {
+                _entries.Remove(key);
+            }
+        }
+    }
 
     /// <summary>The cached value of <paramref name="kind"/> for <paramref name="key"/>, else what <paramref name="load"/>
     /// returns (remembered when active).</summary>
@@ -59,12 +128,45 @@ public sealed class LookupCache
         }
     }
 
-    private sealed class Scope(LookupCache cache) : IDisposable
+    private sealed class Hold(LookupCache cache, GatewayDbContext db) : IAsyncDisposable
     {
+        public async ValueTask DisposeAsync()
+        {
+            cache._held = null;
+            cache._keptVersion = null;
+            cache._entries.Clear();
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>One group's use of the cache: disposing it forgets everything unless <see cref="Keep"/> was called (after
+    /// the group's transaction committed).</summary>
+    public sealed class LookupScope : IDisposable
+    {
+        private readonly LookupCache _cache;
+        private readonly object? _version;
+        private bool _keep;
+
+        internal LookupScope(LookupCache cache, object? version)
+        {
+            _cache = cache;
+            _version = version;
+        }
+
+        /// <summary>Keeps what was cached for the next <see cref="Begin"/> with the same version (no effect without one).</summary>
+        public void Keep() => _keep = _version is not null;
+
         public void Dispose()
         {
-            cache.IsActive = false;
-            cache._entries.Clear();
+            _cache.IsActive = false;
+            if (_keep)
+            {
+                _cache._keptVersion = _version;
+            }
+            else
+            {
+                _cache._entries.Clear();
+            }
         }
     }
 }

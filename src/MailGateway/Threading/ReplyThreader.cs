@@ -67,7 +67,14 @@ public sealed class ReplyThreader(
                 return;
             case ReplyKind.Bounce:
                 var recorded = await bounces.RecordAsync(analysis, cancellationToken);
-                cache.Clear(); // an address may now be suppressed
+                if (recorded is not null && analysis.BouncedRecipient is { } bounced)
+                {
+                    // The address may now be suppressed: forget the audiences it is in, unless suppressed there already.
+                    var address = EmailAddress.Normalize(bounced);
+                    cache.Clear<IReadOnlyList<AudienceMember>>(
+                        NotificationOutbox.AudienceKind, audience => audience.Any(m => m.Address == address && !m.Suppressed));
+                }
+
                 Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
                 return;
             case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken

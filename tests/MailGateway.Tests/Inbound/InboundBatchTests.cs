@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Storage;
 using ClpMailGateway.TestSupport;
 using ClpMailGateway.Threading;
 using ClpMailGateway.Tokens;
@@ -247,6 +249,29 @@ public sealed class InboundBatchTests : IAsyncLifetime
             .VerifyAsync(replyTo.Split('+', '@')[1], CancellationToken.None));
         Assert.True(verified.IsValid);
         Assert.Equal(token.Id, verified.TokenId);
+    }
+
+    [Fact]
+    public async Task ProcessStored_FollowRemovedByAnotherConnectionBetweenGroups_NextGroupSeesIt()
+    {
+        // Lookups are kept from one group to the next on the poll's connection, but not past another connection's commit.
+        var follower = await FollowerAsync();
+        var first = await StoreAsync(1, await ReplyAsync("before"));
+        var second = await StoreAsync(2, await ReplyAsync("after"));
+
+        await _database.WithAsync(async s =>
+        {
+            var processor = s.GetRequiredService<InboundProcessor>();
+            // One connection held for both groups, as in a poll.
+            await using var held = await s.GetRequiredService<LookupCache>().HoldAsync(s.GetRequiredService<GatewayDbContext>(), CancellationToken.None);
+            Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(first, CancellationToken.None));
+            await _world.SaveAsync(other => other.Follows.RemoveRange(other.Follows.Where(f => f.UserId == follower.Id)));
+            Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
+            return 0;
+        });
+
+        Assert.Single(await NotificationReplyTosAsync(follower));
+        Assert.Equal(["before", "after"], await TextsAsync());
     }
 
     private async Task<User> FollowerAsync()

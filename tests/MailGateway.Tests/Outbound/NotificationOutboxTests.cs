@@ -191,17 +191,18 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Post_LargeFileBelowTheAttachLimit_IsAttachedFromItsRow()
+    [Theory]
+    [InlineData(100_000)] // kept in memory when posted
+    [InlineData(MessagePoster.StreamedBytes + 1000)] // written into its row without being held
+    public async Task Post_FileBelowTheAttachLimit_IsQueuedByReferenceAndFilledInFromItsRow(int size)
     {
-        // Written into its row without being held, the file is read back to be attached.
         await using var database = await TestDatabase.CreateAsync();
         var world = new World(database);
         var title = await world.TitleAsync("fr");
         var pm = await world.UserAsync(UserRole.Pm);
         var follower = await world.UserAsync(UserRole.Cpc);
         await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = follower.Id, TitleId = title.Id }));
-        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes + 1000);
+        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(size);
 
         var result = await database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
             new PostRequest(pm.Id, World.Channel(title, "broadcast").Id, "the cut notes", [new NewAttachment("notes.pdf", "application/pdf", new MemoryStream(file))], MessageOrigin.Web),
@@ -209,11 +210,86 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var row = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync());
+        Assert.True(row.Raw.Length < 20_000, $"the queued notification holds {row.Raw.Length} bytes");
         var mail = await MimeMessage.LoadAsync(new MemoryStream(row.Raw));
+        var reference = Assert.IsType<MimePart>(Assert.Single(mail.Attachments));
+        Assert.Equal("notes.pdf", reference.FileName);
+        Assert.Equal(result.Message!.Attachments[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference.Headers[AttachedFiles.Header]);
+
+        await using (var files = new AttachedFiles(database.ConnectionString))
+        {
+            await files.FillAsync(mail, CancellationToken.None);
+        }
+
         var attached = Assert.IsType<MimePart>(Assert.Single(mail.Attachments));
+        Assert.False(attached.Headers.Contains(AttachedFiles.Header));
+        Assert.Equal(ContentEncoding.Base64, attached.ContentTransferEncoding);
+        Assert.Equal("application/pdf", attached.ContentType.MimeType);
         using var decoded = new MemoryStream();
         await attached.Content!.DecodeToAsync(decoded);
         Assert.Equal(file, decoded.ToArray());
+        // As sent: written out and parsed again, the file is the same.
+        using var written = new MemoryStream();
+        await mail.WriteToAsync(written);
+        written.Position = 0;
+        var sent = Assert.IsType<MimePart>(Assert.Single((await MimeMessage.LoadAsync(written)).Attachments));
+        using var again = new MemoryStream();
+        await sent.Content!.DecodeToAsync(again);
+        Assert.Equal(file, again.ToArray());
+    }
+
+    [Fact]
+    public async Task AttachedFiles_ReferenceToAMissingRow_IsAClearError()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var mail = new MimeMessage();
+        var part = new MimePart("application", "pdf") { FileName = "gone.pdf" };
+        AttachedFiles.MarkReference(part, 424242);
+        mail.Body = new Multipart("mixed") { new TextPart("plain") { Text = "hello" }, part };
+
+        await using var files = new AttachedFiles(database.ConnectionString);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => files.FillAsync(mail, CancellationToken.None));
+
+        Assert.Contains("424242", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AttachedFiles_SameFileForManyMails_IsReadOnceAndSharedByAll()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var world = new World(database);
+        var title = await world.TitleAsync("fr");
+        var pm = await world.UserAsync(UserRole.Pm);
+        var followers = new[] { await world.UserAsync(UserRole.Cpc), await world.UserAsync(UserRole.Cpc), await world.UserAsync(UserRole.Cpc) };
+        await world.SaveAsync(db => db.Follows.AddRange(followers.Select(u => new Follow { UserId = u.Id, TitleId = title.Id })));
+        var file = System.Security.Cryptography.RandomNumberGenerator.GetBytes(50_000);
+        var result = await database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(pm.Id, World.Channel(title, "internal").Id, "cue sheet", [new NewAttachment("cues.xlsx", "application/octet-stream", new MemoryStream(file))], MessageOrigin.Web),
+            CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var rows = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().ToListAsync());
+        Assert.Equal(3, rows.Count);
+
+        await using var files = new AttachedFiles(database.ConnectionString);
+        var filled = new List<MimePart>();
+        foreach (var row in rows)
+        {
+            var mail = await MimeMessage.LoadAsync(new MemoryStream(row.Raw));
+            await files.FillAsync(mail, CancellationToken.None);
+            filled.Add(Assert.IsType<MimePart>(Assert.Single(mail.Attachments)));
+        }
+
+        // The file's row is gone now: the mails still filled in used the one encoding read before.
+        await world.SaveAsync(db => db.Attachments.RemoveRange(db.Attachments));
+        var late = await MimeMessage.LoadAsync(new MemoryStream(rows[0].Raw));
+        await files.FillAsync(late, CancellationToken.None);
+        filled.Add(Assert.IsType<MimePart>(Assert.Single(late.Attachments)));
+        foreach (var part in filled)
+        {
+            using var decoded = new MemoryStream();
+            await part.Content!.DecodeToAsync(decoded);
+            Assert.Equal(file, decoded.ToArray());
+        }
     }
 
     private static string Address(User user) => user.Emails[0].Address;
