@@ -16,20 +16,67 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
     /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
     public const int StreamedBytes = SqliteBlobs.StreamedBytes;
 
-    /// <summary>Stores a batch of fetched mails in one transaction (one durable commit for the whole batch). Each mail is
-    /// still looked up and inserted on its own, inside the transaction, so the same mail twice in one batch is one row.
-    /// Nothing of the batch is stored unless all of it is.</summary>
+    /// <summary>Stores a batch of fetched mails in one transaction (one durable commit for the whole batch): the keys of
+    /// the whole batch are looked up in one query and the new rows inserted by one <c>SaveChanges</c>; the same mail
+    /// twice in one batch is one row. Nothing of the batch is stored unless all of it is.</summary>
     /// <returns>Per mail, in order: the row (a new row keeps the fetched bytes in <see cref="InboundMail.Raw"/>, so it can
-    /// be threaded without reading them back) and whether this call created it.</returns>
+    /// be threaded without reading them back; a row found carries every column but its raw bytes) and whether this call
+    /// created it.</returns>
     public async Task<IReadOnlyList<(InboundMail Mail, bool Created)>> StoreBatchAsync(
         string mailbox, long uidValidity, IReadOnlyList<(long Uid, byte[] Raw)> mails, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mails);
-        var results = new List<(InboundMail, bool)>(mails.Count);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (uid, raw) in mails)
+        var keyed = mails.Select(m =>
         {
-            results.Add(await StoreAsync(mailbox, uidValidity, uid, raw, cancellationToken));
+            ArgumentNullException.ThrowIfNull(m.Raw);
+            using var headerStream = new MemoryStream(m.Raw, writable: false);
+            return (m.Uid, m.Raw, Sha: Convert.ToHexStringLower(SHA256.HashData(m.Raw)), Headers: Headers(headerStream));
+        }).ToList();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var known = await FindAllAsync(keyed.Select(k => (k.Headers.MessageId, k.Sha)).ToList(), cancellationToken);
+        var results = new List<(InboundMail, bool)>(keyed.Count);
+        var created = new List<(InboundMail Mail, byte[] Raw)>();
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        foreach (var (uid, raw, sha, (messageId, from, subject)) in keyed)
+        {
+            if (known.TryGetValue((messageId, sha), out var existing))
+            {
+                results.Add((existing, false));
+                continue;
+            }
+
+            var mail = new InboundMail
+            {
+                Mailbox = mailbox,
+                UidValidity = uidValidity,
+                Uid = uid,
+                MessageId = messageId,
+                Sha256 = sha,
+                // A large mail's bytes are streamed into the row below rather than bound as one parameter (which SQLite copies).
+                Raw = raw.Length >= StreamedBytes ? [] : raw,
+                SizeBytes = raw.LongLength,
+                FromAddress = from,
+                Subject = subject,
+                ReceivedAtUtc = now,
+            };
+            InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
+            db.InboundMails.Add(mail);
+            known[(messageId, sha)] = mail;
+            created.Add((mail, raw));
+            results.Add((mail, true));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (mail, raw) in created)
+        {
+            db.Entry(mail).State = EntityState.Detached;
+            if (raw.Length >= StreamedBytes)
+            {
+                using var source = new MemoryStream(raw, writable: false);
+                await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, raw.LongLength, source, cancellationToken);
+                mail.Raw = raw;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -39,51 +86,8 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
     /// <returns>The row, and whether this call created it. A row found (not created) carries every column but its raw
     /// bytes (<see cref="InboundMail.Raw"/> is empty).</returns>
     public async Task<(InboundMail Mail, bool Created)> StoreAsync(
-        string mailbox, long uidValidity, long uid, byte[] raw, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(raw);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(raw));
-        using var headerStream = new MemoryStream(raw, writable: false);
-        var (messageId, from, subject) = Headers(headerStream);
-        if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
-        {
-            return (existing, false);
-        }
-
-        var now = timeProvider.GetUtcNow().UtcDateTime;
-        var mail = new InboundMail
-        {
-            Mailbox = mailbox,
-            UidValidity = uidValidity,
-            Uid = uid,
-            MessageId = messageId,
-            Sha256 = sha,
-            // A large mail's bytes are streamed into the row below rather than bound as one parameter (which SQLite copies).
-            Raw = raw.Length >= StreamedBytes ? [] : raw,
-            SizeBytes = raw.LongLength,
-            FromAddress = from,
-            Subject = subject,
-            ReceivedAtUtc = now,
-        };
-        InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
-        db.InboundMails.Add(mail);
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(mail).State = EntityState.Detached;
-        if (raw.Length >= StreamedBytes)
-        {
-            using var source = new MemoryStream(raw, writable: false);
-            await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, raw.LongLength, source, cancellationToken);
-            mail.Raw = raw;
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return (mail, true);
-    }
+        string mailbox, long uidValidity, long uid, byte[] raw, CancellationToken cancellationToken) =>
+        (await StoreBatchAsync(mailbox, uidValidity, [(uid, raw)], cancellationToken))[0];
 
     /// <summary>Stores a large mail as it is read from <paramref name="content"/>, in its own transaction, without ever
     /// holding it whole: the row is created first, the bytes are written into it in chunks while they are hashed, then
@@ -183,6 +187,28 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
     /// <summary>The row stored under this key, without its raw bytes.</summary>
     private Task<InboundMail?> FindAsync(string messageId, string sha, CancellationToken cancellationToken) =>
         db.InboundMails.AsNoTracking().Where(m => m.MessageId == messageId && m.Sha256 == sha).Select(WithoutRaw).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>The rows stored under these keys, without their raw bytes: one query by Message-ID (the prefix of the
+    /// key's index), each mail without one on its own (many rows may share the empty Message-ID).</summary>
+    private async Task<Dictionary<(string MessageId, string Sha), InboundMail>> FindAllAsync(
+        IReadOnlyList<(string MessageId, string Sha)> keys, CancellationToken cancellationToken)
+    {
+        var wanted = keys.ToHashSet();
+        var messageIds = wanted.Where(k => k.MessageId.Length > 0).Select(k => k.MessageId).Distinct().ToList();
+        var rows = messageIds.Count == 0
+            ? []
+            : await db.InboundMails.AsNoTracking().Where(m => messageIds.Contains(m.MessageId)).Select(WithoutRaw).ToListAsync(cancellationToken);
+        var found = rows.Where(r => wanted.Contains((r.MessageId, r.Sha256))).ToDictionary(r => (r.MessageId, r.Sha256));
+        foreach (var key in wanted.Where(k => k.MessageId.Length == 0))
+        {
+            if (await FindAsync(key.MessageId, key.Sha, cancellationToken) is { } row)
+            {
+                found[key] = row;
+            }
+        }
+
+        return found;
+    }
 
     private static string StoredDetail(string mailbox, long uidValidity, long uid, long bytes) =>
         $"{mailbox} uid {uid} (uidvalidity {uidValidity}), {bytes} bytes";

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClpMailGateway.Domain;
@@ -7,17 +8,34 @@ namespace ClpMailGateway.Inbound;
 /// <summary>Appends steps to an inbound mail's stored trace: what happened to it, when, and why.</summary>
 public static class InboundTrace
 {
+    // One instance: options built per call rebuild their serialization metadata every time.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Add(InboundMail mail, DateTime atUtc, string step, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var array = JsonNode.Parse(mail.Trace) as JsonArray ?? [];
         var entry = new JsonObject { ["at"] = atUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["step"] = step };
         if (detail is not null)
         {
             entry["detail"] = detail;
         }
 
-        array.Add(entry);
-        mail.Trace = array.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var trace = mail.Trace;
+        if (trace == "[]" || trace.Length == 0)
+        {
+            mail.Trace = "[" + entry.ToJsonString(Json) + "]";
+        }
+        else if (trace.Length > 2 && trace[0] == '[' && trace[^1] == ']')
+        {
+            // The trace is an array written by this method: the entry goes in before its closing bracket, without
+            // parsing and writing again what is there.
+            mail.Trace = string.Concat(trace.AsSpan(0, trace.Length - 1), ",", entry.ToJsonString(Json), "]");
+        }
+        else
+        {
+            var array = JsonNode.Parse(trace) as JsonArray ?? [];
+            array.Add(entry);
+            mail.Trace = array.ToJsonString(Json);
+        }
     }
 }
