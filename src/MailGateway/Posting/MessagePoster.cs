@@ -104,8 +104,26 @@ public sealed class MessagePoster(
 
         // Join the caller's transaction (a reply threaded by the inbound pipeline) or open our own.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        db.Messages.Add(message);
-        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is null && request.CallerSaves && streamed.Count == 0)
+        {
+            // Saved by the caller with the rest of its work (the inbound pipeline: one SaveChanges per threaded mail). The
+            // ids are taken now, in the caller's write transaction, so that the notifications can name them.
+            message.Id = await RowIds.NextAsync(db, typeof(Message), cancellationToken);
+            var attachmentId = await RowIds.NextAsync(db, typeof(Attachment), cancellationToken);
+            foreach (var attachment in message.Attachments)
+            {
+                attachment.Id = attachmentId++;
+            }
+
+            db.Messages.Add(message);
+        }
+        else
+        {
+            // Saved now: a streamed file is written into its saved row, and a post of our own commits below.
+            db.Messages.Add(message);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         foreach (var (attachment, read) in streamed)
         {
             await WriteContentAsync(attachment, read(), cancellationToken);

@@ -11,7 +11,8 @@ public sealed record PostRequest(
     string? SourceMessageId = null)
 {
     /// <summary>The caller joins the post to its own transaction and saves the DbContext after it (the inbound pipeline
-    /// saves each threaded mail anyway): the notification rows are then added to the DbContext but left for that save,
-    /// one SaveChanges fewer per post. Ignored when the poster opens its own transaction.</summary>
+    /// saves each threaded mail anyway): the message (unless a file of it is written into its row as it is read) and its
+    /// notification rows are then added to the DbContext with their ids taken, but left for that save, so a post costs
+    /// no SaveChanges of its own. Ignored when the poster opens its own transaction.</summary>
     public bool CallerSaves { get; init; }
 }

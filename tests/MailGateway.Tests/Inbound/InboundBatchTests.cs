@@ -252,6 +252,32 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProcessStored_ReplyWithFile_NotificationsNameTheSavedMessageAndFileRows()
+    {
+        // The post is saved with the rest of the mail in one SaveChanges, its ids taken beforehand: the notification must
+        // name the rows as saved.
+        var follower = await FollowerAsync();
+        var file = RandomNumberGenerator.GetBytes(20_000);
+        var stored = await StoreAsync(await ReplyAsync("no file"), await ReplyAsync("with a file", file));
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted, InboundStatus.Posted], statuses);
+        var messages = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(["no file", "with a file"], messages.Select(m => m.Text));
+        var posted = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().OrderBy(m => m.Id).Select(m => m.PostedMessageId).ToListAsync());
+        Assert.Equal(messages.Select(m => (long?)m.Id), posted);
+        var address = follower.Emails[0].Address;
+        var raws = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking()
+            .Where(m => m.ToAddress == address).OrderBy(m => m.Id).Select(m => m.Raw).ToListAsync());
+        var notifications = raws.Select(raw => MimeMessage.Load(new MemoryStream(raw))).ToList();
+        Assert.Equal(messages.Select(m => $"m{m.Id}.u{follower.Id}@clp.test"), notifications.Select(n => n.MessageId));
+        var reference = Assert.IsType<MimePart>(Assert.Single(notifications[1].Attachments));
+        Assert.Equal(Assert.Single(messages[1].Attachments).Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference.Headers[AttachedFiles.Header]);
+        Assert.Equal(file, messages[1].Attachments[0].Content);
+    }
+
+    [Fact]
     public async Task ProcessStored_FollowRemovedByAnotherConnectionBetweenGroups_NextGroupSeesIt()
     {
         // Lookups are kept from one group to the next on the poll's connection, but not past another connection's commit.
