@@ -12,8 +12,9 @@ public sealed class NotificationOptions
     [Range(0, long.MaxValue)]
     public long AttachFilesBelowBytes { get; set; } = 5 * 1024 * 1024;
 
-    /// <summary>Each outbox row holds its whole mail, so attached files are copied once per recipient: a post attaches its
-    /// files only while (files × immediate recipients) stays under this; past it every mail carries links only.</summary>
+    /// <summary>Attached files go out once per recipient (the outbox holds each file once, in its attachment row, and the
+    /// sender fills it in): a post attaches its files only while (files × immediate recipients) stays under this; past it
+    /// every mail carries links only.</summary>
     [Range(0, long.MaxValue)]
     public long AttachedCopiesBudgetBytes { get; set; } = 50L * 1024 * 1024;
 

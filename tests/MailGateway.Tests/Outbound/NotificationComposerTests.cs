@@ -98,6 +98,25 @@ public partial class NotificationComposerTests
         }
     }
 
+    [Fact]
+    public void Compose_ByReference_FilesArePartsNamingTheirRowsWithoutContent()
+    {
+        var eml = System.Text.Encoding.ASCII.GetBytes("Subject: forwarded\r\n\r\nbody\r\n");
+        var content = Content("Two files", [.. SmallFile(), new NotificationFile(10, "thread.eml", "message/rfc822", eml.Length, [])]);
+
+        var mail = NotificationComposer.Compose(Mail, Templates, content, Lea, ReplyToken, UnsubscribeToken, 1_000_000, new NotificationRendering { ByReference = true });
+
+        var parts = mail.Attachments.Cast<MimePart>().ToList();
+        Assert.Equal(["timeline.srt", "thread.eml"], parts.Select(p => p.FileName));
+        Assert.Equal(["9", "10"], parts.Select(p => p.Headers[AttachedFiles.Header]));
+        Assert.All(parts, p => Assert.Equal(0, p.Content!.Stream!.Length));
+        Assert.All(parts, p => Assert.Equal(ContentEncoding.Base64, p.ContentTransferEncoding));
+        Assert.Equal("text/plain", parts[0].ContentType.MimeType);
+        // Base64 is not allowed for message/rfc822 (RFC 2046 5.2.1): such a file goes as octet-stream, named as it is.
+        Assert.Equal("application/octet-stream", parts[1].ContentType.MimeType);
+        Assert.Contains("timeline.srt", mail.TextBody, StringComparison.Ordinal);
+    }
+
     private static string Bytes(MimeMessage mail)
     {
         var n = 0;
