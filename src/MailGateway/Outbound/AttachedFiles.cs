@@ -1,5 +1,4 @@
 using System.Globalization;
-using ClpMailGateway.Storage;
 using ClpMailGateway.Storage.Configurations;
 using Microsoft.Data.Sqlite;
 using MimeKit;
@@ -35,13 +34,6 @@ public sealed class AttachedFiles(string connectionString) : IAsyncDisposable
         part.Headers[Header] = attachmentId.ToString(CultureInfo.InvariantCulture);
         part.Content = new MimeContent(new MemoryStream([], writable: false));
         part.ContentTransferEncoding = ContentEncoding.Base64;
-    }
-
-    /// <summary>Whether the mail has a part standing for an attachment row.</summary>
-    public static bool HasReferences(MimeMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return message.BodyParts.OfType<MimePart>().Any(p => p.Headers.Contains(Header));
     }
 
     /// <summary>Puts each referenced file into its part (base64) and removes the reference headers.</summary>

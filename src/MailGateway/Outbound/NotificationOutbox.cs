@@ -4,7 +4,6 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -25,7 +25,7 @@ public sealed class LookupCache
     public const int MaxEntries = 10_000;
 
     private readonly Dictionary<(string Kind, object Key), object?> _entries = [];
-    private object? _keptVersion;
+    private long? _keptVersion;
     private System.Data.Common.DbConnection? _held;
 
     public bool IsActive { get; private set; }
@@ -33,9 +33,9 @@ public sealed class LookupCache
     /// <summary>Caches from now until the returned scope is disposed. What an earlier scope cached is still used when it
     /// was <see cref="LookupScope.Keep">kept</see> under the same <paramref name="version"/> (see
     /// <see cref="DataVersion"/>); without a version, or with another one, the cache starts empty.</summary>
-    public LookupScope Begin(object? version = null)
+    public LookupScope Begin(long? version = null)
     {
-        if (version is null || !Equals(version, _keptVersion) || _entries.Count > MaxEntries)
+        if (version is null || version != _keptVersion || _entries.Count > MaxEntries)
         {
             _entries.Clear();
         }
@@ -144,10 +144,10 @@ public sealed class LookupCache
     public sealed class LookupScope : IDisposable
     {
         private readonly LookupCache _cache;
-        private readonly object? _version;
+        private readonly long? _version;
         private bool _keep;
 
-        internal LookupScope(LookupCache cache, object? version)
+        internal LookupScope(LookupCache cache, long? version)
         {
             _cache = cache;
             _version = version;

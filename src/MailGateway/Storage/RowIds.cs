@@ -16,7 +16,7 @@ public static class RowIds
     {
         ArgumentNullException.ThrowIfNull(db);
         var table = db.Model.FindEntityType(entity)?.GetTableName() ?? throw new ArgumentException($"{entity.Name} is not mapped to a table.", nameof(entity));
-        if (!table.All(char.IsAsciiLetterOrDigit))
+        if (!SqliteBlobs.IsName(table))
         {
             throw new ArgumentException($"Not a plain table name: {table}", nameof(entity));
         }

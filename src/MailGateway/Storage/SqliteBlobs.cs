@@ -80,5 +80,6 @@ public static class SqliteBlobs
         return new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), table, column, rowId, readOnly: true);
     }
 
-    private static bool IsName(string name) => name.Length > 0 && name.All(char.IsAsciiLetterOrDigit);
+    /// <summary>Whether <paramref name="name"/> is a plain table or column name, safe to write into SQL text.</summary>
+    internal static bool IsName(string name) => name.Length > 0 && name.All(char.IsAsciiLetterOrDigit);
 }
