@@ -24,13 +24,13 @@ internal sealed class SearchScenario : IScenario
     private const int Limit = 50;
     private const int GatewayRuns = 5;
     private const int LikeRuns = 2;
-    private const string ShapeVersion = "search-v2";
+    private const string ShapeVersion = "search-v3";
 
-    /// <summary>The search triggers of the migrations before SearchScope, dropped for the bulk insert.</summary>
+    /// <summary>The search triggers of the SearchScope migration (the schema before ScopedWordIndex), dropped for the
+    /// bulk insert; ScopedWordIndex then drops that schema's indexes and builds its own from the rows.</summary>
     private static readonly string[] OldSearchTriggers =
     [
-        "Messages_SearchInsert", "Messages_SearchDelete", "Messages_SearchUpdate",
-        "Messages_TrigramInsert", "Messages_TrigramDelete", "Messages_TrigramUpdate",
+        "Messages_SearchInsert", "Messages_SearchDelete", "Messages_SearchUpdateBefore", "Messages_SearchUpdateAfter",
     ];
 
     public string Name => "search";
@@ -56,17 +56,31 @@ internal sealed class SearchScenario : IScenario
             File.Delete(shapePath);
             var (insert, backfill) = await SeedAsync(database, total, cancellationToken);
             await File.WriteAllTextAsync(shapePath, shape, cancellationToken);
-            context.Report.Add(new ReportRow(Name, $"build: {total:N0} messages in 20 languages inserted with raw SQL before the SearchScope migration",
+            context.Report.Add(new ReportRow(Name, $"build: {total:N0} messages in 20 languages inserted with raw SQL before the ScopedWordIndex migration",
                 $"{insert.TotalSeconds:0} s", "—", "—", "—", null));
-            context.Report.Add(new ReportRow(Name, "build: the SearchScope migration on them (both indexes rebuilt from the rows)",
+            context.Report.Add(new ReportRow(Name, "build: the ScopedWordIndex migration on them (the index built from the rows)",
                 $"{backfill.TotalSeconds:0} s", "—", "—", "—", null));
         }
 
         var size = new[] { dbPath, dbPath + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
-        context.Report.Add(new ReportRow(Name, "database size (messages, word and trigram indexes)", Report.Mb(size), "—", "—", "—", null));
+        context.Report.Add(new ReportRow(Name, "database size (messages and the scoped word index)", Report.Mb(size), "—", "—", "—", null));
 
         var scopes = await ScopesAsync(database, cancellationToken);
         await ShowPlansAsync(database, scopes, cancellationToken);
+
+        // The gateway is a long-running process: one untimed pass of every query first, so the figures are not those
+        // of the JIT's first tier (the first scope measured was 2-3x slower than the same queries later).
+        await using (var warm = database.Scope())
+        {
+            var search = warm.ServiceProvider.GetRequiredService<MessageSearch>();
+            foreach (var scope in scopes)
+            {
+                foreach (var query in scope.Queries)
+                {
+                    await search.SearchAsync(scope.Scope, SearchTerms.Parse(query), Limit, cancellationToken);
+                }
+            }
+        }
         foreach (var kind in new[] { "conversation", "title" })
         {
             var gateway = new List<double>();
@@ -182,15 +196,12 @@ internal sealed class SearchScenario : IScenario
         var examples = new[] { (scopes[0], "timeline"), (scopes[0], "字幕ファイル 字幕"), (scopes.First(s => s.Kind == "title"), "timeline") };
         foreach (var (scope, query) in examples)
         {
-            var (hits, count) = MessageSearch.Sql(scope.Scope, SearchTerms.Parse(query));
-            foreach (var (what, sql) in new[] { ("hits", hits), ("count", count) })
+            foreach (var (what, sql) in new[] { ("hits", MessageSearch.HitsSql), ("count", MessageSearch.CountSql) })
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-                foreach (var parameter in new[] { "$match", "$limit", "$like0" })
-                {
-                    command.Parameters.AddWithValue(parameter, DBNull.Value);
-                }
+                command.Parameters.AddWithValue("$match", DBNull.Value);
+                command.Parameters.AddWithValue("$limit", DBNull.Value);
 
                 var plan = new List<string>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -253,7 +264,7 @@ internal sealed class SearchScenario : IScenario
 
     /// <summary>20 titles; the first has all 20 languages and the very large French conversation (12% of all
     /// messages), the others a few languages each; messages spread over the channels with a long tail. The messages
-    /// are inserted as into a database of the version before the SearchScope migration (its search triggers dropped,
+    /// are inserted as into a database of the version before the ScopedWordIndex migration (its search triggers dropped,
     /// so the insert is a plain bulk insert), then the migration runs: that is also the upgrade of an existing
     /// database, and FTS5 builds an index from all rows much faster than row by row through triggers.</summary>
     private static async Task<(TimeSpan Insert, TimeSpan Backfill)> SeedAsync(HarnessDatabase database, int total, CancellationToken cancellationToken)
@@ -291,7 +302,7 @@ internal sealed class SearchScenario : IScenario
             channels = await db.Channels.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken);
             authors = users.Select(u => u.Id).ToList();
             var migrations = db.Database.GetMigrations().ToList();
-            var before = migrations[migrations.FindIndex(m => m.EndsWith("_SearchScope", StringComparison.Ordinal)) - 1];
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_ScopedWordIndex", StringComparison.Ordinal)) - 1];
             await db.GetService<IMigrator>().MigrateAsync(before, cancellationToken);
         }
 
@@ -382,7 +393,7 @@ internal sealed class SearchScenario : IScenario
         }
 
         var backfill = clock.Elapsed;
-        Console.WriteLine($"  SearchScope migration (index rebuild) took {backfill.TotalSeconds:0} s");
+        Console.WriteLine($"  ScopedWordIndex migration (index build) took {backfill.TotalSeconds:0} s");
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);

@@ -110,6 +110,7 @@ public sealed class SearchMeasurementTests(ITestOutputHelper output) : IAsyncLif
         var origin = await OriginStorageAsync();
         await using var connection = new SqliteConnection(_app.Database.ConnectionString);
         await connection.OpenAsync();
+        ClpMailGateway.Search.SearchTokens.Register(connection);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

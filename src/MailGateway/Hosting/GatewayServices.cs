@@ -17,7 +17,7 @@ public static class GatewayServices
         services.AddGatewayStorage(configuration);
         services.AddScoped<LookupCache>();
         services.AddScoped<MessagePoster>();
-        services.AddScoped<MessageSearch>();
+        services.AddSingleton<MessageSearch>();
         services.AddScoped<DemoSeeder>();
         services.AddMailPipeline();
         return services;

@@ -1,31 +1,36 @@
 using System.Globalization;
-using System.Text;
 using ClpMailGateway.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace ClpMailGateway.Search;
 
 /// <summary>
 /// Keyword search over messages (SQLite FTS5), newest first, within a <see cref="SearchScope"/>: the one search of the web
-/// and of <c>messages --search</c>. The scope is part of the index (see the SearchScope migration), so FTS5 intersects
-/// the scope's doclist with the terms' and streams matches newest first (<c>ORDER BY rowid DESC LIMIT n</c>): the cost
-/// follows the number of hits shown, not the number of matches. Counting stops at <see cref="CountCap"/>.
-/// Words go to the word index (<c>MessageSearch</c>, unicode61, diacritics folded, prefix and phrase queries). A query
-/// holding Japanese, Chinese, Korean, Thai (scripts without spaces) goes to the trigram index (<c>MessageTrigram</c>),
-/// which finds any substring of three or more characters; shorter terms there are matched with LIKE on the scope's
-/// messages in those scripts. The caller decides which channels the user may read.
+/// and of <c>messages --search</c>. The index (<c>MessageWords</c>, see the ScopedWordIndex migration) holds each word of
+/// a message scoped to its channel (<see cref="SearchTokens"/>), under the rowid <c>-Id</c>: a search reads only the
+/// postings of its channels, in ascending rowid order, which is newest first, and FTS5 stops after the hits it was asked
+/// for. So the cost follows the hits shown, not the size of the conversation or of the database. Counting stops at
+/// <see cref="CountCap"/>. Words match with case and diacritics folded, <c>deliv*</c> as a prefix, "quoted words" as a
+/// phrase; in scripts written without spaces any substring matches. The caller decides which channels the user may read.
 /// </summary>
-public sealed class MessageSearch(GatewayDbContext db)
+public sealed class MessageSearch(GatewayConnectionString database)
 {
     public const char HighlightStart = '\u0002';
     public const char HighlightEnd = '\u0003';
 
-    /// <summary>Matches are counted up to this many; more shows as "200+". Counting costs in proportion to the matches
-    /// counted (a common word in a small channel: every message of the channel), so the cap bounds it.</summary>
+    /// <summary>Matches are counted up to this many; more shows as "200+".</summary>
     public const int CountCap = 200;
 
-    private const int SnippetChars = 160;
+    /// <summary>The newest matches (rowid is <c>-Id</c>), at most <c>$limit</c>, with their message.</summary>
+    public const string HitsSql = """
+        SELECT m.Id, m.ChannelId, m.Text
+        FROM (SELECT rowid AS r FROM MessageWords WHERE MessageWords MATCH $match ORDER BY rowid LIMIT $limit) AS h
+        JOIN Messages AS m ON m.Id = -h.r
+        ORDER BY h.r
+        """;
+
+    /// <summary>How many messages match, up to <c>$limit</c> (asked only when the hits filled the page).</summary>
+    public const string CountSql = "SELECT count(*) FROM (SELECT rowid FROM MessageWords WHERE MessageWords MATCH $match ORDER BY rowid LIMIT $limit)";
 
     public async Task<SearchResult> SearchAsync(SearchScope scope, SearchTerms terms, int limit, CancellationToken cancellationToken)
     {
@@ -42,12 +47,23 @@ public sealed class MessageSearch(GatewayDbContext db)
             return SearchResult.Empty;
         }
 
-        var query = terms.HasCjk ? TrigramQuery(scope, terms) : WordQuery(scope, terms);
-        var hits = await db.Database.SqlQueryRaw<SearchHit>(query.Hits, [.. query.Parameters(limit)]).ToListAsync(cancellationToken);
-        if (query.ShortTerms.Count > 0)
+        await using var connection = new SqliteConnection(database.Value);
+        await connection.OpenAsync(cancellationToken);
+        var channels = scope.TitleId is { } titleId ? await TitleChannelsAsync(connection, titleId, cancellationToken) : scope.ChannelIds;
+        if (SearchTokens.Match(terms, channels) is not { } match)
         {
-            hits = hits.Select(h => h with { Snippet = TextMarks.Mark(query.Indexed ? h.Snippet : Window(h.Snippet, query.ShortTerms), query.ShortTerms) })
-                .ToList();
+            return SearchResult.Empty;
+        }
+
+        var snippets = new SearchSnippet(terms.Items.Select(SearchTokens.QueryPieces));
+        var hits = new List<SearchHit>(Math.Min(limit, CountCap));
+        await using (var command = Command(connection, HitsSql, match, limit))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                hits.Add(new SearchHit(reader.GetInt64(0), reader.GetInt32(1), snippets.Make(reader.GetString(2))));
+            }
         }
 
         if (hits.Count < limit)
@@ -55,106 +71,33 @@ public sealed class MessageSearch(GatewayDbContext db)
             return new SearchResult(hits, hits.Count, false);
         }
 
-        var count = await db.Database.SqlQueryRaw<int>(query.Count, [.. query.Parameters(CountCap + 1)]).SingleAsync(cancellationToken);
-        return new SearchResult(hits, Math.Min(count, CountCap), count > CountCap);
+        // Counting in the same statement (rowids up to the cap, messages for the first page) cost twice as much.
+        await using var count = Command(connection, CountSql, match, CountCap + 1);
+        var counted = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return new SearchResult(hits, Math.Min(counted, CountCap), counted > CountCap);
     }
 
-    /// <summary>The SQL of a search (hits and capped count, both with <c>$limit</c>) and its parameters; public so the
-    /// load harness can show the query plans.</summary>
-    public static (string Hits, string Count) Sql(SearchScope scope, SearchTerms terms)
+    private static async Task<List<int>> TitleChannelsAsync(SqliteConnection connection, int titleId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(scope);
-        ArgumentNullException.ThrowIfNull(terms);
-        var query = terms.HasCjk ? TrigramQuery(scope, terms) : WordQuery(scope, terms);
-        return (query.Hits, query.Count);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM Channels WHERE TitleId = $title";
+        command.Parameters.AddWithValue("$title", titleId);
+        var channels = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            channels.Add(reader.GetInt32(0));
+        }
+
+        return channels;
     }
 
-    private static Query WordQuery(SearchScope scope, SearchTerms terms)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, string match, int limit)
     {
-        var match = scope.WordFilter() + " AND Text : (" + FtsQuery.Phrases(terms.Items) + ")";
-        const string hits = """
-            SELECT h.Id AS Id, m.ChannelId AS ChannelId, h.Snippet AS Snippet
-            FROM (SELECT rowid AS Id, snippet(MessageSearch, 0, char(2), char(3), '…', 24) AS Snippet
-                  FROM MessageSearch WHERE MessageSearch MATCH $match ORDER BY rowid DESC LIMIT $limit) AS h
-            JOIN Messages AS m ON m.Id = h.Id
-            ORDER BY h.Id DESC
-            """;
-        const string count = """
-            SELECT count(*) AS Value FROM (SELECT rowid FROM MessageSearch WHERE MessageSearch MATCH $match ORDER BY rowid DESC LIMIT $limit)
-            """;
-        return new Query(hits, count, match, [], Indexed: true);
-    }
-
-    private static Query TrigramQuery(SearchScope scope, SearchTerms terms)
-    {
-        var indexed = terms.Items.Where(t => CodePoints(t.Text) >= 3).ToList();
-        var shortTerms = terms.Items.Where(t => CodePoints(t.Text) < 3).Select(t => t.Text).ToList();
-        var match = scope.TrigramFilter() + (indexed.Count > 0 ? " AND Text : (" + FtsQuery.Phrases(indexed, allowPrefix: false) + ")" : string.Empty);
-        var likes = new StringBuilder();
-        for (var i = 0; i < shortTerms.Count; i++)
-        {
-            likes.Append(CultureInfo.InvariantCulture, $" AND m.Text LIKE $like{i} ESCAPE '\\'");
-        }
-
-        // Without an indexed term nothing is marked by FTS5: take the text and cut a window around the match here.
-        var snippet = indexed.Count > 0 ? "snippet(MessageTrigram, 0, char(2), char(3), '…', 48)" : "m.Text";
-        var hits = $"""
-            SELECT MessageTrigram.rowid AS Id, m.ChannelId AS ChannelId, {snippet} AS Snippet
-            FROM MessageTrigram JOIN Messages AS m ON m.Id = MessageTrigram.rowid
-            WHERE MessageTrigram MATCH $match{likes}
-            ORDER BY MessageTrigram.rowid DESC
-            LIMIT $limit
-            """;
-        var count = $"""
-            SELECT count(*) AS Value FROM (
-                SELECT MessageTrigram.rowid FROM MessageTrigram JOIN Messages AS m ON m.Id = MessageTrigram.rowid
-                WHERE MessageTrigram MATCH $match{likes}
-                ORDER BY MessageTrigram.rowid DESC
-                LIMIT $limit)
-            """;
-        return new Query(hits, count, match, shortTerms, Indexed: indexed.Count > 0);
-    }
-
-    /// <summary>About <see cref="SnippetChars"/> characters of the text around the first match.</summary>
-    private static string Window(string text, IReadOnlyList<string> terms)
-    {
-        if (text.Length <= SnippetChars)
-        {
-            return text;
-        }
-
-        var first = terms.Select(t => text.IndexOf(t, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0).DefaultIfEmpty(0).Min();
-        var start = Math.Max(0, first - (SnippetChars / 3));
-        var end = Math.Min(text.Length, start + SnippetChars);
-        if (start > 0 && char.IsLowSurrogate(text[start]))
-        {
-            start--;
-        }
-
-        if (end < text.Length && char.IsLowSurrogate(text[end]))
-        {
-            end++;
-        }
-
-        return (start > 0 ? "…" : string.Empty) + text[start..end] + (end < text.Length ? "…" : string.Empty);
-    }
-
-    private static int CodePoints(string text) => text.EnumerateRunes().Count();
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-
-    private sealed record Query(string Hits, string Count, string Match, IReadOnlyList<string> ShortTerms, bool Indexed)
-    {
-        public List<SqliteParameter> Parameters(int limit)
-        {
-            var parameters = new List<SqliteParameter> { new("$match", Match), new("$limit", limit) };
-            for (var i = 0; i < ShortTerms.Count; i++)
-            {
-                parameters.Add(new SqliteParameter($"$like{i}", "%" + EscapeLike(ShortTerms[i]) + "%"));
-            }
-
-            return parameters;
-        }
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$match", match);
+        command.Parameters.AddWithValue("$limit", limit);
+        return command;
     }
 }

@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContext<GatewayDbContext>(options => options.UseSqlite(
             builder.ConnectionString,
             sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+        services.AddSingleton(new GatewayConnectionString(builder.ConnectionString));
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -142,6 +142,79 @@ public sealed class MessageSearchTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("resume")]
+    [InlineData("RÉSUMÉ")]
+    [InlineData("résumé")]
+    public async Task Search_CaseAndDiacritics_AreFolded(string query)
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var id = await PostAsync(fr, "Le résumé de l'épisode est prêt");
+
+        var result = await SearchAsync(SearchScope.Channel(fr.Id), query);
+
+        Assert.Equal([id], result.Hits.Select(h => h.Id));
+        Assert.Contains("\u0002résumé\u0003", result.Hits[0].Snippet, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("字", "字")]
+    [InlineData("話の字", "話の字")]
+    [InlineData("タイムライン", "タイムライン")]
+    [InlineData("타임라인", "타임라인")]
+    public async Task Search_AnySubstringOfAScriptWithoutSpaces_IsFound(string query, string marked)
+    {
+        var ja = World.Channel(_title, "vendor-ja");
+        var id = await PostAsync(ja, "第3話の字幕ファイル、タイムラインを修正。타임라인을 확인했습니다");
+        await PostAsync(ja, "まったく別の話です");
+
+        var result = await SearchAsync(SearchScope.Channel(ja.Id), query);
+
+        Assert.Equal([id], result.Hits.Select(h => h.Id));
+        Assert.Contains("\u0002" + marked + "\u0003", result.Hits[0].Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_PrefixAndPhrase_StayInTheirScope()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var broadcast = World.Channel(_title, "broadcast");
+        var here = await PostAsync(fr, "the locked cut was delivered");
+        await PostAsync(broadcast, "the locked cut was delivered too");
+        await PostAsync(fr, "cut locked, delivery late");
+
+        Assert.Equal([here], (await SearchAsync(SearchScope.Channel(fr.Id), "\"locked cut\"")).Hits.Select(h => h.Id));
+        Assert.Equal(2, (await SearchAsync(SearchScope.Channel(fr.Id), "deliv*")).Count);
+        Assert.Equal(3, (await SearchAsync(SearchScope.Title(_title.Id), "deliv*")).Count);
+    }
+
+    [Fact]
+    public async Task Search_MessageMovedToAnotherChannel_IsFoundThereOnly()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var broadcast = World.Channel(_title, "broadcast");
+        var id = await PostAsync(fr, "moved timeline");
+
+        await _world.SaveAsync(db => db.Messages.Where(m => m.Id == id).ExecuteUpdate(s => s.SetProperty(m => m.ChannelId, broadcast.Id)));
+
+        Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "timeline")).Hits);
+        Assert.Equal([id], (await SearchAsync(SearchScope.Channel(broadcast.Id), "timeline")).Hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task Insert_ConnectionWithoutTheSearchFunction_FailsLoudly()
+    {
+        // A connection opened by hand must register the function; without it the insert fails, it is never left unindexed.
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO Messages (ChannelId, AuthorId, Text, Origin, CreatedAtUtc) VALUES ({World.Channel(_title, "vendor-fr").Id}, {_author.Id}, 'x', 'Web', '2026-01-01 00:00:00')";
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Contains(SearchTokens.FunctionName, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("t*")]
     [InlineData("timeline é*")]
     public void Terms_OneLetterPrefix_HasAProblem(string query)
@@ -212,6 +285,7 @@ public sealed class MessageSearchTests : IAsyncLifetime
     {
         await using var connection = new SqliteConnection(_database.ConnectionString);
         await connection.OpenAsync();
+        SearchTokens.Register(connection);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

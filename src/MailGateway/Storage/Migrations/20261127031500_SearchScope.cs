@@ -33,7 +33,13 @@ namespace ClpMailGateway.Storage.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             DropOldSearch(migrationBuilder);
+            CreateIndexes(migrationBuilder);
+        }
 
+        /// <summary>The views, indexes and triggers of this migration, indexes rebuilt from the rows (also the Down of
+        /// ScopedWordIndex).</summary>
+        internal static void CreateIndexes(MigrationBuilder migrationBuilder)
+        {
             migrationBuilder.Sql("""
                 CREATE VIEW MessageSearchContent AS
                 SELECT m.Id AS Id, m.Text AS Text, 'c' || m.ChannelId || ' t' || c.TitleId AS Scope
