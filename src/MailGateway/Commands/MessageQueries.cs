@@ -10,12 +10,12 @@ internal static class MessageQueries
     public static async Task<List<MessageOutput>> LoadAsync(
         GatewayDbContext db, Title title, Channel channel, IReadOnlyList<long>? ids, int? limit, CancellationToken cancellationToken)
     {
-        var query = db.Messages.AsNoTracking().Where(m => m.ChannelId == channel.Id);
-        if (ids is not null)
-        {
-            query = query.Where(m => ids.Contains(m.Id));
-        }
-        else
+        // Given ids (search hits) are looked up by id alone: with "AND ChannelId = @c" as well, SQLite chose the
+        // channel's index and read the whole conversation. Rows of another channel are dropped below.
+        var query = ids is not null
+            ? db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id))
+            : db.Messages.AsNoTracking().Where(m => m.ChannelId == channel.Id);
+        if (ids is null)
         {
             query = query.OrderBy(m => m.CreatedAtUtc).ThenBy(m => m.Id);
             if (limit is { } take)
@@ -29,6 +29,7 @@ internal static class MessageQueries
         var rows = await query.Select(m => new
         {
             m.Id,
+            m.ChannelId,
             m.Text,
             m.Origin,
             m.CreatedAtUtc,
@@ -41,7 +42,7 @@ internal static class MessageQueries
                 .ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault()).ToList(),
         }).ToListAsync(cancellationToken);
 
-        var outputs = rows.Select(r => new MessageOutput(
+        var outputs = rows.Where(r => r.ChannelId == channel.Id).Select(r => new MessageOutput(
             "message",
             r.Id,
             title.Slug,

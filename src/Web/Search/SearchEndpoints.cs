@@ -36,7 +36,10 @@ public static class SearchEndpoints
                 : SearchResult.Empty;
             var hits = result.Hits;
             var ids = hits.Select(h => h.Id).ToList();
-            var rows = (await ConversationEndpoints.Rows(db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id) && m.ChannelId == access.Channel.Id))
+            // By id alone: with "AND ChannelId = @c" SQLite chose the channel's index and read the whole conversation
+            // (19 of the page's ~35 ms at 100,000 messages). The hits are of this channel (the search's scope, checked
+            // again below).
+            var rows = (await ConversationEndpoints.Rows(db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id)))
                 .ToListAsync(cancellationToken)).ToDictionary(r => r.Id);
 
             var html = new StringBuilder();
@@ -64,7 +67,7 @@ public static class SearchEndpoints
                     .Append("</h2><ol class=\"messages\">");
                 foreach (var hit in hits)
                 {
-                    if (rows.TryGetValue(hit.Id, out var row))
+                    if (hit.ChannelId == access.Channel.Id && rows.TryGetValue(hit.Id, out var row))
                     {
                         ConversationPages.Message(html, row, Highlighter.ToHtml(hit.Snippet), highlighted: true);
                         html.Length -= "</article></li>".Length;
