@@ -2,6 +2,7 @@ using ClpMailGateway.Hosting;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
+using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Configuration;
@@ -29,11 +30,13 @@ internal static class RunCommand
         builder.Services.AddOptions<SmtpOptions>().ValidateOnStart();
         builder.Services.AddOptions<NotificationOptions>().ValidateOnStart();
         builder.Services.AddOptions<DigestOptions>().ValidateOnStart();
+        builder.Services.AddOptions<SearchIndexOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
 
         var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
         var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
+        var searchIndex = builder.Configuration.GetSection(SearchIndexOptions.SectionName).Get<SearchIndexOptions>() ?? new SearchIndexOptions();
         builder.Services.AddQuartz(quartz =>
         {
             quartz.UseInMemoryStore();
@@ -46,6 +49,9 @@ internal static class RunCommand
             quartz.AddJob<DigestJob>(job => job.WithIdentity(DigestJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(DigestJob.Key).WithIdentity("digest-schedule", "outbound")
                 .WithCronSchedule(digest.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
+            quartz.AddJob<SearchIndexJob>(job => job.WithIdentity(SearchIndexJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(SearchIndexJob.Key).WithIdentity("search-index-schedule", "maintenance")
+                .WithCronSchedule(searchIndex.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
         });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IPollTrigger, QuartzPollTrigger>();

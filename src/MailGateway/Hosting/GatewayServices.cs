@@ -5,6 +5,7 @@ using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Hosting;
 
@@ -18,6 +19,9 @@ public static class GatewayServices
         services.AddScoped<LookupCache>();
         services.AddScoped<MessagePoster>();
         services.AddSingleton<MessageSearch>();
+        services.AddOptions<SearchIndexOptions>().BindConfiguration(SearchIndexOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<SearchIndexOptions>, SearchIndexOptionsValidator>();
+        services.AddSingleton<SearchIndexMaintenance>();
         services.AddScoped<DemoSeeder>();
         services.AddMailPipeline();
         return services;

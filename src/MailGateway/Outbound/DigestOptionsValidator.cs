@@ -1,5 +1,5 @@
+using ClpMailGateway.Hosting;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace ClpMailGateway.Outbound;
 
@@ -9,14 +9,6 @@ public sealed class DigestOptionsValidator : IValidateOptions<DigestOptions>
     public ValidateOptionsResult Validate(string? name, DigestOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        try
-        {
-            _ = new CronExpression(options.Cron);
-            return ValidateOptionsResult.Success;
-        }
-        catch (FormatException ex)
-        {
-            return ValidateOptionsResult.Fail($"Digest:Cron '{options.Cron}' is not a Quartz cron expression (e.g. \"0 0 * * * ?\" for hourly): {ex.Message}");
-        }
+        return QuartzCron.Validate("Digest:Cron", options.Cron, "0 0 * * * ?");
     }
 }

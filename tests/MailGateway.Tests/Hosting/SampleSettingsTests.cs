@@ -42,6 +42,7 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Tokens.ReplyTokenOptions), "ReplyTokens")]
     [InlineData(typeof(ClpMailGateway.Outbound.NotificationOptions), "Notifications")]
     [InlineData(typeof(ClpMailGateway.Outbound.DigestOptions), "Digest")]
+    [InlineData(typeof(ClpMailGateway.Search.SearchIndexOptions), "SearchIndex")]
     [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
     public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section)
     {

@@ -214,6 +214,40 @@ public sealed class MessageSearchTests : IAsyncLifetime
         Assert.Contains(SearchTokens.FunctionName, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Maintenance_ManySegments_MergesIntoOneAndSearchStillFindsEverything()
+    {
+        var fr = World.Channel(_title, "vendor-fr");
+        var ids = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add(await PostAsync(fr, $"timeline note {i}")); // each its own commit: a segment each, until automerge
+        }
+
+        await _world.SaveAsync(db => db.Messages.Where(m => m.Id == ids[5]).ExecuteDelete());
+
+        var result = await MaintenanceAsync(maxSegments: 1);
+
+        Assert.True(result.SegmentsBefore > 1, $"{result.SegmentsBefore} segments before");
+        Assert.Equal(1, result.SegmentsAfter);
+        Assert.True(result.Steps >= 1);
+        var found = await SearchAsync(SearchScope.Channel(fr.Id), "timeline", limit: 100);
+        Assert.Equal(ids.Where((_, i) => i != 5).Reverse(), found.Hits.Select(h => h.Id));
+        Assert.Equal([ids[39]], (await SearchAsync(SearchScope.Channel(fr.Id), "39")).Hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task Maintenance_FewSegments_DoesNothing()
+    {
+        await PostAsync(World.Channel(_title, "vendor-fr"), "one message");
+
+        var result = await MaintenanceAsync(maxSegments: 8);
+
+        Assert.Equal(0, result.Steps);
+        Assert.Equal(result.SegmentsBefore, result.SegmentsAfter);
+        Assert.InRange(result.SegmentsBefore, 0, 8);
+    }
+
     [Theory]
     [InlineData("t*")]
     [InlineData("timeline é*")]
@@ -259,6 +293,16 @@ public sealed class MessageSearchTests : IAsyncLifetime
     {
         await using var services = _database.Scope();
         return await services.ServiceProvider.GetRequiredService<MessageSearch>().SearchAsync(scope, SearchTerms.Parse(query), limit, CancellationToken.None);
+    }
+
+    private async Task<SearchIndexMaintenance.Result> MaintenanceAsync(int maxSegments)
+    {
+        await using var services = _database.Scope();
+        var maintenance = new SearchIndexMaintenance(
+            services.ServiceProvider.GetRequiredService<GatewayConnectionString>(),
+            Microsoft.Extensions.Options.Options.Create(new SearchIndexOptions { MaxSegments = maxSegments, StepPages = 16 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SearchIndexMaintenance>.Instance);
+        return await maintenance.RunAsync(CancellationToken.None);
     }
 
     private async Task<long> PostAsync(Channel channel, string text)
