@@ -50,12 +50,13 @@ public sealed class MessageSearch(GatewayConnectionString database)
         await using var connection = new SqliteConnection(database.Value);
         await connection.OpenAsync(cancellationToken);
         var channels = scope.TitleId is { } titleId ? await TitleChannelsAsync(connection, titleId, cancellationToken) : scope.ChannelIds;
-        if (SearchTokens.Match(terms, channels) is not { } match)
+        var pieces = terms.Items.Select(SearchTokens.QueryPieces).ToList();
+        if (SearchTokens.Match(pieces, channels) is not { } match)
         {
             return SearchResult.Empty;
         }
 
-        var snippets = new SearchSnippet(terms.Items.Select(SearchTokens.QueryPieces));
+        var snippets = new SearchSnippet(pieces);
         var hits = new List<SearchHit>(Math.Min(limit, CountCap));
         await using (var command = Command(connection, HitsSql, match, limit))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

@@ -31,14 +31,17 @@ public sealed class SearchIndexMaintenance(GatewayConnectionString database, IOp
         }
 
         var steps = 0;
+        var changes = await ScalarAsync(connection, "SELECT total_changes()", cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            // A step that merged nothing changes at most the structure record: the index is one segment again.
-            var changed = await ScalarAsync(connection, "SELECT total_changes()", cancellationToken);
             await ScalarAsync(connection, string.Create(CultureInfo.InvariantCulture,
                 $"INSERT INTO MessageWords(MessageWords, rank) VALUES ('merge', {-options.Value.StepPages})"), cancellationToken);
             steps++;
-            if (await ScalarAsync(connection, "SELECT total_changes()", cancellationToken) - changed < 2)
+
+            // A step that merged nothing changes at most the structure record: the index is one segment again.
+            var previous = changes;
+            changes = await ScalarAsync(connection, "SELECT total_changes()", cancellationToken);
+            if (changes - previous < 2)
             {
                 break;
             }

@@ -77,8 +77,16 @@ public static class SearchTokens
     public static string? Match(SearchTerms terms, IReadOnlyCollection<int> channelIds)
     {
         ArgumentNullException.ThrowIfNull(terms);
+        return Match(terms.Items.Select(QueryPieces).ToList(), channelIds);
+    }
+
+    /// <summary><see cref="Match(SearchTerms, IReadOnlyCollection{int})"/> from the terms' <see cref="QueryPieces"/>,
+    /// for a caller that needs the pieces too (the snippets).</summary>
+    public static string? Match(IReadOnlyList<IReadOnlyList<(string Text, bool Prefix)>> termPieces, IReadOnlyCollection<int> channelIds)
+    {
+        ArgumentNullException.ThrowIfNull(termPieces);
         ArgumentNullException.ThrowIfNull(channelIds);
-        var phrases = terms.Items.Select(QueryPieces).Where(p => p.Count > 0).ToList();
+        var phrases = termPieces.Where(p => p.Count > 0).ToList();
         if (phrases.Count == 0 || channelIds.Count == 0)
         {
             return null;
@@ -186,8 +194,7 @@ public static class SearchTokens
             or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => true,
         UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
         UnicodeCategory.PrivateUse => true,
-        UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark => true,
-        _ => false,
+        var category => IsMarkCategory(category),
     };
 
     /// <summary>A character of a script written without spaces between words.</summary>
@@ -254,8 +261,10 @@ public static class SearchTokens
     /// <summary>An FTS5 string: in double quotes, a double quote doubled, so it is never read as syntax.</summary>
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static bool IsMark(Rune rune) => !rune.IsAscii && Rune.GetUnicodeCategory(rune)
-        is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+    private static bool IsMark(Rune rune) => !rune.IsAscii && IsMarkCategory(Rune.GetUnicodeCategory(rune));
+
+    private static bool IsMarkCategory(UnicodeCategory category) =>
+        category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static Rune RuneAt(string text, int index) =>
         Rune.TryGetRuneAt(text, index, out var rune) ? rune : Rune.ReplacementChar;

@@ -38,18 +38,20 @@ namespace ClpMailGateway.Storage.Migrations
             migrationBuilder.Sql("DROP TABLE IF EXISTS MessageTrigram;");
             migrationBuilder.Sql("DROP VIEW IF EXISTS MessageSearchContent;");
             migrationBuilder.Sql("DROP VIEW IF EXISTS MessageTrigramContent;");
-            var prefixes = string.Join(' ', Enumerable.Range(SearchTokens.ScopeLength + 2, 7));
-            migrationBuilder.Sql($"""
+
+            // Literals, as a migration must stay as it ran: prefix lengths are 2 to 8 plus SearchTokens.ScopeLength (6), and
+            // the function is SearchTokens.FunctionName.
+            migrationBuilder.Sql("""
                 CREATE VIRTUAL TABLE MessageWords USING fts5(
                     Words,
                     content='',
                     contentless_delete=1,
                     tokenize="unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
-                    prefix='{prefixes}');
+                    prefix='8 9 10 11 12 13 14');
                 """);
-            migrationBuilder.Sql($"""
+            migrationBuilder.Sql("""
                 CREATE TRIGGER Messages_WordsInsert AFTER INSERT ON Messages BEGIN
-                    INSERT INTO MessageWords(rowid, Words) VALUES (-new.Id, {SearchTokens.FunctionName}(new.Text, new.ChannelId));
+                    INSERT INTO MessageWords(rowid, Words) VALUES (-new.Id, clp_search_words(new.Text, new.ChannelId));
                 END;
                 """);
             migrationBuilder.Sql("""
@@ -57,13 +59,13 @@ namespace ClpMailGateway.Storage.Migrations
                     DELETE FROM MessageWords WHERE rowid = -old.Id;
                 END;
                 """);
-            migrationBuilder.Sql($"""
+            migrationBuilder.Sql("""
                 CREATE TRIGGER Messages_WordsUpdate AFTER UPDATE OF Text, ChannelId ON Messages BEGIN
                     DELETE FROM MessageWords WHERE rowid = -old.Id;
-                    INSERT INTO MessageWords(rowid, Words) VALUES (-new.Id, {SearchTokens.FunctionName}(new.Text, new.ChannelId));
+                    INSERT INTO MessageWords(rowid, Words) VALUES (-new.Id, clp_search_words(new.Text, new.ChannelId));
                 END;
                 """);
-            migrationBuilder.Sql($"INSERT INTO MessageWords(rowid, Words) SELECT -Id, {SearchTokens.FunctionName}(Text, ChannelId) FROM Messages;");
+            migrationBuilder.Sql("INSERT INTO MessageWords(rowid, Words) SELECT -Id, clp_search_words(Text, ChannelId) FROM Messages;");
 
             // Built from the rows in one go, the index is many segments, and every term is looked up in each of them
             // (a search across a title: one lookup per channel per segment). Merged into one: 5-7x faster searches
