@@ -11,7 +11,8 @@ namespace ClpMailGateway.LoadHarness;
 /// Issue 7, ingest and memory: 5,000 replies (x scale) in a realistic mix are appended to a dedicated gateway mailbox;
 /// plain MailKit fetches them all in full (the baseline), then one <c>MailGateway.dll poll</c> process stores, threads
 /// and moves them all. Every mail must end as expected (Posted, Ignored or Rejected), nothing posted twice, the INBOX
-/// empty. The notifications the posts queue are rendered and stored (that is part of threading) but not sent: the poll
+/// empty. The notifications of the posts are rendered and stored (by the fan-out beside the poll, drained before the
+/// process ends; checked) but not sent: the poll
 /// process is pointed at a closed SMTP port, so its outbox run gives up at once (sending is the fan-out scenario's).
 /// </summary>
 internal sealed class IngestScenario : IScenario
@@ -109,6 +110,12 @@ internal sealed class IngestScenario : IScenario
             {
                 problems.Add($"{mail.Kind} {mail.MessageId}: {found[0].Status} ({found[0].Reason}), moved {found[0].MovedAtUtc is not null}; expected {mail.Expected}");
             }
+        }
+
+        var unqueued = await db.PendingFanouts.CountAsync(cancellationToken);
+        if (unqueued != 0)
+        {
+            problems.Add($"{unqueued} posts without their notifications queued when the poll ended");
         }
 
         var posted = await db.Messages.AsNoTracking().Where(m => m.Origin == MessageOrigin.Email).Select(m => m.SourceMessageId).ToListAsync(cancellationToken);

@@ -243,6 +243,7 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         var result = await _gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
             new PostRequest(author.Id, World.Channel(_title, channelKey).Id, $"{tag} {text}", [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await _gateway.Database.FanOutAsync());
         return (result.Message!, tag);
     }
 

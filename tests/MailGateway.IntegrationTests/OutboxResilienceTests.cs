@@ -200,6 +200,7 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
             new PostRequest(author.Id, World.Channel(title, "broadcast").Id, $"{tag} The locked cut is ready for every language.", [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await gateway.Database.FanOutAsync());
         return (users, tag);
     }
 }

@@ -71,6 +71,11 @@ public sealed class TestDatabase : IAsyncDisposable
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>Queues the notifications of every pending post (what the gateway's poll and outbox jobs do after
+    /// posting); returns how many messages it fanned out.</summary>
+    public Task<int> FanOutAsync() =>
+        WithAsync(s => s.GetRequiredService<ClpMailGateway.Outbound.NotificationFanout>().RunAsync(CancellationToken.None));
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,8 @@ internal static class PostCommand
                     error.Message);
             }
 
+            // Its notifications are queued now (and any other post's still pending), as the gateway's jobs would.
+            await services.GetRequiredService<NotificationFanout>().RunAsync(cancellationToken);
             var output = (await MessageQueries.LoadAsync(db, title, channel, [result.Message!.Id], null, cancellationToken)).Single();
             var warnings = result.UnknownMentions.Select(m => $"{m} matches no user; nobody was notified for it.")
                 .Concat(result.MentionsWithoutAccess.Select(u =>

@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Threading;
@@ -16,6 +17,8 @@ public sealed class InboundProcessor(
     GatewayDbContext db,
     ReplyThreader threader,
     LookupCache cache,
+    FanoutSignal fanoutSignal,
+    WriteGate writeGate,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
     TimeProvider timeProvider,
@@ -102,8 +105,9 @@ public sealed class InboundProcessor(
     {
         var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
+        using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        using var lookups = cache.Begin(cache.Holds(db) ? await LookupCache.DataVersion(db, cancellationToken) : null);
+        using var lookups = cache.Begin(await LookupCache.LookupVersion(db, cancellationToken));
         var ids = group.Select(g => g.Id).ToList();
         var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
@@ -161,6 +165,11 @@ public sealed class InboundProcessor(
 
         await transaction.CommitAsync(cancellationToken);
         lookups.Keep();
+        if (done.Contains(InboundStatus.Posted))
+        {
+            fanoutSignal.Notify();
+        }
+
         return done;
     }
 

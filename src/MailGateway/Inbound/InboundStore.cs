@@ -10,7 +10,7 @@ namespace ClpMailGateway.Inbound;
 
 /// <summary>Stores a fetched mail durably before anything else happens to it, idempotent on Message-ID + SHA-256 of the
 /// raw bytes: storing the same mail again (after a crash, a redelivery or a UIDVALIDITY resync) finds the first row.</summary>
-public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
+public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeProvider timeProvider)
 {
     /// <summary>Mails this large or larger are written into their row in chunks rather than as one bound parameter, and
     /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
@@ -33,6 +33,7 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
             return (m.Uid, m.Raw, Sha: Convert.ToHexStringLower(SHA256.HashData(m.Raw)), Headers: Headers(headerStream));
         }).ToList();
 
+        using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var known = await FindAllAsync(keyed.Select(k => (k.Headers.MessageId, k.Sha)).ToList(), cancellationToken);
         var results = new List<(InboundMail, bool)>(keyed.Count);
@@ -118,6 +119,7 @@ public sealed class InboundStore(GatewayDbContext db, TimeProvider timeProvider)
             SizeBytes = length,
             ReceivedAtUtc = now,
         };
+        using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.InboundMails.Add(mail);
         try

@@ -4,16 +4,16 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Outbound;
 
 /// <summary>
-/// Called by <c>MessagePoster</c> inside the posting transaction: resolves the recipients of a new message and writes one
-/// rendered outbox row per immediate recipient and one digest item per digest recipient, on the same DbContext, so the
-/// message and its mails are committed together or not at all. Batched: a fixed number of queries whatever the
-/// audience (recipients, one query for the channel's reply tokens and one bulk insert of the missing ones).
+/// Renders the notifications of one posted message (<see cref="NotificationFanout"/> calls it for each pending message):
+/// resolves its recipients, and gives one rendered outbox row per immediate recipient and one digest item per digest
+/// recipient, without adding them to the DbContext, so that a message whose rendering fails leaves nothing behind. The
+/// reply tokens it issues are added to the DbContext unsaved (a live token is valid whether or not a mail carries it).
+/// Batched: a fixed number of queries whatever the audience (recipients, one query for the channel's reply tokens).
 /// </summary>
 public sealed class NotificationOutbox(
     GatewayDbContext db,
@@ -22,20 +22,15 @@ public sealed class NotificationOutbox(
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<ReplyTokenOptions> tokenOptions,
-    TimeProvider timeProvider,
-    ILogger<NotificationOutbox> logger)
+    TimeProvider timeProvider)
 {
     /// <summary>The <see cref="LookupCache"/> kind of a channel's audience (which includes whether each address is
     /// suppressed).</summary>
     public const string AudienceKind = "audience";
 
-    /// <returns>How many notifications and digest items were queued.</returns>
-    public Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, CancellationToken cancellationToken) =>
-        EnqueueAsync(message, channel, author, save: true, cancellationToken);
-
-    /// <param name="save">False: the rows are added to the DbContext and the caller saves them (in its transaction).</param>
-    /// <returns>How many notifications and digest items were queued.</returns>
-    public async Task<(int Immediate, int Digest)> EnqueueAsync(Message message, Channel channel, User author, bool save, CancellationToken cancellationToken)
+    /// <summary>The notification mails and digest items of <paramref name="message"/> (with its attachments, without
+    /// their content, and its mentions) as of now.</summary>
+    public async Task<QueuedNotifications> PrepareAsync(Message message, Channel channel, User author, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
@@ -45,28 +40,30 @@ public sealed class NotificationOutbox(
             AudienceKind,
             $"{channel.Id}:{string.Join(',', mentioned)}",
             () => RecipientLoader.LoadAsync(db, channel, mentioned, cancellationToken));
+        audience = await RecipientLoader.WithSuppressionAsync(db, audience, cancellationToken);
         var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
         if (recipients.Count == 0)
         {
-            return (0, 0);
+            return QueuedNotifications.None;
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var immediate = recipients.Where(r => r.Delivery == DeliveryMode.Immediate).ToList();
         var digest = recipients.Where(r => r.Delivery == DeliveryMode.Digest).ToList();
-        db.DigestItems.AddRange(digest.Select(r => new DigestItem { UserId = r.UserId, MessageId = message.Id, CreatedAtUtc = now }));
+        var digestItems = digest.Select(r => new DigestItem { UserId = r.UserId, MessageId = message.Id, CreatedAtUtc = now }).ToList();
 
         var mail = mailOptions.Value;
         var settings = notificationOptions.Value;
         var templates = MailTemplates.Shipped(settings.Language);
         var content = NotificationContent.From(message, channel, channel.Title!, author);
-        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
+        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), save: false, cancellationToken);
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var fileBytes = content.Files.Sum(f => f.SizeBytes);
         var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
 
         // Attached files by reference: the sender fills them in from their rows (AttachedFiles).
         var shared = new NotificationRendering { ByReference = true };
+        var mails = new List<OutboundMail>(immediate.Count);
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
@@ -74,7 +71,7 @@ public sealed class NotificationOutbox(
             // In memory: the synchronous writer avoids an await per part and buffer.
             using var buffer = new MemoryStream(4096);
             mime.WriteTo(buffer, cancellationToken);
-            db.OutboundMails.Add(new OutboundMail
+            mails.Add(new OutboundMail
             {
                 Purpose = OutboundPurposes.Notification,
                 ToAddress = recipient.Address,
@@ -85,13 +82,12 @@ public sealed class NotificationOutbox(
             });
         }
 
-        if (save)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        logger.LogInformation(
-            "Message {MessageId}: {Immediate} notifications queued, {Digest} digest items", message.Id, immediate.Count, digest.Count);
-        return (immediate.Count, digest.Count);
+        return new QueuedNotifications(mails, digestItems);
     }
+}
+
+/// <summary>What one message's fan-out queues: rendered notification mails and digest items, not yet added.</summary>
+public sealed record QueuedNotifications(IReadOnlyList<OutboundMail> Mails, IReadOnlyList<DigestItem> DigestItems)
+{
+    public static QueuedNotifications None { get; } = new([], []);
 }

@@ -16,6 +16,9 @@ public static class OutboundServiceCollectionExtensions
         services.AddSingleton<SmtpConnectionPool>();
         services.AddScoped<OutboxSender>();
         services.AddScoped<NotificationOutbox>();
+        services.AddScoped<NotificationFanout>();
+        services.AddSingleton<FanoutSignal>();
+        services.AddSingleton<FanoutWorker>();
         services.AddScoped<DigestSender>();
         services.AddScoped<UnsubscribeService>();
         return services;

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ClpMailGateway.Outbound;
 
 /// <summary>Loads, in a fixed handful of queries whatever the audience size, what <see cref="RecipientResolver"/> needs
-/// about the followers of a title and the mentioned users.</summary>
+/// about the followers of a title and the mentioned users. Suppression is a separate query
+/// (<see cref="WithSuppressionAsync"/>): an audience may be cached, a bounce must be seen at once.</summary>
 public static class RecipientLoader
 {
     public static async Task<IReadOnlyList<AudienceMember>> LoadAsync(
@@ -45,12 +46,6 @@ public static class RecipientLoader
             .GroupBy(a => a.VendorId)
             .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Language).ToHashSet(StringComparer.Ordinal));
 
-        var addresses = users.Where(u => u.Address is not null).Select(u => u.Address!).ToList();
-        var suppressed = (await db.AddressHealth.AsNoTracking()
-                .Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
-                .Select(a => a.Address).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
-
         var none = (IReadOnlySet<string>)new HashSet<string>(StringComparer.Ordinal);
         return users.Select(u => new AudienceMember(
                 u.Id,
@@ -65,7 +60,29 @@ public static class RecipientLoader
                 followers.Contains(u.Id),
                 mentioned.Contains(u.Id),
                 u.Address,
-                u.Address is not null && suppressed.Contains(u.Address)))
+                false))
+            .ToList();
+    }
+
+    /// <summary>The audience with <see cref="AudienceMember.Suppressed"/> as the database says now (one query).</summary>
+    public static async Task<IReadOnlyList<AudienceMember>> WithSuppressionAsync(
+        GatewayDbContext db, IReadOnlyList<AudienceMember> audience, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(audience);
+        var addresses = audience.Where(m => m.Address is not null).Select(m => m.Address!).Distinct(StringComparer.Ordinal).ToList();
+        if (addresses.Count == 0)
+        {
+            return audience;
+        }
+
+        var suppressed = (await db.AddressHealth.AsNoTracking()
+                .Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
+                .Select(a => a.Address).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        return audience.Select(m => m.Suppressed == (m.Address is not null && suppressed.Contains(m.Address))
+                ? m
+                : m with { Suppressed = !m.Suppressed })
             .ToList();
     }
 }

@@ -7,17 +7,16 @@ namespace ClpMailGateway.Posting;
 
 /// <summary>
 /// Remembers read-only lookups (users, channels, access contexts, audiences, reply tokens) while the inbound pipeline
-/// threads mails, so the mails do not each query the same rows again. Inactive (every lookup goes to the database)
-/// unless <see cref="Begin"/> was called: the web and the command line always read fresh.
-/// <para>Safe because each group of mails runs in one write transaction (SQLite allows one writer, so nobody else changes
-/// these rows meanwhile): a mail sees permissions as of its group, which began after it arrived. While a poll
-/// <see cref="HoldAsync">holds</see> its connection open, what a group cached is kept for the next group when the group
-/// committed and the database <see cref="DataVersion"/> read at the start of the next group is the same as at the start
-/// of this one, that is when no other connection has committed anything since (the web changing a setting, a follow or
-/// an assignment, the sender recording an outcome). Only a connection held open all along can tell: one returned to the
-/// pool in between may have made another context's commit itself, which its data version does not count. The
-/// pipeline's own writes that change a cached answer (a bounce suppressing an address, an unsubscribe, a token issued
-/// outside <c>IssueManyAsync</c>, a mail rolled back to its savepoint) call <see cref="Clear()"/>.</para>
+/// threads mails and the notification fan-out renders, so that each mail or message does not query the same rows again.
+/// Inactive (every lookup goes to the database) unless <see cref="Begin"/> was called: the web and the command line
+/// always read fresh.
+/// <para>What a group of mails or messages cached is kept for the next group only when the database's
+/// <see cref="LookupVersion"/> is the same at the start of both: triggers raise it whenever a row these lookups read
+/// changes (users, addresses, settings, languages, follows, vendors, assignments, titles, channels, a token revoked), by
+/// any connection. Commits that touch none of them (messages, inbound and outbound mails) keep the cache, so the inbound
+/// pipeline and the fan-out beside it do not drop each other's. Suppressed addresses are not cached: the fan-out reads
+/// them for each message. The pipeline's own writes that change a cached answer within a group (a token issued outside
+/// <c>IssueManyAsync</c>, a mail rolled back to its savepoint) call <see cref="Clear()"/>.</para>
 /// </summary>
 public sealed class LookupCache
 {
@@ -26,7 +25,6 @@ public sealed class LookupCache
 
     private readonly Dictionary<(string Kind, object Key), object?> _entries = [];
     private long? _keptVersion;
-    private System.Data.Common.DbConnection? _held;
 
     public bool IsActive { get; private set; }
 
@@ -45,37 +43,43 @@ public sealed class LookupCache
         return new LookupScope(this, version);
     }
 
-    /// <summary>Opens the connection of <paramref name="db"/> and holds it open until the returned scope is disposed (then
-    /// closes it and forgets everything); meanwhile groups threaded on it may keep their lookups for the next group
-    /// (<see cref="Holds"/>).</summary>
+    /// <summary>Opens the connection of <paramref name="db"/> and holds it open for a whole poll (one open instead of one
+    /// per group) until the returned scope is disposed, which closes it and forgets everything cached.</summary>
     public async Task<IAsyncDisposable> HoldAsync(GatewayDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         await db.Database.OpenConnectionAsync(cancellationToken);
-        _held = db.Database.GetDbConnection();
         return new Hold(this, db);
     }
 
-    /// <summary>Whether the connection of <paramref name="db"/> is held open (<see cref="HoldAsync"/>).</summary>
-    public bool Holds(GatewayDbContext db)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var connection = db.Database.GetDbConnection();
-        return ReferenceEquals(_held, connection) && connection.State == System.Data.ConnectionState.Open;
-    }
-
-    /// <summary>A version of the whole database as this connection sees it, for <see cref="Begin"/>: SQLite's
-    /// <c>PRAGMA data_version</c>, which changes whenever another connection commits. Read it inside the group's write
-    /// transaction, so that nothing can commit between the reading and the lookups, on a connection held open
-    /// (<see cref="HoldAsync"/>).</summary>
-    public static async Task<long> DataVersion(GatewayDbContext db, CancellationToken cancellationToken)
+    /// <summary>The version of everything this cache may hold, for <see cref="Begin"/> (the <c>LookupVersions</c> row
+    /// the triggers of migration <c>NotificationQueue</c> raise). Read it where nothing can commit between the reading
+    /// and the lookups (inside a write transaction), or read it again afterwards and keep the cache only when it did not
+    /// move.</summary>
+    public static async Task<long> LookupVersion(GatewayDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = "PRAGMA data_version";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = "SELECT Value FROM LookupVersions WHERE Id = 1";
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
     }
 
     public void Clear() => _entries.Clear();
@@ -132,7 +136,6 @@ public sealed class LookupCache
     {
         public async ValueTask DisposeAsync()
         {
-            cache._held = null;
             cache._keptVersion = null;
             cache._entries.Clear();
             await db.Database.CloseConnectionAsync();

@@ -12,11 +12,12 @@ namespace ClpMailGateway.Posting;
 /// <summary>
 /// The one way a message gets posted, from the web, the command line or a reply by mail: checks permission now,
 /// requires text or an attachment, enforces the limits, resolves mentions, and stores message, attachments and
-/// mentions in one transaction, together with the notification mails and digest items of its recipients
-/// (<see cref="NotificationOutbox"/>). A refused post saves nothing.
+/// mentions in one transaction, together with a <see cref="PendingFanout"/> row: the notification mails and digest
+/// items of its recipients are queued after the commit by <see cref="NotificationFanout"/>, exactly once. A refused post
+/// saves nothing.
 /// </summary>
 public sealed class MessagePoster(
-    GatewayDbContext db, NotificationOutbox notifications, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
+    GatewayDbContext db, FanoutSignal fanoutSignal, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
 {
     /// <summary>Files this large or larger that can be read twice are written into their row in chunks, never held whole
     /// (neither by the gateway nor by SQLite, which copies a bound parameter twice).</summary>
@@ -107,7 +108,7 @@ public sealed class MessagePoster(
         if (transaction is null && request.CallerSaves && streamed.Count == 0)
         {
             // Saved by the caller with the rest of its work (the inbound pipeline: one SaveChanges per threaded mail). The
-            // ids are taken now, in the caller's write transaction, so that the notifications can name them.
+            // ids are taken now, in the caller's write transaction, so that the pending fan-out can name the message.
             message.Id = await RowIds.NextAsync(db, typeof(Message), cancellationToken);
             var attachmentId = await RowIds.NextAsync(db, typeof(Attachment), cancellationToken);
             foreach (var attachment in message.Attachments)
@@ -129,10 +130,16 @@ public sealed class MessagePoster(
             await WriteContentAsync(attachment, read(), cancellationToken);
         }
 
-        await notifications.EnqueueAsync(message, channel, author, save: transaction is not null || !request.CallerSaves, cancellationToken);
+        db.PendingFanouts.Add(new PendingFanout { MessageId = message.Id, CreatedAtUtc = message.CreatedAtUtc });
+        if (transaction is not null || !request.CallerSaves)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
+            fanoutSignal.Notify();
         }
 
         logger.LogInformation(

@@ -215,7 +215,7 @@ public static class SearchTokens
     };
 
     /// <summary>Registers <see cref="FunctionName"/> on a connection; every connection that writes messages needs it
-    /// (the gateway's contexts get it from <see cref="Storage.SearchFunctionInterceptor"/>).</summary>
+    /// (the gateway's contexts get it from <see cref="Storage.GatewayConnectionInterceptor"/>).</summary>
     public static void Register(Microsoft.Data.Sqlite.SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

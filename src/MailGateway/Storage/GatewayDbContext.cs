@@ -25,10 +25,11 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<AddressHealth> AddressHealth => Set<AddressHealth>();
     public DbSet<Digest> Digests => Set<Digest>();
     public DbSet<DigestItem> DigestItems => Set<DigestItem>();
+    public DbSet<PendingFanout> PendingFanouts => Set<PendingFanout>();
 
-    /// <summary>Every connection gets the search index's SQL function (<see cref="SearchFunctionInterceptor"/>).</summary>
+    /// <summary>Every connection gets the search index's SQL function (<see cref="GatewayConnectionInterceptor"/>).</summary>
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(SearchFunctionInterceptor.Instance);
+        optionsBuilder.AddInterceptors(GatewayConnectionInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);

@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
             sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
         services.AddSingleton(new GatewayConnectionString(builder.ConnectionString));
         services.AddScoped<DatabaseMigrator>();
+        services.AddSingleton<WriteGate>();
         return services;
     }
 }

@@ -66,15 +66,8 @@ public sealed class ReplyThreader(
                 Finish(mail, InboundStatus.Ignored, "auto_reply", "Automatic reply: never posted, nobody told.");
                 return;
             case ReplyKind.Bounce:
+                // The notification fan-out reads suppression afresh for each message: no cached audience to forget.
                 var recorded = await bounces.RecordAsync(analysis, cancellationToken);
-                if (recorded is not null && analysis.BouncedRecipient is { } bounced)
-                {
-                    // The address may now be suppressed: forget the audiences it is in, unless suppressed there already.
-                    var address = EmailAddress.Normalize(bounced);
-                    cache.Clear<IReadOnlyList<AudienceMember>>(
-                        NotificationOutbox.AudienceKind, audience => audience.Any(m => m.Address == address && !m.Suppressed));
-                }
-
                 Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
                 return;
             case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken

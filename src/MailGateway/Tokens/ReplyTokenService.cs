@@ -40,7 +40,13 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
     /// <summary>The tokens of many users for one channel, as <see cref="IssueAsync"/> would give them one by one, in one
     /// query for the channel's live tokens under the current key and one bulk insert of the missing ones (saved on the
     /// caller's DbContext, so inside the caller's transaction when there is one).</summary>
-    public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken) =>
+        IssueManyAsync(channelId, userIds, save: true, cancellationToken);
+
+    /// <param name="save">False: the new tokens are only added to the DbContext, for the caller to save with its other
+    /// rows (the notification fan-out renders its mails before it takes the write lock).</param>
+    public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(
+        int channelId, IReadOnlyCollection<int> userIds, bool save, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var keyId = options.Value.CurrentKeyId;
@@ -91,7 +97,11 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
         if (added.Count > 0)
         {
             db.ReplyTokens.AddRange(added);
-            await db.SaveChangesAsync(cancellationToken);
+            if (save)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             foreach (var token in added)
             {
                 live[token.UserId] = token.Id;

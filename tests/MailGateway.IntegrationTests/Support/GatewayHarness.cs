@@ -68,11 +68,18 @@ public sealed class GatewayHarness : IAsyncDisposable
     public Task<string> IssueTokenAsync(User user, Channel channel) =>
         Database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(user.Id, channel.Id, CancellationToken.None));
 
+    /// <summary>One poll with the fan-out of its posts alongside, as the gateway's poll job runs it.</summary>
     public Task<PollSummary> PollAsync() =>
-        Database.WithAsync(s => s.GetRequiredService<ImapPoller>().PollAsync(CancellationToken.None));
+        Database.WithAsync(s => s.GetRequiredService<FanoutWorker>().AlongsideAsync(
+            s.GetRequiredService<ImapPoller>().PollAsync, CancellationToken.None));
 
+    /// <summary>One run of the outbox job: the notifications of pending posts are queued, then the outbox is sent.</summary>
     public Task<int> SendOutboxAsync() =>
-        Database.WithAsync(s => s.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None));
+        Database.WithAsync(async s =>
+        {
+            await s.GetRequiredService<NotificationFanout>().RunAsync(CancellationToken.None);
+            return await s.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None);
+        });
 
     /// <summary>Sends through Postfix; <paramref name="envelopeFrom"/> empty means the null return path.</summary>
     public async Task SendAsync(MimeMessage message, string? envelopeFrom = null)

@@ -222,19 +222,30 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ProcessStored_BounceSuppressesAddressInTheGroup_LaterReplyOfTheGroupSkipsIt()
+    public async Task FanOut_AddressSuppressedByABounceSinceTheLastRun_GetsNoMoreNotifications()
     {
+        // The fan-out keeps its audiences from one run to the next; suppression is read afresh for every message.
         var follower = await FollowerAsync();
-        var stored = await StoreAsync(await ReplyAsync("one"), Bounce(follower.Emails[0].Address), await ReplyAsync("two"));
+        var first = await StoreAsync(1, await ReplyAsync("one"));
+        var second = await StoreAsync(2, Bounce(follower.Emails[0].Address), await ReplyAsync("two"));
 
-        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+        await _database.WithAsync(async s =>
+        {
+            var processor = s.GetRequiredService<InboundProcessor>();
+            var fanout = s.GetRequiredService<NotificationFanout>();
+            Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(first, CancellationToken.None));
+            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
+            Assert.Equal([InboundStatus.Ignored, InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
+            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
+            return 0;
+        });
 
-        Assert.Equal([InboundStatus.Posted, InboundStatus.Ignored, InboundStatus.Posted], statuses);
         Assert.Single(await NotificationReplyTosAsync(follower));
+        Assert.Equal(["one", "two"], await TextsAsync());
     }
 
     [Fact]
-    public async Task ProcessStored_FailedMailIssuedTokens_NextMailOfTheGroupIssuesThemAgain()
+    public async Task ProcessStored_FailedMailRolledBack_NotificationOfTheNextCarriesAStoredToken()
     {
         var follower = await FollowerAsync();
         var stored = await StoreAsync(await ReplyAsync("one"), await ReplyAsync("two"));
@@ -263,6 +274,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
 
         Assert.Equal([InboundStatus.Posted, InboundStatus.Posted], statuses);
+        Assert.Equal(2, await _database.FanOutAsync());
         var messages = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).OrderBy(m => m.Id).ToListAsync());
         Assert.Equal(["no file", "with a file"], messages.Select(m => m.Text));
         var posted = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().OrderBy(m => m.Id).Select(m => m.PostedMessageId).ToListAsync());
@@ -278,9 +290,10 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ProcessStored_FollowRemovedByAnotherConnectionBetweenGroups_NextGroupSeesIt()
+    public async Task FanOut_FollowRemovedByAnotherConnectionBetweenRuns_NextRunSeesIt()
     {
-        // Lookups are kept from one group to the next on the poll's connection, but not past another connection's commit.
+        // The fan-out keeps its lookups from one group to the next while nothing they read changed; a follow removed by
+        // another connection is such a change.
         var follower = await FollowerAsync();
         var first = await StoreAsync(1, await ReplyAsync("before"));
         var second = await StoreAsync(2, await ReplyAsync("after"));
@@ -288,11 +301,13 @@ public sealed class InboundBatchTests : IAsyncLifetime
         await _database.WithAsync(async s =>
         {
             var processor = s.GetRequiredService<InboundProcessor>();
-            // One connection held for both groups, as in a poll.
+            var fanout = s.GetRequiredService<NotificationFanout>();
             await using var held = await s.GetRequiredService<LookupCache>().HoldAsync(s.GetRequiredService<GatewayDbContext>(), CancellationToken.None);
             Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(first, CancellationToken.None));
+            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
             await _world.SaveAsync(other => other.Follows.RemoveRange(other.Follows.Where(f => f.UserId == follower.Id)));
             Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
+            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
             return 0;
         });
 
@@ -308,8 +323,11 @@ public sealed class InboundBatchTests : IAsyncLifetime
         return follower;
     }
 
+    /// <summary>The Reply-To of each notification queued for <paramref name="user"/>, after the notifications of every
+    /// post still pending are queued (as the poll's fan-out does).</summary>
     private async Task<List<string>> NotificationReplyTosAsync(User user)
     {
+        await _database.FanOutAsync();
         var address = user.Emails[0].Address;
         var raws = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking()
             .Where(m => m.ToAddress == address && m.Purpose == OutboundPurposes.Notification).Select(m => m.Raw).ToListAsync());

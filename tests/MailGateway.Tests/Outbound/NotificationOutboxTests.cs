@@ -181,6 +181,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
             CancellationToken.None));
 
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await database.FanOutAsync());
         var outbox = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().ToListAsync());
         Assert.Equal(3, outbox.Count);
         foreach (var row in outbox)
@@ -209,6 +210,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
             CancellationToken.None));
 
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await database.FanOutAsync());
         var row = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync());
         Assert.True(row.Raw.Length < 20_000, $"the queued notification holds {row.Raw.Length} bytes");
         var mail = await MimeMessage.LoadAsync(new MemoryStream(row.Raw));
@@ -267,6 +269,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
             new PostRequest(pm.Id, World.Channel(title, "internal").Id, "cue sheet", [new NewAttachment("cues.xlsx", "application/octet-stream", new MemoryStream(file))], MessageOrigin.Web),
             CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await database.FanOutAsync());
         var rows = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().ToListAsync());
         Assert.Equal(3, rows.Count);
 
@@ -299,6 +302,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         var result = await _database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
             new PostRequest(author.Id, World.Channel(_title, channelKey).Id, text, [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await _database.FanOutAsync());
         return result;
     }
 }

@@ -82,36 +82,37 @@ public sealed class LookupCacheTests
     }
 
     [Fact]
-    public async Task DataVersion_ChangesWithAnotherConnectionsCommitOnly()
+    public async Task LookupVersion_MovesWithWhatLookupsRead_NotWithMessagesMailsOrBounces()
     {
         await using var database = await TestDatabase.CreateAsync();
         var world = new World(database);
-        await database.WithAsync(async s =>
+        var title = await world.TitleAsync("fr");
+        var vendor = await world.VendorAsync(title, "fr");
+        var user = await world.UserAsync(UserRole.Vendor, vendor, ["fr"]);
+        var channelId = await world.QueryAsync(db => db.Channels.Where(c => c.TitleId == title.Id).Select(c => c.Id).FirstAsync());
+        var tokenId = 0L;
+
+        // Writes that lookups do not read leave the version as it is, whichever connection makes them.
+        var first = await VersionAsync();
+        await world.SaveAsync(db => db.Messages.Add(new Message { ChannelId = channelId, AuthorId = user.Id, Text = "hello", CreatedAtUtc = DateTime.UtcNow }));
+        await world.SaveAsync(db => db.OutboundMails.Add(new OutboundMail
         {
-            var db = s.GetRequiredService<GatewayDbContext>();
-            var cache = s.GetRequiredService<LookupCache>();
-            Assert.False(cache.Holds(db));
-            await using var held = await cache.HoldAsync(db, CancellationToken.None);
-            Assert.True(cache.Holds(db));
-            var first = await InTransactionAsync(db);
+            Purpose = "test", ToAddress = "a@x.test", EnvelopeFrom = "b@x.test", Raw = [1], CreatedAtUtc = DateTime.UtcNow, NextAttemptAtUtc = DateTime.UtcNow,
+        }));
+        await world.SaveAsync(db => db.AddressHealth.Add(new AddressHealth { Address = "a@x.test", SuppressedAtUtc = DateTime.UtcNow }));
+        await world.SaveAsync(db => db.ReplyTokens.Add(new ReplyToken { Id = tokenId = 42, UserId = user.Id, ChannelId = channelId, KeyId = "k1", CreatedAtUtc = DateTime.UtcNow }));
+        Assert.Equal(first, await VersionAsync());
 
-            // This connection's own commit leaves the version as it is...
-            db.Vendors.Add(new Vendor { Name = "Own write" });
-            await db.SaveChangesAsync();
-            Assert.Equal(first, await InTransactionAsync(db));
+        // Each change to what they read moves it: a follow, a setting, a revoked token.
+        await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = user.Id, TitleId = title.Id }));
+        var followed = await VersionAsync();
+        Assert.NotEqual(first, followed);
+        await world.QueryAsync(db => db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Name, "Renamed")));
+        var renamed = await VersionAsync();
+        Assert.NotEqual(followed, renamed);
+        await world.QueryAsync(db => db.ReplyTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAtUtc, DateTime.UtcNow)));
+        Assert.NotEqual(renamed, await VersionAsync());
 
-            // ...another connection's commit changes it.
-            await world.SaveAsync(other => other.Vendors.Add(new Vendor { Name = "Other write" }));
-            Assert.NotEqual(first, await InTransactionAsync(db));
-            return 0;
-        });
-
-        static async Task<long> InTransactionAsync(GatewayDbContext db)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var version = await LookupCache.DataVersion(db, CancellationToken.None);
-            await transaction.CommitAsync();
-            return version;
-        }
+        Task<long> VersionAsync() => world.QueryAsync(db => LookupCache.LookupVersion(db, CancellationToken.None));
     }
 }

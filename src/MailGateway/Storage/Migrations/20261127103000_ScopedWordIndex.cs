@@ -13,7 +13,7 @@ namespace ClpMailGateway.Storage.Migrations
     /// <item><c>MessageWords</c>: each word of a message as one token behind its channel (<c>c00007timeline</c>), runs of
     /// scripts without spaces as pairs of characters (<see cref="SearchTokens"/>); computed by the SQL function
     /// <c>clp_search_words(Text, ChannelId)</c> that every gateway connection registers
-    /// (<see cref="SearchFunctionInterceptor"/>). A search reads only its channels' postings.</item>
+    /// (<see cref="GatewayConnectionInterceptor"/>). A search reads only its channels' postings.</item>
     /// <item>rowid is <c>-Id</c>, so ascending rowid order, the order FTS5 reads in and can stop early, is newest first.</item>
     /// <item>Contentless (<c>content=''</c>, <c>contentless_delete=1</c>): the text is stored once, in Messages; snippets
     /// are cut from it (<see cref="SearchSnippet"/>).</item>

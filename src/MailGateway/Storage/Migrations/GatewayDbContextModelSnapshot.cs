@@ -80,7 +80,7 @@ namespace ClpMailGateway.Storage.Migrations
 
                     b.HasIndex("MessageId");
 
-                    b.ToTable("Attachments");
+                    b.ToTable("Attachments", (string)null);
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.Channel", b =>
@@ -425,6 +425,26 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasIndex("ToAddress", "RateKey", "CreatedAtUtc");
 
                     b.ToTable("OutboundMails");
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.PendingFanout", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId");
+
+                    b.ToTable("PendingFanouts");
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.ReplyToken", b =>
@@ -798,6 +818,15 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Navigation("Author");
 
                     b.Navigation("Channel");
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.PendingFanout", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.ReplyToken", b =>

@@ -1,0 +1,211 @@
+using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
+using ClpMailGateway.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ClpMailGateway.Outbound;
+
+/// <summary>
+/// The notification stage: queues the notification mails and digest items of posted messages, which a post only marks
+/// as pending (<see cref="PendingFanout"/>, in its own transaction). Keeping this out of the posting transaction lets a
+/// post commit without rendering a mail for every follower, and lets the fan-out run beside the inbound pipeline on a
+/// connection (and a core) of its own (<see cref="FanoutWorker"/>).
+/// <para>Exactly once: a group of pending messages is read and rendered without holding SQLite's write lock; then, in
+/// one write transaction, their pending rows are deleted and only the messages whose row this transaction deleted get
+/// their mails and digest items, saved in the same commit. Another process fanning out the same message at the same time
+/// finds its row gone and drops what it rendered. A crash before the commit leaves the rows pending.</para>
+/// <para>A message whose rendering throws is left pending with the error and tried again by the next run, up to
+/// <see cref="MaxAttempts"/>; the others of its group go on.</para>
+/// </summary>
+public sealed class NotificationFanout(
+    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, ILogger<NotificationFanout> logger)
+{
+    /// <summary>Messages rendered per write transaction.</summary>
+    public const int GroupSize = 50;
+
+    /// <summary>Failed fan-outs after which a message is left pending for an operator (its row keeps the last error).</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Fans out every pending message, oldest first, until none is left (a message that fails is not tried
+    /// again in the same run).</summary>
+    /// <returns>How many messages had their notifications queued by this run.</returns>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var done = 0;
+        var failed = new HashSet<long>();
+        while (true)
+        {
+            var ids = await db.PendingFanouts.AsNoTracking().Where(f => f.Attempts < MaxAttempts)
+                .OrderBy(f => f.MessageId).Select(f => f.MessageId).Take(GroupSize + failed.Count).ToListAsync(cancellationToken);
+            ids = ids.Where(id => !failed.Contains(id)).Take(GroupSize).ToList();
+            if (ids.Count == 0)
+            {
+                return done;
+            }
+
+            done += await FanOutGroupAsync(ids, failed, cancellationToken);
+        }
+    }
+
+    private async Task<int> FanOutGroupAsync(List<long> ids, HashSet<long> failed, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var rendered = new Dictionary<long, QueuedNotifications>(ids.Count);
+        var errors = new Dictionary<long, string>();
+        // What the previous group looked up (audiences, channels, authors, reply tokens) is used again while nothing it
+        // read has changed (LookupCache.LookupVersion); the rendering below runs outside the write lock.
+        var version = await LookupCache.LookupVersion(db, cancellationToken);
+        using var lookups = cache.Begin(version);
+        {
+            var messages = await db.Messages.AsNoTracking().Include(m => m.Mentions)
+                .Where(m => ids.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+            var files = await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id)
+                .Select(a => new Attachment
+                {
+                    Id = a.Id, MessageId = a.MessageId, FileName = a.FileName, ContentType = a.ContentType, SizeBytes = a.SizeBytes,
+                    Sha256 = a.Sha256, Content = Array.Empty<byte>(),
+                })
+                .ToListAsync(cancellationToken);
+            var byId = messages.ToDictionary(m => m.Id);
+            foreach (var file in files)
+            {
+                // A message deleted between the two queries has no row here and nothing to render.
+                byId.GetValueOrDefault(file.MessageId)?.Attachments.Add(file);
+            }
+
+            foreach (var message in messages)
+            {
+                try
+                {
+                    var channel = await cache.GetAsync(
+                        "channel",
+                        message.ChannelId,
+                        () => db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == message.ChannelId, cancellationToken));
+                    var author = await cache.GetAsync(
+                        "user", message.AuthorId, () => db.Users.AsNoTracking().SingleAsync(u => u.Id == message.AuthorId, cancellationToken));
+                    rendered[message.Id] = await outbox.PrepareAsync(message, channel!, author!, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Message {MessageId}: its notifications could not be rendered", message.Id);
+                    errors[message.Id] = $"{ex.GetType().Name}: {ex.Message}";
+                }
+            }
+        }
+
+        // The write: claim the rows, queue what was rendered for the claimed ones, record the failures; one commit.
+        using var turn = await writeGate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await ClaimAsync(transaction, ids.Where(id => !errors.ContainsKey(id)).ToList(), cancellationToken);
+        // A message deleted since its ids were read has nothing rendered: its row is simply gone.
+        var queued = claimed.Where(rendered.ContainsKey).Select(id => rendered[id]).ToList();
+        var mails = await InsertAsync(transaction, queued, cancellationToken);
+
+        foreach (var (id, error) in errors)
+        {
+            failed.Add(id);
+            var detail = error.Length > 2000 ? error[..2000] : error;
+            await db.PendingFanouts.Where(f => f.MessageId == id).ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.Attempts, f => f.Attempts + 1).SetProperty(f => f.LastError, detail), cancellationToken);
+        }
+
+        // Kept for the next group only when nothing the lookups read changed while this group was rendered.
+        var unchanged = await LookupCache.LookupVersion(db, cancellationToken) == version;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        if (unchanged)
+        {
+            lookups.Keep();
+        }
+
+        if (claimed.Count > 0)
+        {
+            logger.LogInformation("Fanned out {Messages} messages: {Mails} notification mails queued", claimed.Count, mails);
+        }
+
+        return claimed.Count;
+    }
+
+    /// <summary>Inserts the mails and digest items through one prepared statement each, in the write transaction (EF's
+    /// change tracking and command building cost ~10x more per row, all of it while holding the write lock).</summary>
+    /// <returns>The number of mails inserted.</returns>
+    private async Task<int> InsertAsync(IDbContextTransaction transaction, List<QueuedNotifications> queued, CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
+        await using var mail = connection.CreateCommand();
+        mail.Transaction = sqliteTransaction;
+        mail.CommandText = """
+            INSERT INTO OutboundMails (Purpose, ToAddress, EnvelopeFrom, RateKey, Raw, Status, CreatedAtUtc, NextAttemptAtUtc, Attempts)
+            VALUES ($purpose, $to, $from, $rateKey, $raw, $status, $created, $next, 0)
+            """;
+        var purpose = mail.Parameters.Add("$purpose", SqliteType.Text);
+        var to = mail.Parameters.Add("$to", SqliteType.Text);
+        var from = mail.Parameters.Add("$from", SqliteType.Text);
+        var rateKey = mail.Parameters.Add("$rateKey", SqliteType.Text);
+        var raw = mail.Parameters.Add("$raw", SqliteType.Blob);
+        var status = mail.Parameters.Add("$status", SqliteType.Text);
+        var created = mail.Parameters.Add("$created", SqliteType.Text);
+        var next = mail.Parameters.Add("$next", SqliteType.Text);
+        await using var item = connection.CreateCommand();
+        item.Transaction = sqliteTransaction;
+        item.CommandText = "INSERT INTO DigestItems (UserId, MessageId, CreatedAtUtc) VALUES ($user, $message, $created)";
+        var user = item.Parameters.Add("$user", SqliteType.Integer);
+        var message = item.Parameters.Add("$message", SqliteType.Integer);
+        var itemCreated = item.Parameters.Add("$created", SqliteType.Text);
+        var count = 0;
+        foreach (var notifications in queued)
+        {
+            foreach (var row in notifications.Mails)
+            {
+                purpose.Value = row.Purpose;
+                to.Value = row.ToAddress;
+                from.Value = row.EnvelopeFrom;
+                rateKey.Value = (object?)row.RateKey ?? DBNull.Value;
+                raw.Value = row.Raw;
+                status.Value = row.Status.ToString();
+                created.Value = row.CreatedAtUtc;
+                next.Value = row.NextAttemptAtUtc;
+                await mail.ExecuteNonQueryAsync(cancellationToken);
+                count++;
+            }
+
+            foreach (var row in notifications.DigestItems)
+            {
+                user.Value = row.UserId;
+                message.Value = row.MessageId;
+                itemCreated.Value = row.CreatedAtUtc;
+                await item.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Deletes the pending rows of <paramref name="ids"/> that are still there; returns those it deleted.</summary>
+    private async Task<List<long>> ClaimAsync(IDbContextTransaction transaction, List<long> ids, CancellationToken cancellationToken)
+    {
+        var claimed = new List<long>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return claimed;
+        }
+
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction.GetDbTransaction();
+        command.CommandText = "DELETE FROM PendingFanouts WHERE MessageId IN (SELECT value FROM json_each($ids)) RETURNING MessageId";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(reader.GetInt64(0));
+        }
+
+        return claimed;
+    }
+}
