@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
@@ -21,6 +22,7 @@ public sealed class InboundProcessor(
     WriteGate writeGate,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
+    IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<InboundProcessor> logger)
 {
@@ -39,7 +41,7 @@ public sealed class InboundProcessor(
         var done = new List<InboundStatus>(ids.Count);
         foreach (var group in ids.Where(id => skip is null || !skip.Contains(id)).Chunk(GroupSize))
         {
-            done.AddRange(await ProcessGroupAsync(group.Select(id => (id, (InboundMail?)null)).ToList(), cancellationToken));
+            done.AddRange(await ProcessGroupAsync(group.Select(id => (id, (InboundMail?)null, (ParsedReply?)null)).ToList(), cancellationToken));
         }
 
         return done;
@@ -48,15 +50,25 @@ public sealed class InboundProcessor(
     public Task<IReadOnlyList<InboundStatus>> ProcessPendingAsync(CancellationToken cancellationToken) => ProcessPendingAsync(null, cancellationToken);
 
     /// <summary>Threads mails this poll has just stored: the rows as <see cref="InboundStore"/> returned them, raw bytes
-    /// included, so nothing is read back. A mail that is no longer pending in the database is skipped.</summary>
+    /// included, so nothing is read back. A mail that is no longer pending in the database is skipped. The next group's
+    /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on another thread while the current group
+    /// is in its transaction, so that work leaves the write lock and the serial path.</summary>
     /// <returns>The status of each mail threaded by this call.</returns>
     public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mails);
         var done = new List<InboundStatus>(mails.Count);
-        foreach (var group in mails.Chunk(GroupSize))
+        var groups = mails.Chunk(GroupSize).ToList();
+        var settings = mailOptions.Value;
+        Task<Dictionary<long, ParsedReply?>> ParseAsync(InboundMail[] group) =>
+            Task.Run(() => group.ToDictionary(m => m.Id, m => ReplyThreader.TryParse(m, settings)), cancellationToken);
+
+        var next = groups.Count > 0 ? ParseAsync(groups[0]) : null;
+        for (var i = 0; i < groups.Count; i++)
         {
-            done.AddRange(await ProcessGroupAsync(group.Select(m => (m.Id, (InboundMail?)m)).ToList(), cancellationToken));
+            var parsed = await next!;
+            next = i + 1 < groups.Count ? ParseAsync(groups[i + 1]) : null;
+            done.AddRange(await ProcessGroupAsync(groups[i].Select(m => (m.Id, (InboundMail?)m, parsed.GetValueOrDefault(m.Id))).ToList(), cancellationToken));
         }
 
         return done;
@@ -88,7 +100,7 @@ public sealed class InboundProcessor(
     /// <summary>Threads one pending mail in its own transaction; null when it is not pending (or failed this time).</summary>
     public async Task<InboundMail?> ProcessOneAsync(long id, CancellationToken cancellationToken)
     {
-        var statuses = await ProcessGroupAsync([(id, null)], cancellationToken);
+        var statuses = await ProcessGroupAsync([(id, null, null)], cancellationToken);
         if (statuses.Count == 0)
         {
             return null;
@@ -101,7 +113,8 @@ public sealed class InboundProcessor(
     /// <summary>One transaction for the group, one savepoint per mail. Lookups that do not change within the
     /// transaction (token rows, users, channels, access, audiences) are made once per group, and kept for the next group
     /// while the poll holds its connection and no other connection writes to the database (<see cref="LookupCache"/>).</summary>
-    private async Task<List<InboundStatus>> ProcessGroupAsync(IReadOnlyList<(long Id, InboundMail? Stored)> group, CancellationToken cancellationToken)
+    private async Task<List<InboundStatus>> ProcessGroupAsync(
+        IReadOnlyList<(long Id, InboundMail? Stored, ParsedReply? Parsed)> group, CancellationToken cancellationToken)
     {
         var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
@@ -111,7 +124,7 @@ public sealed class InboundProcessor(
         var ids = group.Select(g => g.Id).ToList();
         var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
-        foreach (var (id, stored) in group)
+        foreach (var (id, stored, parsed) in group)
         {
             if (!pending.TryGetValue(id, out var size))
             {
@@ -140,7 +153,7 @@ public sealed class InboundProcessor(
                 }
 
                 mail.Attempts++;
-                await threader.ThreadAsync(mail, cancellationToken);
+                await threader.ThreadAsync(mail, stored is null ? null : parsed, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 faults.At(InboundStep.Posted, mail.Uid);
                 await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);

@@ -31,18 +31,51 @@ public sealed class ReplyThreader(
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
 {
+    /// <summary>Whether the channel has a message from this mail already; compiled once (EF's per-call query lookup was
+    /// ~0.3 ms a mail).</summary>
+    private static readonly Func<GatewayDbContext, int, string, CancellationToken, Task<bool>> AlreadyPosted =
+        EF.CompileAsyncQuery((GatewayDbContext db, int channelId, string sourceId, CancellationToken _) =>
+            db.Messages.Any(m => m.ChannelId == channelId && m.SourceMessageId == sourceId));
+
     private MailOptions Options => mailOptions.Value;
 
-    public async Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken)
+    public Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken) => ThreadAsync(mail, null, cancellationToken);
+
+    /// <summary>Parses and classifies a mail held in memory (<see cref="InboundMail.Raw"/>): pure work, done by the
+    /// inbound pipeline for the next group of mails on another core while the current group is in its transaction.</summary>
+    /// <returns>Null when the mail is not in memory or could not be parsed here: <see cref="ThreadAsync(InboundMail, ParsedReply?, CancellationToken)"/>
+    /// then parses it itself and records what went wrong.</returns>
+    public static ParsedReply? TryParse(InboundMail mail, MailOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(options);
+        if (mail.Raw.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var message = RawMessage.Load(mail.Raw);
+            return new ParsedReply(message, ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    /// <param name="parsed">The mail as <see cref="TryParse"/> gave it, or null to parse it here.</param>
+    public async Task ThreadAsync(InboundMail mail, ParsedReply? parsed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
         MimeMessage message;
         // A large mail stored as it was fetched is not in memory: it is parsed in place from its row, which stays open
         // (and unchanged) while the mail is threaded.
-        await using var stored = mail.Raw.Length == 0 && mail.SizeBytes > 0 ? InboundStore.OpenRaw(db, mail.Id) : null;
+        await using var stored = parsed is null && mail.Raw.Length == 0 && mail.SizeBytes > 0 ? InboundStore.OpenRaw(db, mail.Id) : null;
         try
         {
-            message = stored is null ? RawMessage.Load(mail.Raw) : RawMessage.Load(stored);
+            message = parsed?.Message ?? (stored is null ? RawMessage.Load(mail.Raw) : RawMessage.Load(stored));
         }
         catch (FormatException ex)
         {
@@ -50,7 +83,7 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var analysis = ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain);
+        var analysis = parsed?.Analysis ?? ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain);
         mail.Kind = analysis.Kind switch
         {
             ReplyKind.Reply => "reply",
@@ -185,7 +218,7 @@ public sealed class ReplyThreader(
         }
 
         var sourceId = mail.MessageId.Length > 0 ? mail.MessageId : "sha256:" + mail.Sha256;
-        if (await db.Messages.AnyAsync(m => m.ChannelId == target.Id && m.SourceMessageId == sourceId, cancellationToken))
+        if (await AlreadyPosted(db, target.Id, sourceId, cancellationToken))
         {
             Finish(mail, InboundStatus.Ignored, "duplicate", $"Already posted in {target.Key} (same Message-ID).");
             return;
@@ -327,3 +360,6 @@ public sealed class ReplyThreader(
     private void Trace(InboundMail mail, string step, string detail) =>
         InboundTrace.Add(mail, timeProvider.GetUtcNow().UtcDateTime, step, detail);
 }
+
+/// <summary>A stored mail parsed and classified ahead of its transaction (<see cref="ReplyThreader.TryParse"/>).</summary>
+public sealed record ParsedReply(MimeMessage Message, ReplyAnalysis Analysis);

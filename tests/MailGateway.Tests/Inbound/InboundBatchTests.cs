@@ -207,6 +207,28 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProcessStored_SeveralGroups_ParsedAheadOfTheirTransaction_EachMailAsIfParsedInside()
+    {
+        // 51 replies and one mail that is not MIME: the second group is parsed on another thread while the first is in
+        // its transaction; the unreadable one fails to parse there and is parsed (and rejected) inside, as before.
+        var raws = new List<byte[]>();
+        for (var i = 0; i < InboundProcessor.GroupSize + 1; i++)
+        {
+            raws.Add(await ReplyAsync($"reply {i}"));
+        }
+
+        raws.Add("\r\n\r\n"u8.ToArray());
+        var stored = await StoreAsync([.. raws]);
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
+
+        Assert.Equal(Enumerable.Repeat(InboundStatus.Posted, InboundProcessor.GroupSize + 1).Append(InboundStatus.Rejected), statuses);
+        Assert.Equal(Enumerable.Range(0, InboundProcessor.GroupSize + 1).Select(i => $"reply {i}"), await TextsAsync());
+        var unreadable = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Status == InboundStatus.Rejected));
+        Assert.Equal(RejectReasons.Unparseable, unreadable.Reason);
+    }
+
+    [Fact]
     public async Task ProcessStored_TwoRepliesInOneGroup_FollowerGetsBothWithOneReplyToken()
     {
         var follower = await FollowerAsync();
