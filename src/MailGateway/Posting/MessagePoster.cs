@@ -107,32 +107,21 @@ public sealed class MessagePoster(
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (transaction is null && request.CallerSaves && streamed.Count == 0)
         {
-            // Saved by the caller with the rest of its work (the inbound pipeline: one SaveChanges per threaded mail). The
-            // ids are taken now, in the caller's write transaction, so that the pending fan-out can name the message.
-            message.Id = await RowIds.NextAsync(db, typeof(Message), cancellationToken);
-            var attachmentId = await RowIds.NextAsync(db, typeof(Attachment), cancellationToken);
-            foreach (var attachment in message.Attachments)
-            {
-                attachment.Id = attachmentId++;
-            }
-
-            db.Messages.Add(message);
+            // In the caller's write transaction (the inbound pipeline, one savepoint per mail): inserted at once through
+            // plain statements, the caller saves the rest of its work.
+            await MessageRows.InsertAsync(db, message, cancellationToken);
         }
         else
         {
             // Saved now: a streamed file is written into its saved row, and a post of our own commits below.
             db.Messages.Add(message);
             await db.SaveChangesAsync(cancellationToken);
-        }
+            foreach (var (attachment, read) in streamed)
+            {
+                await WriteContentAsync(attachment, read(), cancellationToken);
+            }
 
-        foreach (var (attachment, read) in streamed)
-        {
-            await WriteContentAsync(attachment, read(), cancellationToken);
-        }
-
-        db.PendingFanouts.Add(new PendingFanout { MessageId = message.Id, CreatedAtUtc = message.CreatedAtUtc });
-        if (transaction is not null || !request.CallerSaves)
-        {
+            db.PendingFanouts.Add(new PendingFanout { MessageId = message.Id, CreatedAtUtc = message.CreatedAtUtc });
             await db.SaveChangesAsync(cancellationToken);
         }
 
