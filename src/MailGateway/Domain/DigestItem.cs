@@ -1,6 +1,7 @@
 namespace ClpMailGateway.Domain;
 
-/// <summary>A message waiting for a user's next digest; written in the same transaction as the message.</summary>
+/// <summary>A message waiting for a user's next digest; written by the message's fan-out (<c>NotificationFanout</c>), in the
+/// transaction that removes its pending row.</summary>
 public sealed class DigestItem
 {
     public long Id { get; set; }

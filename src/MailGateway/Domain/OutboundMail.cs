@@ -9,7 +9,8 @@ public enum OutboundStatus
     Failed = 3,
 }
 
-/// <summary>A rendered mail waiting to be sent (outbox). Written in the same transaction as what caused it, sent by
+/// <summary>A rendered mail waiting to be sent (outbox). Written in the same transaction as what caused it (for a
+/// notification: its message's fan-out, which removes the pending row), sent by
 /// the outbox job; a crash never loses one and a sent one is never sent again.</summary>
 public sealed class OutboundMail
 {

@@ -9,7 +9,7 @@ namespace ClpMailGateway.Outbound;
 /// Files attached to notifications by reference: the queued mail carries, for each attached file, a part with the
 /// file's headers, an <see cref="Header"/> naming its attachment row and no content; <see cref="FillAsync"/> puts the
 /// file in (base64) just before the mail is sent. So the outbox holds a 2 MB file sent to 50 followers once, in its
-/// attachment row, instead of 50 encoded copies of 2.7 MB, and the posting transaction writes none of them.
+/// attachment row, instead of 50 encoded copies of 2.7 MB, and the fan-out writes none of them.
 /// One instance per send run: each file is read (blob I/O, on a connection of its own, so the sender's workers can
 /// use it while the outcome writer uses the DbContext's) and encoded once, then shared by the mails of the run.
 /// Thread-safe.
