@@ -13,14 +13,21 @@ internal sealed class BenchMailbox(string address)
 
     public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => MailServers.ConnectImapAsync(Address, cancellationToken);
 
-    /// <summary>Deletes every mail of INBOX and of the gateway's Processed and Rejected folders.</summary>
+    /// <summary>Deletes every mail of INBOX, of the gateway's Processed and Rejected folders and of the staging folder.</summary>
     public Task CleanAsync(CancellationToken cancellationToken) =>
-        MailServers.EmptyMailboxAsync(Address, ["Processed", "Rejected"], cancellationToken);
+        MailServers.EmptyMailboxAsync(Address, ["Processed", "Rejected", StagingFolder], cancellationToken);
+
+    /// <summary>Where mails wait before they are moved into INBOX all at once.</summary>
+    public const string StagingFolder = "Staging";
 
     /// <summary>Appends the raw mails to INBOX with MULTIAPPEND, in batches of at most 200 mails or about 16 MB.</summary>
-    public async Task AppendAsync(IReadOnlyList<byte[]> raws, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<byte[]> raws, CancellationToken cancellationToken) => AppendAsync(raws, null, cancellationToken);
+
+    /// <summary>The same into <paramref name="folderName"/> (created when missing; INBOX when null).</summary>
+    public async Task AppendAsync(IReadOnlyList<byte[]> raws, string? folderName, CancellationToken cancellationToken)
     {
         using var client = await ConnectAsync(cancellationToken);
+        var target = folderName is null ? client.Inbox : await FolderAsync(client, folderName, cancellationToken);
         var batch = new List<IAppendRequest>();
         long bytes = 0;
         foreach (var raw in raws)
@@ -30,7 +37,7 @@ internal sealed class BenchMailbox(string address)
             bytes += raw.Length;
             if (batch.Count >= 200 || bytes >= 16 * 1024 * 1024)
             {
-                await client.Inbox.AppendAsync(batch, cancellationToken);
+                await target.AppendAsync(batch, cancellationToken);
                 batch.Clear();
                 bytes = 0;
             }
@@ -38,10 +45,35 @@ internal sealed class BenchMailbox(string address)
 
         if (batch.Count > 0)
         {
-            await client.Inbox.AppendAsync(batch, cancellationToken);
+            await target.AppendAsync(batch, cancellationToken);
         }
 
         await client.DisconnectAsync(true, cancellationToken);
+    }
+
+    /// <summary>Moves the <paramref name="count"/> oldest mails of <paramref name="folderName"/> into INBOX with one
+    /// UID MOVE, so that they arrive at once.</summary>
+    public async Task MoveToInboxAsync(string folderName, int count, CancellationToken cancellationToken)
+    {
+        using var client = await ConnectAsync(cancellationToken);
+        var folder = await FolderAsync(client, folderName, cancellationToken);
+        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        var uids = (await folder.SearchAsync(SearchQuery.All, cancellationToken)).OrderBy(u => u.Id).Take(count).ToList();
+        await folder.MoveToAsync(uids, client.Inbox, cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+    }
+
+    private static async Task<IMailFolder> FolderAsync(ImapClient client, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetFolderAsync(name, cancellationToken);
+        }
+        catch (FolderNotFoundException)
+        {
+            return await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync(name, true, cancellationToken)
+                ?? throw new InvalidOperationException($"the IMAP server did not create {name}");
+        }
     }
 
     public async Task<int> CountAsync(string folderName, CancellationToken cancellationToken)

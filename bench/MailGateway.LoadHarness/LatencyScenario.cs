@@ -177,7 +177,7 @@ internal sealed class LatencyScenario : IScenario
     }
 
     /// <summary>Asks the gateway to stop gracefully (SIGTERM), as an operator would.</summary>
-    private static void Stop(Process process)
+    internal static void Stop(Process process)
     {
         if (process.HasExited)
         {
