@@ -111,8 +111,8 @@ public sealed class InboundProcessor(
     }
 
     /// <summary>One transaction for the group, one savepoint per mail. Lookups that do not change within the
-    /// transaction (token rows, users, channels, access, audiences) are made once per group, and kept for the next group
-    /// while the poll holds its connection and no other connection writes to the database (<see cref="LookupCache"/>).</summary>
+    /// transaction (token rows, users, channels, access) are made once per group, and kept for the next group
+    /// while nothing they read has changed since (<see cref="LookupCache.LookupVersion"/>).</summary>
     private async Task<List<InboundStatus>> ProcessGroupAsync(
         IReadOnlyList<(long Id, InboundMail? Stored, ParsedReply? Parsed)> group, CancellationToken cancellationToken)
     {
