@@ -153,7 +153,7 @@ public sealed class InboundProcessor(
                 }
 
                 mail.Attempts++;
-                await threader.ThreadAsync(mail, stored is null ? null : parsed, cancellationToken);
+                await threader.ThreadAsync(mail, parsed, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 faults.At(InboundStep.Posted, mail.Uid);
                 await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);

@@ -3,7 +3,6 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace ClpMailGateway.Outbound;
@@ -59,50 +58,46 @@ public sealed class NotificationFanout(
         // read has changed (LookupCache.LookupVersion); the rendering below runs outside the write lock.
         var version = await LookupCache.LookupVersion(db, cancellationToken);
         using var lookups = cache.Begin(version);
+        var messages = await db.Messages.AsNoTracking().Include(m => m.Mentions)
+            .Where(m => ids.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var files = await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id)
+            .Select(a => new Attachment
+            {
+                Id = a.Id, MessageId = a.MessageId, FileName = a.FileName, ContentType = a.ContentType, SizeBytes = a.SizeBytes,
+                Sha256 = a.Sha256, Content = Array.Empty<byte>(),
+            })
+            .ToListAsync(cancellationToken);
+        var byId = messages.ToDictionary(m => m.Id);
+        foreach (var file in files)
         {
-            var messages = await db.Messages.AsNoTracking().Include(m => m.Mentions)
-                .Where(m => ids.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
-            var files = await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.MessageId)).OrderBy(a => a.Id)
-                .Select(a => new Attachment
-                {
-                    Id = a.Id, MessageId = a.MessageId, FileName = a.FileName, ContentType = a.ContentType, SizeBytes = a.SizeBytes,
-                    Sha256 = a.Sha256, Content = Array.Empty<byte>(),
-                })
-                .ToListAsync(cancellationToken);
-            var byId = messages.ToDictionary(m => m.Id);
-            foreach (var file in files)
-            {
-                // A message deleted between the two queries has no row here and nothing to render.
-                byId.GetValueOrDefault(file.MessageId)?.Attachments.Add(file);
-            }
+            // A message deleted between the two queries has no row here and nothing to render.
+            byId.GetValueOrDefault(file.MessageId)?.Attachments.Add(file);
+        }
 
-            foreach (var message in messages)
+        foreach (var message in messages)
+        {
+            try
             {
-                try
-                {
-                    var channel = await cache.GetAsync(
-                        "channel",
-                        message.ChannelId,
-                        () => db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == message.ChannelId, cancellationToken));
-                    var author = await cache.GetAsync(
-                        "user", message.AuthorId, () => db.Users.AsNoTracking().SingleAsync(u => u.Id == message.AuthorId, cancellationToken));
-                    rendered[message.Id] = await outbox.PrepareAsync(message, channel!, author!, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Message {MessageId}: its notifications could not be rendered", message.Id);
-                    errors[message.Id] = $"{ex.GetType().Name}: {ex.Message}";
-                }
+                var channel = await CachedRows.ChannelAsync(db, cache, message.ChannelId, cancellationToken)
+                    ?? throw new InvalidOperationException($"Channel {message.ChannelId} of message {message.Id} does not exist.");
+                var author = await CachedRows.UserAsync(db, cache, message.AuthorId, cancellationToken)
+                    ?? throw new InvalidOperationException($"Author {message.AuthorId} of message {message.Id} does not exist.");
+                rendered[message.Id] = await outbox.PrepareAsync(message, channel, author, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Message {MessageId}: its notifications could not be rendered", message.Id);
+                errors[message.Id] = $"{ex.GetType().Name}: {ex.Message}";
             }
         }
 
         // The write: claim the rows, queue what was rendered for the claimed ones, record the failures; one commit.
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await ClaimAsync(transaction, ids.Where(id => !errors.ContainsKey(id)).ToList(), cancellationToken);
+        var claimed = await ClaimAsync(ids.Where(id => !errors.ContainsKey(id)).ToList(), cancellationToken);
         // A message deleted since its ids were read has nothing rendered: its row is simply gone.
         var queued = claimed.Where(rendered.ContainsKey).Select(id => rendered[id]).ToList();
-        var mails = await InsertAsync(transaction, queued, cancellationToken);
+        var mails = await InsertAsync(queued, cancellationToken);
 
         foreach (var (id, error) in errors)
         {
@@ -133,12 +128,9 @@ public sealed class NotificationFanout(
     /// <summary>Inserts the mails and digest items through one prepared statement each, in the write transaction (EF's
     /// change tracking and command building cost ~10x more per row, all of it while holding the write lock).</summary>
     /// <returns>The number of mails inserted.</returns>
-    private async Task<int> InsertAsync(IDbContextTransaction transaction, List<QueuedNotifications> queued, CancellationToken cancellationToken)
+    private async Task<int> InsertAsync(List<QueuedNotifications> queued, CancellationToken cancellationToken)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var sqliteTransaction = (SqliteTransaction)transaction.GetDbTransaction();
-        await using var mail = connection.CreateCommand();
-        mail.Transaction = sqliteTransaction;
+        await using var mail = db.CreateCommand();
         mail.CommandText = """
             INSERT INTO OutboundMails (Purpose, ToAddress, EnvelopeFrom, RateKey, Raw, Status, CreatedAtUtc, NextAttemptAtUtc, Attempts)
             VALUES ($purpose, $to, $from, $rateKey, $raw, $status, $created, $next, 0)
@@ -151,8 +143,7 @@ public sealed class NotificationFanout(
         var status = mail.Parameters.Add("$status", SqliteType.Text);
         var created = mail.Parameters.Add("$created", SqliteType.Text);
         var next = mail.Parameters.Add("$next", SqliteType.Text);
-        await using var item = connection.CreateCommand();
-        item.Transaction = sqliteTransaction;
+        await using var item = db.CreateCommand();
         item.CommandText = "INSERT INTO DigestItems (UserId, MessageId, CreatedAtUtc) VALUES ($user, $message, $created)";
         var user = item.Parameters.Add("$user", SqliteType.Integer);
         var message = item.Parameters.Add("$message", SqliteType.Integer);
@@ -187,7 +178,7 @@ public sealed class NotificationFanout(
     }
 
     /// <summary>Deletes the pending rows of <paramref name="ids"/> that are still there; returns those it deleted.</summary>
-    private async Task<List<long>> ClaimAsync(IDbContextTransaction transaction, List<long> ids, CancellationToken cancellationToken)
+    private async Task<List<long>> ClaimAsync(List<long> ids, CancellationToken cancellationToken)
     {
         var claimed = new List<long>(ids.Count);
         if (ids.Count == 0)
@@ -195,9 +186,7 @@ public sealed class NotificationFanout(
             return claimed;
         }
 
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)transaction.GetDbTransaction();
+        await using var command = db.CreateCommand();
         command.CommandText = "DELETE FROM PendingFanouts WHERE MessageId IN (SELECT value FROM json_each($ids)) RETURNING MessageId";
         command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,7 +1,5 @@
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClpMailGateway.Posting;
 
@@ -59,26 +57,17 @@ public sealed class LookupCache
     public static async Task<long> LookupVersion(GatewayDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-
+        // EF's open and close: counted, so a connection held open (a poll, a transaction) stays open.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var command = db.CreateCommand();
             command.CommandText = "SELECT Value FROM LookupVersions WHERE Id = 1";
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
         finally
         {
-            if (opened)
-            {
-                await connection.CloseAsync();
-            }
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -26,17 +26,13 @@ public sealed class MessagePoster(
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var author = await cache.GetAsync(
-            "user", request.AuthorId, () => db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.AuthorId, cancellationToken));
+        var author = await CachedRows.UserAsync(db, cache, request.AuthorId, cancellationToken);
         if (author is null)
         {
             return PostResult.Failed(PostErrorCode.AuthorNotFound, $"User {request.AuthorId} does not exist.");
         }
 
-        var channel = await cache.GetAsync(
-            "channel",
-            request.ChannelId,
-            () => db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == request.ChannelId, cancellationToken));
+        var channel = await CachedRows.ChannelAsync(db, cache, request.ChannelId, cancellationToken);
         if (channel is null)
         {
             return PostResult.Failed(PostErrorCode.ChannelNotFound, $"Channel {request.ChannelId} does not exist.");
@@ -103,26 +99,13 @@ public sealed class MessagePoster(
             message.Mentions.Add(new Mention { UserId = user.Id });
         }
 
-        // Join the caller's transaction (a reply threaded by the inbound pipeline) or open our own.
+        // Join the caller's transaction (a reply threaded by the inbound pipeline, in its mail's savepoint) or open our
+        // own. The rows are written at once through plain statements; a streamed file is then written into its row.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        if (transaction is null && request.CallerSaves && streamed.Count == 0)
+        await MessageRows.InsertAsync(db, message, cancellationToken);
+        foreach (var (attachment, read) in streamed)
         {
-            // In the caller's write transaction (the inbound pipeline, one savepoint per mail): inserted at once through
-            // plain statements, the caller saves the rest of its work.
-            await MessageRows.InsertAsync(db, message, cancellationToken);
-        }
-        else
-        {
-            // Saved now: a streamed file is written into its saved row, and a post of our own commits below.
-            db.Messages.Add(message);
-            await db.SaveChangesAsync(cancellationToken);
-            foreach (var (attachment, read) in streamed)
-            {
-                await WriteContentAsync(attachment, read(), cancellationToken);
-            }
-
-            db.PendingFanouts.Add(new PendingFanout { MessageId = message.Id, CreatedAtUtc = message.CreatedAtUtc });
-            await db.SaveChangesAsync(cancellationToken);
+            await WriteContentAsync(attachment, read(), cancellationToken);
         }
 
         if (transaction is not null)

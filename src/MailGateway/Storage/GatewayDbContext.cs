@@ -1,5 +1,7 @@
 using ClpMailGateway.Domain;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClpMailGateway.Storage;
 
@@ -27,7 +29,17 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<DigestItem> DigestItems => Set<DigestItem>();
     public DbSet<PendingFanout> PendingFanouts => Set<PendingFanout>();
 
-    /// <summary>Every connection gets the search index's SQL function (<see cref="GatewayConnectionInterceptor"/>).</summary>
+    /// <summary>A plain SQLite command on this context's connection, enlisted in its current transaction if there is one
+    /// (for the statements the hot paths write by hand instead of through EF).</summary>
+    public SqliteCommand CreateCommand()
+    {
+        var command = ((SqliteConnection)Database.GetDbConnection()).CreateCommand();
+        command.Transaction = Database.CurrentTransaction?.GetDbTransaction() as SqliteTransaction;
+        return command;
+    }
+
+    /// <summary>Every connection gets the search index's SQL function and the busy timeout
+    /// (<see cref="GatewayConnectionInterceptor"/>).</summary>
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(GatewayConnectionInterceptor.Instance);
 

@@ -1,15 +1,14 @@
 using ClpMailGateway.Domain;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClpMailGateway.Storage;
 
 /// <summary>
-/// Inserts a new message with its files (held in memory), its mentions and its pending fan-out through plain SQLite
-/// statements in the DbContext's current transaction, at once, instead of through EF's change tracking at the next
-/// <c>SaveChanges</c> (~4x the cost per mail on the inbound pipeline's serial path). The rows get their ids from SQLite
-/// (<c>RETURNING</c>) and the objects are left untracked. Same columns and value formats as EF writes them.
+/// Inserts a new message with its files (their content as held in memory; empty for a file written into its row
+/// afterwards), its mentions and its pending fan-out through plain SQLite statements in the DbContext's current
+/// transaction, at once, instead of through EF's change tracking at the next <c>SaveChanges</c> (~4x the cost per mail on
+/// the inbound pipeline's serial path). The rows get their ids from SQLite (<c>RETURNING</c>) and the objects are left
+/// untracked. Same columns and value formats as EF writes them.
 /// </summary>
 public static class MessageRows
 {
@@ -17,13 +16,13 @@ public static class MessageRows
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(message);
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as SqliteTransaction
-            ?? throw new InvalidOperationException("A message is inserted this way only inside a write transaction.");
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-
-        await using (var insert = connection.CreateCommand())
+        if (db.Database.CurrentTransaction is null)
         {
-            insert.Transaction = transaction;
+            throw new InvalidOperationException("A message is inserted this way only inside a write transaction.");
+        }
+
+        await using (var insert = db.CreateCommand())
+        {
             insert.CommandText = """
                 INSERT INTO Messages (ChannelId, AuthorId, Text, Origin, CreatedAtUtc, SourceMessageId)
                 VALUES ($channel, $author, $text, $origin, $created, $source) RETURNING Id
@@ -39,8 +38,7 @@ public static class MessageRows
 
         if (message.Attachments.Count > 0)
         {
-            await using var file = connection.CreateCommand();
-            file.Transaction = transaction;
+            await using var file = db.CreateCommand();
             file.CommandText = """
                 INSERT INTO Attachments (MessageId, FileName, ContentType, SizeBytes, Sha256, Content)
                 VALUES ($message, $name, $type, $size, $sha, $content) RETURNING Id
@@ -60,9 +58,8 @@ public static class MessageRows
             }
         }
 
-        await using (var rest = connection.CreateCommand())
+        await using (var rest = db.CreateCommand())
         {
-            rest.Transaction = transaction;
             rest.CommandText = "INSERT INTO PendingFanouts (MessageId, CreatedAtUtc, Attempts) VALUES ($message, $created, 0)";
             rest.Parameters.AddWithValue("$message", message.Id);
             rest.Parameters.AddWithValue("$created", message.CreatedAtUtc);

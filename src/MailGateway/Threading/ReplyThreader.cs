@@ -161,8 +161,8 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var channel = await cache.GetAsync(
-            "channel", verification.ChannelId, () => db.Channels.AsNoTracking().Include(c => c.Title).SingleAsync(c => c.Id == verification.ChannelId, cancellationToken));
+        var channel = await CachedRows.ChannelAsync(db, cache, verification.ChannelId, cancellationToken)
+            ?? throw new InvalidOperationException($"Channel {verification.ChannelId} of a verified reply token does not exist.");
         var access = await AccessContextLoader.LoadAsync(db, cache, user.Id, channel.TitleId, cancellationToken);
         var target = channel;
         if (channel.Kind == ChannelKind.Broadcast && !access.IsInternal)
@@ -230,7 +230,7 @@ public sealed class ReplyThreader(
             .Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes) { OpenAgain = a.Part.Content is { } content ? content.Open : null })
             .ToList();
         var result = await poster.PostAsync(
-            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId) { CallerSaves = true }, cancellationToken);
+            new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
         if (result.Error is { } error)
         {
             var reason = error.Code switch
