@@ -34,7 +34,9 @@ internal sealed class HarnessContext(string repositoryRoot, Report report, doubl
 
     public string StateFolder { get; } = Path.Combine(repositoryRoot, ".state", "bench");
 
-    public string GatewayDll => Path.Combine(RepositoryRoot, "src", "MailGateway", "bin", "Release", "net10.0", "MailGateway.dll");
+    /// <summary>The gateway as deployed (<c>scripts/publish .state/bench/app</c>, which scripts/bench runs first):
+    /// ReadyToRun, as scripts/up runs it.</summary>
+    public string GatewayDll => Path.Combine(StateFolder, "app", "gateway", "MailGateway.dll");
 
     public int Scaled(int count) => Math.Max(1, (int)Math.Round(count * Scale));
 
@@ -94,6 +96,11 @@ internal sealed class HarnessContext(string repositoryRoot, Report report, doubl
         IReadOnlyDictionary<string, string?> settings, IEnumerable<string> arguments, CancellationToken cancellationToken,
         Func<Process, Task>? whileRunning = null)
     {
+        if (!File.Exists(GatewayDll))
+        {
+            throw new FileNotFoundException($"No published gateway at {GatewayDll}: run scripts/bench (it runs scripts/publish .state/bench/app first).");
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
