@@ -98,6 +98,55 @@ public sealed class QuarantineTests : IAsyncLifetime
         Assert.Equal(1, await _app.QueryAsync(db => db.Messages.CountAsync(m => m.Origin == MessageOrigin.Email)));
     }
 
+    [Fact]
+    public async Task StuckNotifications_Admin_SeesTheErrorAndRetries_NotAdminCannot()
+    {
+        var messageId = await GivenUpPostAsync("InvalidOperationException: the key <k2> is gone");
+        using var admin = await _app.SignedInAsync(_admin);
+        using var pm = await _app.SignedInAsync(_pm);
+
+        var html = await admin.GetStringAsync(new Uri("/quarantine", UriKind.Relative));
+        var refused = await WebApp.PostFormAsync(pm, "/titles", $"/quarantine/notifications/{messageId}/retry", []);
+
+        Assert.Contains("Notifications not sent", html, StringComparison.Ordinal);
+        Assert.Contains("the key &lt;k2&gt; is gone", html, StringComparison.Ordinal);
+        Assert.Contains($"/titles/{_title.Slug}/broadcast#m{messageId}", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(1, await _app.QueryAsync(db => db.PendingFanouts.CountAsync()));
+
+        var response = await WebApp.PostFormAsync(admin, "/quarantine", $"/quarantine/notifications/{messageId}/retry", []);
+        var after = await admin.GetStringAsync(new Uri(response.Headers.Location!.OriginalString, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(0, await _app.QueryAsync(db => db.PendingFanouts.CountAsync()));
+        Assert.Contains($"Message {messageId}: its notifications are queued.", after, StringComparison.Ordinal);
+        Assert.Contains("Every post's notifications are queued.", after, StringComparison.Ordinal);
+        var again = await WebApp.PostFormAsync(admin, "/quarantine", $"/quarantine/notifications/{messageId}/retry", []);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    /// <summary>A post whose notifications every fan-out failed to render, as the fan-out leaves it.</summary>
+    private async Task<long> GivenUpPostAsync(string error)
+    {
+        long id;
+        await using (var scope = _app.Database.Scope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<ClpMailGateway.Posting.MessagePoster>().PostAsync(
+                new ClpMailGateway.Posting.PostRequest(_pm.Id, ClpMailGateway.TestSupport.World.Channel(_title, "broadcast").Id, "the new locked cut", [], MessageOrigin.Web),
+                CancellationToken.None);
+            Assert.True(result.Succeeded, result.Error?.Message);
+            id = result.Message!.Id;
+        }
+
+        await _app.World.SaveAsync(db =>
+        {
+            var pending = db.PendingFanouts.Single(f => f.MessageId == id);
+            pending.Attempts = ClpMailGateway.Outbound.NotificationFanout.MaxAttempts;
+            pending.LastError = error;
+        });
+        return id;
+    }
+
     [Theory]
     [InlineData("/quarantine")]
     [InlineData("/quarantine/{0}")]

@@ -20,6 +20,7 @@ public static class GatewayCli
           inspect PATH...             classify and trim raw mails (.eml) or reply bodies (.txt); no database
           poll                        poll the gateway mailbox once now and send the outbox
           quarantine list [--all] | show ID [--raw] | replay ID
+          notifications stuck [--all] | retry ID
           tokens issue --as EMAIL --title SLUG --channel KEY | tokens revoke --user EMAIL
         channel keys: internal, broadcast, vendor-<language tag> (vendor-fr, vendor-pt-br)
         settings: appsettings.json and environment variables (ConnectionStrings__Gateway=...)
@@ -68,6 +69,7 @@ public static class GatewayCli
                 "messages" => await MessagesCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "poll" => await PollCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "quarantine" => await QuarantineCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "notifications" => await NotificationsCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "tokens" => await TokensCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 _ => throw CommandException.Usage($"unknown command '{command}'; run with --help for the list."),
             };

@@ -49,6 +49,22 @@ public sealed class NotificationFanout(
         }
     }
 
+    /// <summary>Fans out one message again after its cause is fixed: its failed attempts are forgotten and it is tried at
+    /// once (a failure counts as its first new attempt).</summary>
+    /// <returns>False when the message has no pending notifications (never posted, or already queued).</returns>
+    public async Task<bool> RetryAsync(long messageId, CancellationToken cancellationToken)
+    {
+        var reset = await db.PendingFanouts.Where(f => f.MessageId == messageId)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Attempts, 0), cancellationToken);
+        if (reset == 0)
+        {
+            return false;
+        }
+
+        await FanOutGroupAsync([messageId], [], cancellationToken);
+        return true;
+    }
+
     private async Task<int> FanOutGroupAsync(List<long> ids, HashSet<long> failed, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
@@ -102,9 +118,7 @@ public sealed class NotificationFanout(
         foreach (var (id, error) in errors)
         {
             failed.Add(id);
-            var detail = error.Length > 2000 ? error[..2000] : error;
-            await db.PendingFanouts.Where(f => f.MessageId == id).ExecuteUpdateAsync(
-                s => s.SetProperty(f => f.Attempts, f => f.Attempts + 1).SetProperty(f => f.LastError, detail), cancellationToken);
+            await RecordFailureAsync(id, error, cancellationToken);
         }
 
         // Kept for the next group only when nothing the lookups read changed while this group was rendered.
@@ -175,6 +189,23 @@ public sealed class NotificationFanout(
         }
 
         return count;
+    }
+
+    /// <summary>Counts a failed fan-out of message <paramref name="id"/> with its error; at the last attempt the message is
+    /// left for an operator, loudly (<c>notifications stuck</c> lists it, <c>notifications retry</c> tries it again).</summary>
+    private async Task RecordFailureAsync(long id, string error, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = "UPDATE PendingFanouts SET Attempts = Attempts + 1, LastError = $error WHERE MessageId = $id RETURNING Attempts";
+        command.Parameters.AddWithValue("$error", error.Length > 2000 ? error[..2000] : error);
+        command.Parameters.AddWithValue("$id", id);
+        if (await command.ExecuteScalarAsync(cancellationToken) is long attempts && attempts == MaxAttempts)
+        {
+            logger.LogCritical(
+                "Message {MessageId}: its notifications failed {Attempts} times and are no longer tried; nobody was mailed. "
+                + "Fix the cause, then run: notifications retry {MessageId}. Last error: {Error}",
+                id, attempts, id, error);
+        }
     }
 
     /// <summary>Deletes the pending rows of <paramref name="ids"/> that are still there; returns those it deleted.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Layout;
@@ -13,13 +14,15 @@ using Microsoft.EntityFrameworkCore;
 namespace ClpMailGateway.Web.Quarantine;
 
 /// <summary>The inbound quarantine, for operators (<see cref="User.IsAdmin"/>): rejected mails with reason, detail, sender
-/// and trace, the raw mail as text, and replay once the cause is fixed (<see cref="InboundProcessor.ReplayAsync"/>).
-/// Anyone else gets the not-found page.</summary>
+/// and trace, the raw mail as text, and replay once the cause is fixed (<see cref="InboundProcessor.ReplayAsync"/>); and
+/// the posts whose notifications were given up (<see cref="NotificationFanout.MaxAttempts"/> failed renderings), with
+/// their error and a retry (<see cref="NotificationFanout.RetryAsync"/>). Anyone else gets the not-found page.</summary>
 public static class QuarantineEndpoints
 {
     public static RouteGroupBuilder MapQuarantine(this RouteGroupBuilder group)
     {
-        group.MapGet("/quarantine", async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet("/quarantine", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, [FromQuery] long? retried, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is not { IsAdmin: true })
@@ -50,6 +53,7 @@ public static class QuarantineEndpoints
                 html.Append("</tbody></table></div>");
             }
 
+            await AppendStuckNotificationsAsync(html, context, db, retried, cancellationToken);
             return Page.Render(context, user, "Quarantine", html.ToString());
         });
 
@@ -135,7 +139,64 @@ public static class QuarantineEndpoints
                 : TypedResults.Redirect($"/quarantine/{id.ToString(CultureInfo.InvariantCulture)}?replayed=1");
         });
 
+        group.MapPost("/quarantine/notifications/{messageId:long}/retry", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, NotificationFanout fanout, long messageId, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (user is not { IsAdmin: true })
+            {
+                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+            }
+
+            return await fanout.RetryAsync(messageId, cancellationToken)
+                ? TypedResults.Redirect($"/quarantine?retried={messageId.ToString(CultureInfo.InvariantCulture)}")
+                : Page.NotFound(context, user);
+        });
+
         return group;
+    }
+
+    /// <summary>The posts whose notifications were given up, with their last error and a retry button; after a retry,
+    /// whether it went through.</summary>
+    private static async Task AppendStuckNotificationsAsync(StringBuilder html, HttpContext context, GatewayDbContext db, long? retried, CancellationToken cancellationToken)
+    {
+        html.Append("<h2>Notifications not sent</h2>");
+        if (retried is { } id)
+        {
+            var left = await db.PendingFanouts.AsNoTracking().Where(f => f.MessageId == id).Select(f => f.LastError).ToListAsync(cancellationToken);
+            html.Append(left.Count == 0
+                ? $"<div class=\"notice\" role=\"status\"><p>Message {id}: its notifications are queued.</p></div>"
+                : $"<div class=\"notice warn\" role=\"status\"><p>Message {id}: its notifications failed again: {Html.E(left[0])}</p></div>");
+        }
+
+        var stuck = await (
+            from f in db.PendingFanouts.AsNoTracking()
+            where f.Attempts >= NotificationFanout.MaxAttempts
+            join m in db.Messages on f.MessageId equals m.Id
+            join c in db.Channels on m.ChannelId equals c.Id
+            orderby f.MessageId
+            select new { f.MessageId, f.CreatedAtUtc, f.LastError, TitleName = c.Title!.Name, TitleSlug = c.Title.Slug, Channel = c, Author = m.Author!.Name })
+            .Take(200).ToListAsync(cancellationToken);
+        if (stuck.Count == 0)
+        {
+            html.Append("<p>Every post's notifications are queued.</p>");
+            return;
+        }
+
+        html.Append("<p>These posts are in their channels, but nobody was mailed: rendering their notifications failed ")
+            .Append(NotificationFanout.MaxAttempts).Append(" times. Fix the cause (the error says what), then retry.</p>")
+            .Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(stuck.Count).Append(" posts without notifications</caption><thead><tr>")
+            .Append("<th scope=\"col\">Posted</th><th scope=\"col\">Where</th><th scope=\"col\">Author</th><th scope=\"col\">Last error</th><th scope=\"col\"></th></tr></thead><tbody>");
+        foreach (var row in stuck)
+        {
+            html.Append("<tr><td>").Append(Html.Time(row.CreatedAtUtc)).Append("</td><td><a href=\"/titles/").Append(Uri.EscapeDataString(row.TitleSlug)).Append('/')
+                .Append(Uri.EscapeDataString(row.Channel.Key)).Append("#m").Append(row.MessageId).Append("\">").Append(Html.E(row.TitleName)).Append(" · ")
+                .Append(Html.E(ChannelNames.Display(row.Channel))).Append(", message ").Append(row.MessageId).Append("</a></td><td>").Append(Html.E(row.Author)).Append("</td><td>").Append(Html.E(row.LastError ?? "—"))
+                .Append("</td><td><form method=\"post\" action=\"/quarantine/notifications/").Append(row.MessageId).Append("/retry\">").Append(Forms.Antiforgery(context))
+                .Append("<button type=\"submit\" class=\"secondary\">Retry</button></form></td></tr>");
+        }
+
+        html.Append("</tbody></table></div>");
     }
 
     private static List<string> TraceSteps(string trace)

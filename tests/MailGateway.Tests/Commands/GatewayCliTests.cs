@@ -296,6 +296,64 @@ public sealed class GatewayCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Notifications_StuckMessage_IsListedWithItsError_RetriedAfterTheFix_Once()
+    {
+        await _cli.RunAsync("seed-demo");
+        await _database.FanOutAsync();
+        var broken = new Dictionary<string, string?> { ["ReplyTokens:CurrentKeyId"] = "gone" };
+        var posted = await _cli.RunWithSettingsAsync(broken, "post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "broadcast", "--text", "new locked cut");
+        Assert.Equal(ExitCodes.Ok, posted.ExitCode); // the post stands; its notifications wait
+        var id = Assert.Single(posted.Lines).GetProperty("id").GetInt64();
+        var world = new World(_database);
+        var mailsBefore = await world.CountAsync<OutboundMail>();
+
+        var waiting = Assert.Single((await _cli.RunAsync("notifications", "stuck", "--all")).Lines);
+        Assert.Equal(id, waiting.GetProperty("message_id").GetInt64());
+        Assert.Equal("blue-harbor-s2", waiting.GetProperty("title").GetString());
+        Assert.Equal("broadcast", waiting.GetProperty("channel").GetString());
+        Assert.Equal("pm.anna@clp.test", waiting.GetProperty("author").GetString());
+        Assert.Equal(1, waiting.GetProperty("attempts").GetInt32());
+        Assert.False(waiting.GetProperty("given_up").GetBoolean());
+        Assert.Contains("ReplyTokens:CurrentKeyId 'gone'", waiting.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await _cli.RunAsync("notifications", "stuck")).Lines); // still tried by every fan-out run
+
+        // As after every later run failed too.
+        await world.SaveAsync(db => db.PendingFanouts.Single(f => f.MessageId == id).Attempts = ClpMailGateway.Outbound.NotificationFanout.MaxAttempts);
+        var stuck = Assert.Single((await _cli.RunAsync("notifications", "stuck")).Lines);
+        Assert.True(stuck.GetProperty("given_up").GetBoolean());
+        Assert.Equal(0, await _database.FanOutAsync());
+
+        var stillBroken = await _cli.RunWithSettingsAsync(broken, "notifications", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ExitCodes.Failure, stillBroken.ExitCode);
+        Assert.Equal(1, Assert.Single(stillBroken.Lines).GetProperty("attempts").GetInt32());
+
+        var fixedRun = await _cli.RunAsync("notifications", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ExitCodes.Ok, fixedRun.ExitCode);
+        Assert.Equal("notifications_queued", Assert.Single(fixedRun.Lines).GetProperty("type").GetString());
+        Assert.Empty((await _cli.RunAsync("notifications", "stuck", "--all")).Lines);
+        var queued = await world.CountAsync<OutboundMail>() - mailsBefore;
+        Assert.True(queued >= 3, $"the Broadcast's followers are mailed, {queued} mails queued");
+
+        var again = await _cli.RunAsync("notifications", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ExitCodes.NotFound, again.ExitCode);
+        Assert.Equal($"error: notifications retry: message {id} has no notifications waiting (see notifications stuck --all).", again.Error);
+        Assert.Equal(queued, await world.CountAsync<OutboundMail>() - mailsBefore);
+    }
+
+    [Theory]
+    [InlineData("error: notifications: say stuck or retry ID.", "notifications")]
+    [InlineData("error: notifications: unknown action 'list'; say stuck or retry ID.", "notifications", "list")]
+    [InlineData("error: notifications retry: give the id of one message (see notifications stuck).", "notifications", "retry", "x1")]
+    [InlineData("error: notifications retry: give the id of one message (see notifications stuck).", "notifications", "retry")]
+    public async Task Notifications_BadArguments_UsageError(string error, params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal(error, result.Error);
+    }
+
+    [Fact]
     public async Task Help_PrintsUsage()
     {
         var result = await _cli.RunAsync("--help");

@@ -5,6 +5,7 @@ using ClpMailGateway.TestSupport;
 using ClpMailGateway.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Tests.Outbound;
@@ -14,6 +15,7 @@ namespace ClpMailGateway.Tests.Outbound;
 public sealed class NotificationFanoutTests : IAsyncLifetime
 {
     private readonly ReplyTokenOptions _tokens = new() { CurrentKeyId = "t1", Keys = { ["t1"] = TestDatabase.TestTokenKey } };
+    private readonly RecordingLogger<NotificationFanout> _log = new();
     private TestDatabase _database = null!;
     private World _world = null!;
     private Title _title = null!;
@@ -22,7 +24,9 @@ public sealed class NotificationFanoutTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(configure: s => s.AddSingleton<IOptions<ReplyTokenOptions>>(Options.Create(_tokens)));
+        _database = await TestDatabase.CreateAsync(configure: s => s
+            .AddSingleton<IOptions<ReplyTokenOptions>>(Options.Create(_tokens))
+            .AddSingleton<ILogger<NotificationFanout>>(_log));
         _world = new World(_database);
         _title = await _world.TitleAsync("fr");
         var vendor = await _world.VendorAsync(_title, "fr");
@@ -104,6 +108,41 @@ public sealed class NotificationFanoutTests : IAsyncLifetime
 
         var pending = await _world.QueryAsync(db => db.PendingFanouts.AsNoTracking().SingleAsync());
         Assert.Equal(NotificationFanout.MaxAttempts, pending.Attempts);
+        // Given up loudly, once: an operator is told what was not sent and how to send it.
+        var critical = Assert.Single(_log.Entries, e => e.Level == LogLevel.Critical);
+        Assert.Contains($"notifications retry {pending.MessageId}", critical.Message, StringComparison.Ordinal);
+        Assert.Contains("'gone' has no usable key", critical.Message, StringComparison.Ordinal);
+        Assert.Equal(NotificationFanout.MaxAttempts, _log.Entries.Count(e => e.Level == LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task Retry_GivenUpMessage_AfterTheFix_QueuesItsMailsOnce()
+    {
+        var message = await GivenUpAsync("stuck until the key is back");
+
+        _tokens.CurrentKeyId = "t1";
+        Assert.Equal(0, await _database.FanOutAsync()); // given up: the runs leave it alone
+
+        Assert.True(await RetryAsync(message.Id));
+
+        Assert.Empty(await PendingAsync());
+        Assert.Equal(2, await _world.CountAsync<OutboundMail>());
+        Assert.False(await RetryAsync(message.Id));
+        Assert.Equal(2, await _world.CountAsync<OutboundMail>());
+    }
+
+    [Fact]
+    public async Task Retry_StillFailing_CountsAsTheFirstNewAttempt()
+    {
+        var message = await GivenUpAsync("the key is still gone");
+
+        Assert.True(await RetryAsync(message.Id));
+
+        var pending = await _world.QueryAsync(db => db.PendingFanouts.AsNoTracking().SingleAsync());
+        Assert.Equal(1, pending.Attempts);
+        Assert.Equal(0, await _database.FanOutAsync()); // no longer given up: the next run tries it again (attempt 2)
+        Assert.Equal(2, (await _world.QueryAsync(db => db.PendingFanouts.AsNoTracking().SingleAsync())).Attempts);
+        Assert.Equal(0, await _world.CountAsync<OutboundMail>());
     }
 
     [Fact]
@@ -153,6 +192,22 @@ public sealed class NotificationFanoutTests : IAsyncLifetime
         Assert.Equal(2, await _world.CountAsync<OutboundMail>());
     }
 
+    /// <summary>A broadcast whose every fan-out failed (its signing key gone) until it was given up; the key stays gone.</summary>
+    private async Task<Message> GivenUpAsync(string text)
+    {
+        var message = await PostAsync(_pm, "broadcast", text);
+        _tokens.CurrentKeyId = "gone";
+        for (var i = 0; i < NotificationFanout.MaxAttempts; i++)
+        {
+            await _database.FanOutAsync();
+        }
+
+        return message;
+    }
+
+    private Task<bool> RetryAsync(long messageId) =>
+        _database.WithAsync(s => s.GetRequiredService<NotificationFanout>().RetryAsync(messageId, CancellationToken.None));
+
     private Task<List<long>> PendingAsync() =>
         _world.QueryAsync(db => db.PendingFanouts.AsNoTracking().OrderBy(f => f.MessageId).Select(f => f.MessageId).ToListAsync());
 
@@ -162,5 +217,24 @@ public sealed class NotificationFanoutTests : IAsyncLifetime
             new PostRequest(author.Id, World.Channel(_title, channelKey).Id, text, [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
         return result.Message!;
+    }
+}
+
+/// <summary>Keeps what is logged, to assert on it.</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (Entries)
+        {
+            Entries.Add((logLevel, formatter(state, exception)));
+        }
     }
 }
