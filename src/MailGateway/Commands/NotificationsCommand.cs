@@ -50,8 +50,7 @@ internal static class NotificationsCommand
                     return ExitCodes.Failure;
                 }
 
-                var queued = await db.PendingFanouts.AsNoTracking().CountAsync(cancellationToken);
-                JsonLines.Write(stdout, new { Type = "notifications_queued", MessageId = id, StillPending = queued });
+                JsonLines.Write(stdout, new { Type = "notifications_queued", MessageId = id });
                 return ExitCodes.Ok;
             default:
                 throw CommandException.Usage($"notifications: unknown action '{args[0]}'; say stuck or retry ID.");
