@@ -86,6 +86,7 @@ public sealed class ImapPoller(
             {
                 IReadOnlyList<(InboundMail Mail, bool Created)> rows;
                 List<UniqueId> batchUids;
+                Task<EarlyParse>? early = null;
                 if (batch.Streamed is { } streamed)
                 {
                     await using (streamed.Content)
@@ -104,6 +105,8 @@ public sealed class ImapPoller(
                 }
                 else
                 {
+                    // The first group is parsed while the batch is stored (pure work, on another thread).
+                    early = processor.ParseEarly(batch.Mails.Select(m => m.Raw), cancellationToken);
                     rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => ((long)m.Uid.Id, m.Raw)).ToList(), cancellationToken);
                     batchUids = batch.Mails.Select(m => m.Uid).ToList();
                 }
@@ -143,7 +146,7 @@ public sealed class ImapPoller(
                 faults.At(InboundStep.CheckpointSaved, batch.LastUid);
 
                 tried.UnionWith(created.Select(m => m.Id));
-                handled.AddRange(await processor.ProcessStoredAsync(created, cancellationToken));
+                handled.AddRange(await processor.ProcessStoredAsync(created, early, cancellationToken));
             }
         }
         finally

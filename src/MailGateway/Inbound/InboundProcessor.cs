@@ -54,7 +54,24 @@ public sealed class InboundProcessor(
     /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on another thread while the current group
     /// is in its transaction, so that work leaves the write lock and the serial path.</summary>
     /// <returns>The status of each mail threaded by this call.</returns>
-    public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken) =>
+        ProcessStoredAsync(mails, null, cancellationToken);
+
+    /// <summary>Starts parsing and classifying the first group of a batch of fetched mails (their raw bytes) on another
+    /// thread before the batch is stored, so that <see cref="ProcessStoredAsync(IReadOnlyList{InboundMail}, Task{EarlyParse}?, CancellationToken)"/>
+    /// finds its first group ready instead of waiting for it.</summary>
+    public Task<EarlyParse> ParseEarly(IEnumerable<byte[]> raws, CancellationToken cancellationToken)
+    {
+        var settings = mailOptions.Value;
+        var first = raws.Where(r => r.Length > 0).Take(GroupSize).ToList();
+        return Task.Run(
+            () => new EarlyParse(first.ToDictionary<byte[], byte[], ParsedReply?>(r => r, r => ReplyThreader.TryParse(r, settings), ReferenceEqualityComparer.Instance)),
+            cancellationToken);
+    }
+
+    /// <param name="early">What <see cref="ParseEarly"/> parsed of these mails' bytes before they were stored, if it
+    /// ran; a mail of the first group it did not parse is parsed here.</param>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, Task<EarlyParse>? early, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mails);
         var done = new List<InboundStatus>(mails.Count);
@@ -63,7 +80,13 @@ public sealed class InboundProcessor(
         Task<Dictionary<long, ParsedReply?>> ParseAsync(InboundMail[] group) =>
             Task.Run(() => group.ToDictionary(m => m.Id, m => ReplyThreader.TryParse(m, settings)), cancellationToken);
 
-        var next = groups.Count > 0 ? ParseAsync(groups[0]) : null;
+        async Task<Dictionary<long, ParsedReply?>> FromEarlyAsync(InboundMail[] group, Task<EarlyParse> parsing)
+        {
+            var parsed = (await parsing).Parsed;
+            return group.ToDictionary(m => m.Id, m => parsed.TryGetValue(m.Raw, out var reply) ? reply : ReplyThreader.TryParse(m, settings));
+        }
+
+        var next = groups.Count == 0 ? null : early is null ? ParseAsync(groups[0]) : FromEarlyAsync(groups[0], early);
         for (var i = 0; i < groups.Count; i++)
         {
             var parsed = await next!;
@@ -211,3 +234,7 @@ public sealed class InboundProcessor(
         db.ChangeTracker.Clear();
     }
 }
+
+/// <summary>Mails parsed and classified from their fetched bytes before they were stored (<see cref="InboundProcessor.ParseEarly"/>),
+/// by the identity of the byte array the stored row keeps.</summary>
+public sealed record EarlyParse(IReadOnlyDictionary<byte[], ParsedReply?> Parsed);

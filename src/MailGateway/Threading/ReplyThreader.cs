@@ -48,15 +48,22 @@ public sealed class ReplyThreader(
     public static ParsedReply? TryParse(InboundMail mail, MailOptions options)
     {
         ArgumentNullException.ThrowIfNull(mail);
+        return TryParse(mail.Raw, options);
+    }
+
+    /// <summary><see cref="TryParse(InboundMail, MailOptions)"/> of a mail's raw bytes, before it is stored.</summary>
+    public static ParsedReply? TryParse(byte[] raw, MailOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(options);
-        if (mail.Raw.Length == 0)
+        if (raw.Length == 0)
         {
             return null;
         }
 
         try
         {
-            var message = RawMessage.Load(mail.Raw);
+            var message = RawMessage.Load(raw);
             return new ParsedReply(message, ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

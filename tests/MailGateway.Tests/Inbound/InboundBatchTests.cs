@@ -229,6 +229,48 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProcessStored_ParsedEarly_TheEarlyParseIsWhatIsThreaded_AMailItMissedIsParsedInside()
+    {
+        var early = await ReplyAsync("as fetched");
+        var missed = await ReplyAsync("parsed inside");
+        var standIn = await ReplyAsync("the early parse");
+        var stored = await StoreAsync(early, missed);
+        // The early parse of the first mail's bytes stands in for parsing it: given another reply's parse, that reply's
+        // text is what gets posted. The second mail has no early parse and is parsed as usual.
+        var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClpMailGateway.Mail.MailOptions>>().Value));
+        var parsed = new EarlyParse(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [early] = ReplyThreader.TryParse(standIn, options) });
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, Task.FromResult(parsed), CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted, InboundStatus.Posted], statuses);
+        Assert.Equal(["the early parse", "parsed inside"], await TextsAsync());
+    }
+
+    [Fact]
+    public async Task ProcessStored_ParseEarlyOfTheFetchedBytes_SameOutcomeAsParsingAfterTheStore()
+    {
+        var raws = new List<byte[]>();
+        for (var i = 0; i < InboundProcessor.GroupSize + 2; i++)
+        {
+            raws.Add(await ReplyAsync($"reply {i}"));
+        }
+
+        raws.Insert(3, "\r\n\r\n"u8.ToArray());
+
+        var statuses = await _database.WithAsync(async s =>
+        {
+            var processor = s.GetRequiredService<InboundProcessor>();
+            var early = processor.ParseEarly(raws, CancellationToken.None);
+            var stored = await StoreAsync([.. raws]);
+            return await processor.ProcessStoredAsync(stored, early, CancellationToken.None);
+        });
+
+        Assert.Equal(InboundStatus.Rejected, statuses[3]);
+        Assert.Equal(InboundProcessor.GroupSize + 2, statuses.Count(st => st == InboundStatus.Posted));
+        Assert.Equal(Enumerable.Range(0, InboundProcessor.GroupSize + 2).Select(i => $"reply {i}"), await TextsAsync());
+    }
+
+    [Fact]
     public async Task ProcessStored_TwoRepliesInOneGroup_FollowerGetsBothWithOneReplyToken()
     {
         var follower = await FollowerAsync();
