@@ -86,7 +86,7 @@ public sealed class ImapPoller(
             {
                 IReadOnlyList<(InboundMail Mail, bool Created)> rows;
                 List<UniqueId> batchUids;
-                Task<EarlyParse>? early = null;
+                Task<ParsedAhead>? early = null;
                 if (batch.Streamed is { } streamed)
                 {
                     await using (streamed.Content)

@@ -58,43 +58,48 @@ public sealed class InboundProcessor(
         ProcessStoredAsync(mails, null, cancellationToken);
 
     /// <summary>Starts parsing and classifying the first group of a batch of fetched mails (their raw bytes) on another
-    /// thread before the batch is stored, so that <see cref="ProcessStoredAsync(IReadOnlyList{InboundMail}, Task{EarlyParse}?, CancellationToken)"/>
+    /// thread before the batch is stored, so that <see cref="ProcessStoredAsync(IReadOnlyList{InboundMail}, Task{ParsedAhead}?, CancellationToken)"/>
     /// finds its first group ready instead of waiting for it.</summary>
-    public Task<EarlyParse> ParseEarly(IEnumerable<byte[]> raws, CancellationToken cancellationToken)
-    {
-        var settings = mailOptions.Value;
-        var first = raws.Where(r => r.Length > 0).Take(GroupSize).ToList();
-        return Task.Run(
-            () => new EarlyParse(first.ToDictionary<byte[], byte[], ParsedReply?>(r => r, r => ReplyThreader.TryParse(r, settings), ReferenceEqualityComparer.Instance)),
-            cancellationToken);
-    }
+    public Task<ParsedAhead> ParseEarly(IEnumerable<byte[]> raws, CancellationToken cancellationToken) => ParseAheadAsync(raws, cancellationToken);
 
     /// <param name="early">What <see cref="ParseEarly"/> parsed of these mails' bytes before they were stored, if it
-    /// ran; a mail of the first group it did not parse is parsed here.</param>
-    public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, Task<EarlyParse>? early, CancellationToken cancellationToken)
+    /// ran; a mail of the first group it did not parse is parsed while it is threaded.</param>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, Task<ParsedAhead>? early, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mails);
         var done = new List<InboundStatus>(mails.Count);
         var groups = mails.Chunk(GroupSize).ToList();
-        var settings = mailOptions.Value;
-        Task<Dictionary<long, ParsedReply?>> ParseAsync(InboundMail[] group) =>
-            Task.Run(() => group.ToDictionary(m => m.Id, m => ReplyThreader.TryParse(m, settings)), cancellationToken);
+        Task<ParsedAhead> ParseAsync(InboundMail[] group) => ParseAheadAsync(group.Select(m => m.Raw), cancellationToken);
 
-        async Task<Dictionary<long, ParsedReply?>> FromEarlyAsync(InboundMail[] group, Task<EarlyParse> parsing)
-        {
-            var parsed = (await parsing).Parsed;
-            return group.ToDictionary(m => m.Id, m => parsed.TryGetValue(m.Raw, out var reply) ? reply : ReplyThreader.TryParse(m, settings));
-        }
-
-        var next = groups.Count == 0 ? null : early is null ? ParseAsync(groups[0]) : FromEarlyAsync(groups[0], early);
+        var next = groups.Count == 0 ? null : early ?? ParseAsync(groups[0]);
         for (var i = 0; i < groups.Count; i++)
         {
             var parsed = await next!;
             next = i + 1 < groups.Count ? ParseAsync(groups[i + 1]) : null;
-            done.AddRange(await ProcessGroupAsync(groups[i].Select(m => (m.Id, (InboundMail?)m, parsed.GetValueOrDefault(m.Id))).ToList(), cancellationToken));
+            done.AddRange(await ProcessGroupAsync(groups[i].Select(m => (m.Id, (InboundMail?)m, parsed.Of(m.Raw))).ToList(), cancellationToken));
         }
 
         return done;
+    }
+
+    /// <summary>Parses and classifies on another thread (<see cref="ReplyThreader.TryParse"/>) the first group's worth
+    /// of these mails held in memory (a mail not in memory has no bytes here).</summary>
+    private Task<ParsedAhead> ParseAheadAsync(IEnumerable<byte[]> fetched, CancellationToken cancellationToken)
+    {
+        var settings = mailOptions.Value;
+        var raws = fetched.Where(r => r.Length > 0).Take(GroupSize).ToList();
+        return Task.Run(
+            () =>
+            {
+                var parsed = new Dictionary<byte[], ParsedReply?>(raws.Count, ReferenceEqualityComparer.Instance);
+                foreach (var raw in raws)
+                {
+                    parsed.TryAdd(raw, ReplyThreader.TryParse(raw, settings));
+                }
+
+                return new ParsedAhead(parsed);
+            },
+            cancellationToken);
     }
 
     /// <summary>Threads a quarantined mail again after its cause is fixed (the command line and the web's quarantine
@@ -235,6 +240,11 @@ public sealed class InboundProcessor(
     }
 }
 
-/// <summary>Mails parsed and classified from their fetched bytes before they were stored (<see cref="InboundProcessor.ParseEarly"/>),
-/// by the identity of the byte array the stored row keeps.</summary>
-public sealed record EarlyParse(IReadOnlyDictionary<byte[], ParsedReply?> Parsed);
+/// <summary>Mails parsed and classified ahead of their transaction, from their fetched bytes before they were stored
+/// (<see cref="InboundProcessor.ParseEarly"/>) or from the stored rows a group ahead, by the identity of the byte array
+/// the stored row keeps.</summary>
+public sealed record ParsedAhead(IReadOnlyDictionary<byte[], ParsedReply?> Parsed)
+{
+    /// <summary>The mail of these bytes as parsed ahead, or null: then it is parsed while it is threaded.</summary>
+    public ParsedReply? Of(byte[] raw) => Parsed.GetValueOrDefault(raw);
+}

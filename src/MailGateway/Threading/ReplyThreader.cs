@@ -41,17 +41,10 @@ public sealed class ReplyThreader(
 
     public Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken) => ThreadAsync(mail, null, cancellationToken);
 
-    /// <summary>Parses and classifies a mail held in memory (<see cref="InboundMail.Raw"/>): pure work, done by the
-    /// inbound pipeline for the next group of mails on another core while the current group is in its transaction.</summary>
-    /// <returns>Null when the mail is not in memory or could not be parsed here: <see cref="ThreadAsync(InboundMail, ParsedReply?, CancellationToken)"/>
-    /// then parses it itself and records what went wrong.</returns>
-    public static ParsedReply? TryParse(InboundMail mail, MailOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(mail);
-        return TryParse(mail.Raw, options);
-    }
-
-    /// <summary><see cref="TryParse(InboundMail, MailOptions)"/> of a mail's raw bytes, before it is stored.</summary>
+    /// <summary>Parses and classifies a mail held in memory (its raw bytes, before or after it is stored): pure work, done
+    /// by the inbound pipeline on another core while a group of mails is in its transaction.</summary>
+    /// <returns>Null when there are no bytes or they could not be parsed here: <see cref="ThreadAsync(InboundMail, ParsedReply?, CancellationToken)"/>
+    /// then parses the mail itself and records what went wrong.</returns>
     public static ParsedReply? TryParse(byte[] raw, MailOptions options)
     {
         ArgumentNullException.ThrowIfNull(raw);

@@ -238,7 +238,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
         // The early parse of the first mail's bytes stands in for parsing it: given another reply's parse, that reply's
         // text is what gets posted. The second mail has no early parse and is parsed as usual.
         var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClpMailGateway.Mail.MailOptions>>().Value));
-        var parsed = new EarlyParse(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [early] = ReplyThreader.TryParse(standIn, options) });
+        var parsed = new ParsedAhead(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [early] = ReplyThreader.TryParse(standIn, options) });
 
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, Task.FromResult(parsed), CancellationToken.None));
 
