@@ -25,7 +25,7 @@ internal static class NotificationsCommand
         {
             case "stuck":
                 arguments.NoPositional();
-                foreach (var row in await PendingAsync(db, arguments.Flag("all") ? null : NotificationFanout.MaxAttempts, null, cancellationToken))
+                foreach (var row in await PendingAsync(db, arguments.Flag("all"), null, cancellationToken))
                 {
                     JsonLines.Write(stdout, row);
                 }
@@ -43,7 +43,7 @@ internal static class NotificationsCommand
                     throw CommandException.NotFound($"notifications retry: message {id} has no notifications waiting (see notifications stuck --all).");
                 }
 
-                var left = await PendingAsync(db, null, id, cancellationToken);
+                var left = await PendingAsync(db, all: true, id, cancellationToken);
                 if (left.Count > 0)
                 {
                     JsonLines.Write(stdout, left[0]);
@@ -57,49 +57,12 @@ internal static class NotificationsCommand
         }
     }
 
-    /// <summary>The pending fan-outs with at least <paramref name="minAttempts"/> failed attempts (all when null), or
-    /// of message <paramref name="messageId"/> alone, oldest first, with where the message is and who wrote it.</summary>
     private static async Task<List<PendingNotificationsOutput>> PendingAsync(
-        GatewayDbContext db, int? minAttempts, long? messageId, CancellationToken cancellationToken)
-    {
-        var pending = db.PendingFanouts.AsNoTracking();
-        if (minAttempts is { } min)
-        {
-            pending = pending.Where(f => f.Attempts >= min);
-        }
-
-        if (messageId is { } only)
-        {
-            pending = pending.Where(f => f.MessageId == only);
-        }
-
-        var rows = await (
-            from f in pending
-            join m in db.Messages on f.MessageId equals m.Id
-            join c in db.Channels on m.ChannelId equals c.Id
-            orderby f.MessageId
-            select new
-            {
-                f.MessageId,
-                Title = c.Title!.Slug,
-                Channel = c.Key,
-                Author = db.UserEmails.Where(e => e.UserId == m.AuthorId).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id)
-                    .Select(e => e.Address).FirstOrDefault(),
-                f.CreatedAtUtc,
-                f.Attempts,
-                f.LastError,
-            }).ToListAsync(cancellationToken);
-        return rows.Select(r => new PendingNotificationsOutput(
-            "pending_notifications",
-            r.MessageId,
-            r.Title,
-            r.Channel,
-            r.Author,
-            DateTime.SpecifyKind(r.CreatedAtUtc, DateTimeKind.Utc),
-            r.Attempts,
-            r.Attempts >= NotificationFanout.MaxAttempts,
-            r.LastError)).ToList();
-    }
+        GatewayDbContext db, bool all, long? messageId, CancellationToken cancellationToken) =>
+        (await NotificationFanout.ListPendingAsync(db, all, messageId, null, cancellationToken))
+            .Select(p => new PendingNotificationsOutput(
+                "pending_notifications", p.MessageId, p.Title.Slug, p.Channel.Key, p.AuthorEmail, p.PostedAtUtc, p.Attempts, p.GivenUp, p.LastError))
+            .ToList();
 
     private sealed record PendingNotificationsOutput(
         string Type, long MessageId, string Title, string Channel, string? Author, DateTime PostedAt, int Attempts, bool GivenUp, string? LastError);

@@ -65,6 +65,47 @@ public sealed class NotificationFanout(
         return true;
     }
 
+    /// <summary>Posts whose notifications are not queued, oldest first, with where they are and who wrote them: those
+    /// given up (<see cref="MaxAttempts"/> failed renderings), or every one still pending with <paramref name="all"/>;
+    /// only message <paramref name="messageId"/> when given. What an operator sees (the command line and the web's
+    /// quarantine page).</summary>
+    public static async Task<List<PendingNotifications>> ListPendingAsync(
+        GatewayDbContext db, bool all, long? messageId, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var pending = db.PendingFanouts.AsNoTracking();
+        if (!all)
+        {
+            pending = pending.Where(f => f.Attempts >= MaxAttempts);
+        }
+
+        if (messageId is { } only)
+        {
+            pending = pending.Where(f => f.MessageId == only);
+        }
+
+        var query =
+            from f in pending
+            join m in db.Messages on f.MessageId equals m.Id
+            join c in db.Channels on m.ChannelId equals c.Id
+            orderby f.MessageId
+            select new
+            {
+                f.MessageId,
+                f.CreatedAtUtc,
+                f.Attempts,
+                f.LastError,
+                Channel = c,
+                Title = c.Title!,
+                AuthorName = m.Author!.Name,
+                AuthorEmail = db.UserEmails.Where(e => e.UserId == m.AuthorId).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id)
+                    .Select(e => e.Address).FirstOrDefault(),
+            };
+        var rows = await (limit is { } most ? query.Take(most) : query).ToListAsync(cancellationToken);
+        return rows.Select(r => new PendingNotifications(
+            r.MessageId, DateTime.SpecifyKind(r.CreatedAtUtc, DateTimeKind.Utc), r.Attempts, r.LastError, r.Title, r.Channel, r.AuthorName, r.AuthorEmail)).ToList();
+    }
+
     private async Task<int> FanOutGroupAsync(List<long> ids, HashSet<long> failed, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
@@ -228,4 +269,12 @@ public sealed class NotificationFanout(
 
         return claimed;
     }
+}
+
+/// <summary>A post whose notifications are not queued (<see cref="NotificationFanout.ListPendingAsync"/>).</summary>
+public sealed record PendingNotifications(
+    long MessageId, DateTime PostedAtUtc, int Attempts, string? LastError, Title Title, Channel Channel, string AuthorName, string? AuthorEmail)
+{
+    /// <summary>No fan-out tries it any more (<see cref="NotificationFanout.MaxAttempts"/> failures) until it is retried.</summary>
+    public bool GivenUp => Attempts >= NotificationFanout.MaxAttempts;
 }

@@ -169,14 +169,7 @@ public static class QuarantineEndpoints
                 : $"<div class=\"notice warn\" role=\"status\"><p>Message {id}: its notifications failed again: {Html.E(left[0])}</p></div>");
         }
 
-        var stuck = await (
-            from f in db.PendingFanouts.AsNoTracking()
-            where f.Attempts >= NotificationFanout.MaxAttempts
-            join m in db.Messages on f.MessageId equals m.Id
-            join c in db.Channels on m.ChannelId equals c.Id
-            orderby f.MessageId
-            select new { f.MessageId, f.CreatedAtUtc, f.LastError, TitleName = c.Title!.Name, TitleSlug = c.Title.Slug, Channel = c, Author = m.Author!.Name })
-            .Take(200).ToListAsync(cancellationToken);
+        var stuck = await NotificationFanout.ListPendingAsync(db, all: false, messageId: null, limit: 200, cancellationToken);
         if (stuck.Count == 0)
         {
             html.Append("<p>Every post's notifications are queued.</p>");
@@ -189,9 +182,9 @@ public static class QuarantineEndpoints
             .Append("<th scope=\"col\">Posted</th><th scope=\"col\">Where</th><th scope=\"col\">Author</th><th scope=\"col\">Last error</th><th scope=\"col\"></th></tr></thead><tbody>");
         foreach (var row in stuck)
         {
-            html.Append("<tr><td>").Append(Html.Time(row.CreatedAtUtc)).Append("</td><td><a href=\"/titles/").Append(Uri.EscapeDataString(row.TitleSlug)).Append('/')
-                .Append(Uri.EscapeDataString(row.Channel.Key)).Append("#m").Append(row.MessageId).Append("\">").Append(Html.E(row.TitleName)).Append(" · ")
-                .Append(Html.E(ChannelNames.Display(row.Channel))).Append(", message ").Append(row.MessageId).Append("</a></td><td>").Append(Html.E(row.Author)).Append("</td><td>").Append(Html.E(row.LastError ?? "—"))
+            html.Append("<tr><td>").Append(Html.Time(row.PostedAtUtc)).Append("</td><td><a href=\"/titles/").Append(Uri.EscapeDataString(row.Title.Slug)).Append('/')
+                .Append(Uri.EscapeDataString(row.Channel.Key)).Append("#m").Append(row.MessageId).Append("\">").Append(Html.E(row.Title.Name)).Append(" · ")
+                .Append(Html.E(ChannelNames.Display(row.Channel))).Append(", message ").Append(row.MessageId).Append("</a></td><td>").Append(Html.E(row.AuthorName)).Append("</td><td>").Append(Html.E(row.LastError ?? "—"))
                 .Append("</td><td><form method=\"post\" action=\"/quarantine/notifications/").Append(row.MessageId).Append("/retry\">").Append(Forms.Antiforgery(context))
                 .Append("<button type=\"submit\" class=\"secondary\">Retry</button></form></td></tr>");
         }
