@@ -56,7 +56,7 @@ public sealed class NotificationOutbox(
         var settings = notificationOptions.Value;
         var templates = MailTemplates.Shipped(settings.Language);
         var content = NotificationContent.From(message, channel, channel.Title!, author);
-        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), save: false, cancellationToken);
+        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var fileBytes = content.Files.Sum(f => f.SizeBytes);
         var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;

@@ -38,15 +38,10 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
     }
 
     /// <summary>The tokens of many users for one channel, as <see cref="IssueAsync"/> would give them one by one, in one
-    /// query for the channel's live tokens under the current key and one bulk insert of the missing ones (saved on the
-    /// caller's DbContext, so inside the caller's transaction when there is one).</summary>
-    public Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken) =>
-        IssueManyAsync(channelId, userIds, save: true, cancellationToken);
-
-    /// <param name="save">False: the new tokens are only added to the DbContext, for the caller to save with its other
-    /// rows (the notification fan-out renders its mails before it takes the write lock).</param>
-    public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(
-        int channelId, IReadOnlyCollection<int> userIds, bool save, CancellationToken cancellationToken)
+    /// query for the channel's live tokens under the current key. The missing ones are added to the DbContext, not saved:
+    /// the caller saves them with its other rows (the notification fan-out renders its mails before it takes the write
+    /// lock).</summary>
+    public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var keyId = options.Value.CurrentKeyId;
@@ -97,11 +92,6 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
         if (added.Count > 0)
         {
             db.ReplyTokens.AddRange(added);
-            if (save)
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
             foreach (var token in added)
             {
                 live[token.UserId] = token.Id;

@@ -80,7 +80,12 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         var channel = World.Channel(_title, "broadcast");
         var single = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(_fr.Id, channel.Id, CancellationToken.None));
 
-        var many = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueManyAsync(channel.Id, [_fr.Id, _de.Id], CancellationToken.None));
+        var many = await _database.WithAsync(async s =>
+        {
+            var issued = await s.GetRequiredService<ReplyTokenService>().IssueManyAsync(channel.Id, [_fr.Id, _de.Id], CancellationToken.None);
+            await s.GetRequiredService<ClpMailGateway.Storage.GatewayDbContext>().SaveChangesAsync(); // the caller saves the new ones
+            return issued;
+        });
 
         Assert.Equal(single, many[_fr.Id]);
         Assert.NotEqual(single, many[_de.Id]);
