@@ -80,9 +80,11 @@ public static class RecipientLoader
                 .Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
                 .Select(a => a.Address).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
-        return audience.Select(m => m.Suppressed == (m.Address is not null && suppressed.Contains(m.Address))
-                ? m
-                : m with { Suppressed = !m.Suppressed })
+        return audience.Select(m =>
+            {
+                var isSuppressed = m.Address is not null && suppressed.Contains(m.Address);
+                return isSuppressed == m.Suppressed ? m : m with { Suppressed = isSuppressed };
+            })
             .ToList();
     }
 }
