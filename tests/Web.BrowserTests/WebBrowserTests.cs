@@ -140,6 +140,29 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(page, "10-quarantine");
     }
 
+    [Fact]
+    public async Task Quarantine_NotificationsGivenUp_AdminSeesTheErrorAndRetries()
+    {
+        // A demo post whose fan-out failed every time (the demo seeder leaves its posts' fan-outs pending).
+        var messageId = await QueryAsync(db => db.PendingFanouts.OrderBy(f => f.MessageId).Select(f => f.MessageId).FirstAsync());
+        await QueryAsync(db => db.PendingFanouts.Where(f => f.MessageId == messageId).ExecuteUpdateAsync(u => u
+            .SetProperty(f => f.Attempts, ClpMailGateway.Outbound.NotificationFanout.MaxAttempts)
+            .SetProperty(f => f.LastError, "InvalidOperationException: ReplyTokens:CurrentKeyId 'k0' has no usable key.")));
+        await using var context = await fixture.NewContextAsync();
+        var page = await SignInByDemoPickAsync(context, "Anna Pérez");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Quarantine" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Notifications not sent" })).ToBeVisibleAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"message {messageId}" });
+        await Assertions.Expect(row).ToContainTextAsync("'k0' has no usable key");
+        await BrowserFixture.ScreenshotAsync(page, "11-notifications-not-sent");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Message {messageId}: its notifications are queued.");
+        await Assertions.Expect(page.GetByText("Every post's notifications are queued.")).ToBeVisibleAsync();
+        Assert.False(await QueryAsync(db => db.PendingFanouts.AnyAsync(f => f.MessageId == messageId)));
+    }
+
     private static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
     {
         var page = await context.NewPageAsync();

@@ -68,6 +68,7 @@ internal static class SiteCss
         .pager { margin: 1rem 0; }
         table { border-collapse: collapse; width: 100%; font-size: .92rem; }
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+        th, td button { overflow-wrap: normal; white-space: nowrap; }
         .table-wrap { overflow-x: auto; }
         fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: .6rem 1rem 1rem; }
         legend { font-weight: 700; padding: 0 .3rem; }

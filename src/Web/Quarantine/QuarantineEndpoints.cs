@@ -178,7 +178,7 @@ public static class QuarantineEndpoints
 
         html.Append("<p>These posts are in their channels, but nobody was mailed: rendering their notifications failed ")
             .Append(NotificationFanout.MaxAttempts).Append(" times. Fix the cause (the error says what), then retry.</p>")
-            .Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(stuck.Count).Append(" posts without notifications</caption><thead><tr>")
+            .Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(stuck.Count).Append(stuck.Count == 1 ? " post" : " posts").Append(" without notifications</caption><thead><tr>")
             .Append("<th scope=\"col\">Posted</th><th scope=\"col\">Where</th><th scope=\"col\">Author</th><th scope=\"col\">Last error</th><th scope=\"col\"></th></tr></thead><tbody>");
         foreach (var row in stuck)
         {
