@@ -322,28 +322,34 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
     [Fact]
     public async Task LargeReplies_AreStreamedIntoTheirRows_AndPostedWithTheirFilesWhole()
     {
-        // Between two small replies (fetched whole), two large ones, each fetched in partial chunks straight into its row.
-        var files = new[] { RandomBytes((2 * ImapPoller.StreamChunkBytes) + 12_345), RandomBytes(ImapPoller.StreamChunkBytes - 1000) };
+        // Between two small replies (fetched whole), two large ones, each fetched in partial chunks straight into its row,
+        // and a middling one (2 MB file, ~2.7 MB mail): fetched whole in a batch, but its bytes and its file are written
+        // into their rows in chunks.
+        var files = new[] { RandomBytes(ImapPoller.StreamedFetchBytes + 12_345), RandomBytes(ImapPoller.StreamedFetchBytes - 1000), RandomBytes(2_000_000) };
         var replies = new[]
         {
             await ReplyAsync(_fr, "vendor-fr", "small before"),
             await ReplyAsync(_fr, "vendor-fr", "large one", ("reel1.fr.mov", files[0])),
             await ReplyAsync(_fr, "vendor-fr", "large two", ("reel2.fr.mov", files[1])),
+            await ReplyAsync(_fr, "vendor-fr", "middling", ("reel3.fr.mov", files[2])),
             await ReplyAsync(_fr, "vendor-fr", "small after"),
         };
         var served = await AppendToInboxAsync(replies);
 
         var summary = await _gateway.PollAsync();
 
-        Assert.Equal(4, summary.Posted);
+        Assert.Equal(5, summary.Posted);
         var messages = await _gateway.MessagesAsync(Ch("vendor-fr"));
-        Assert.Equal(["small before", "large one", "large two", "small after"], messages.Select(m => m.Text));
+        Assert.Equal(["small before", "large one", "large two", "middling", "small after"], messages.Select(m => m.Text));
         Assert.Equal(files[0], Assert.Single(messages[1].Attachments).Content);
         Assert.Equal(files[1], Assert.Single(messages[2].Attachments).Content);
+        Assert.Equal(files[2], Assert.Single(messages[3].Attachments).Content);
         var inbound = (await _gateway.InboundAsync()).OrderBy(m => m.Uid).ToList();
         Assert.Equal(served, inbound.Select(m => m.Raw));
         Assert.All(inbound, m => Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(m.Raw)), m.Sha256));
-        Assert.True(inbound[1].Raw.Length > InboundStore.StreamedBytes);
+        Assert.True(inbound[1].Raw.Length > ImapPoller.StreamedFetchBytes);
+        Assert.True(inbound[2].Raw.Length > ImapPoller.StreamedFetchBytes);
+        Assert.InRange(inbound[3].Raw.Length, InboundStore.StreamedBytes, ImapPoller.StreamedFetchBytes - 1);
         Assert.Equal(0, await servers.CountAsync(_gateway.GatewayAddress, "INBOX"));
     }
 
@@ -356,7 +362,7 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         var replies = new[]
         {
             await ReplyAsync(_fr, "vendor-fr", "small before"),
-            await ReplyAsync(_fr, "vendor-fr", "large, then gone", ("reel1.fr.mov", RandomBytes(2 * ImapPoller.StreamChunkBytes))),
+            await ReplyAsync(_fr, "vendor-fr", "large, then gone", ("reel1.fr.mov", RandomBytes(ImapPoller.StreamedFetchBytes))),
             await ReplyAsync(_fr, "vendor-fr", "small after"),
         };
         await AppendToInboxAsync(replies);
@@ -389,7 +395,7 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
 
         // The next poll, with a new large mail, stores and posts it normally.
         _gateway.Faults.Meanwhile = null;
-        var file = RandomBytes(ImapPoller.StreamChunkBytes + 7);
+        var file = RandomBytes(ImapPoller.StreamedFetchBytes + 7);
         await AppendToInboxAsync([await ReplyAsync(_fr, "vendor-fr", "large, later", ("reel2.fr.mov", file))]);
         Assert.Equal(1, (await _gateway.PollAsync()).Posted);
         Assert.Equal(file, Assert.Single((await _gateway.MessagesAsync(Ch("vendor-fr"))).Single(m => m.Text == "large, later").Attachments).Content);
@@ -423,7 +429,7 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
     [MemberData(nameof(CrashSteps))]
     public async Task CrashAtAnyStep_ThenRestart_PostsExactlyOnceAndLosesNothing(InboundStep step, bool large)
     {
-        var file = large ? RandomBytes(3 * ImapPoller.StreamChunkBytes) : null;
+        var file = large ? RandomBytes(ImapPoller.StreamedFetchBytes) : null;
         var reply = await ReplyAsync(_fr, "vendor-fr", "Survives a crash", file is null ? [] : [("reel.mov", file)]);
         byte[]? served = null;
         if (large)

@@ -36,6 +36,13 @@ public sealed class ImapPoller(
     /// <summary>Bytes per partial fetch of a streamed mail, and at most in flight between the fetch and the store.</summary>
     public const int StreamChunkBytes = 1024 * 1024;
 
+    /// <summary>Mails this large or larger are fetched alone in partial chunks and stored as they arrive
+    /// (<see cref="InboundStore.StoreStreamedAsync"/>), never held whole. A smaller mail is fetched whole within a batch of
+    /// at most <see cref="BatchBytes"/>: streaming costs a transaction (a durable commit) of its own for the store, the
+    /// checkpoint and the threading, and a round trip per chunk, which for the 1 to 4 MB mails of a typical ingest
+    /// (a reply with a document) was an eighth of a poll's time (BENCHMARKS.md, ingest, fifth pass).</summary>
+    public const int StreamedFetchBytes = 4 * 1024 * 1024;
+
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)
     {
         // One database connection held for the whole poll: then what the lookup cache read for one group of mails can be
@@ -107,7 +114,7 @@ public sealed class ImapPoller(
                 {
                     // The first group is parsed while the batch is stored (pure work, on another thread).
                     early = processor.ParseEarly(batch.Mails.Select(m => m.Raw), cancellationToken);
-                    rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => ((long)m.Uid.Id, m.Raw)).ToList(), cancellationToken);
+                    rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => m.Keyed).ToList(), cancellationToken);
                     batchUids = batch.Mails.Select(m => m.Uid).ToList();
                 }
 
@@ -207,7 +214,7 @@ public sealed class ImapPoller(
 
     /// <summary>Splits the new UIDs into batches of at most <paramref name="batchSize"/> mails and about
     /// <see cref="BatchBytes"/> bytes, from their sizes (one FETCH of RFC822.SIZE). A mail of
-    /// <see cref="InboundStore.StreamedBytes"/> or more goes alone, to be streamed.</summary>
+    /// <see cref="StreamedFetchBytes"/> or more goes alone, to be streamed.</summary>
     private static async Task<List<PlannedBatch>> PlanBatchesAsync(IMailFolder inbox, List<UniqueId> uids, int batchSize, CancellationToken cancellationToken)
     {
         var batches = new List<PlannedBatch>();
@@ -223,7 +230,7 @@ public sealed class ImapPoller(
         foreach (var uid in uids)
         {
             var size = sizes.GetValueOrDefault(uid);
-            var streamed = size is >= InboundStore.StreamedBytes and < int.MaxValue;
+            var streamed = size is >= StreamedFetchBytes and < int.MaxValue;
             if (current.Count > 0 && (streamed || current.Count >= batchSize || bytes + size > BatchBytes))
             {
                 batches.Add(new PlannedBatch([.. current], 0));
@@ -363,14 +370,14 @@ public sealed class ImapPoller(
         var mails = new List<FetchedMail>(uids.Length);
         if (inbox is ImapFolder imap)
         {
-            await imap.GetStreamsAsync(uids, async (_, _, uid, stream, token) => mails.Add(new FetchedMail(uid, await ReadAllAsync(stream, token))), cancellationToken);
+            await imap.GetStreamsAsync(uids, async (_, _, uid, stream, token) => mails.Add(Fetched(uid, await ReadAllAsync(stream, token))), cancellationToken);
         }
         else
         {
             foreach (var uid in uids)
             {
                 await using var stream = await inbox.GetStreamAsync(uid, cancellationToken);
-                mails.Add(new FetchedMail(uid, await ReadAllAsync(stream, cancellationToken)));
+                mails.Add(Fetched(uid, await ReadAllAsync(stream, cancellationToken)));
             }
         }
 
@@ -393,7 +400,11 @@ public sealed class ImapPoller(
         return buffer.ToArray();
     }
 
-    private sealed record FetchedMail(UniqueId Uid, byte[] Raw);
+    /// <summary>A mail fetched whole, with its idempotency key, computed here on the fetcher's thread rather than on the
+    /// path that stores and threads.</summary>
+    private static FetchedMail Fetched(UniqueId uid, byte[] raw) => new(uid, raw, InboundStore.Key(uid.Id, raw));
+
+    private sealed record FetchedMail(UniqueId Uid, byte[] Raw, KeyedMail Keyed);
 
     /// <summary>A large mail on its way: <paramref name="Content"/> gives its bytes as they are fetched.</summary>
     private sealed record StreamedMail(UniqueId Uid, long Length, Stream Content);

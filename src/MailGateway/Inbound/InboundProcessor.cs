@@ -27,7 +27,7 @@ public sealed class InboundProcessor(
     ILogger<InboundProcessor> logger)
 {
     /// <summary>Mails threaded per transaction.</summary>
-    public const int GroupSize = 50;
+    public const int GroupSize = 100;
 
     private const string Savepoint = "inbound_mail";
 
@@ -51,7 +51,7 @@ public sealed class InboundProcessor(
 
     /// <summary>Threads mails this poll has just stored: the rows as <see cref="InboundStore"/> returned them, raw bytes
     /// included, so nothing is read back. A mail that is no longer pending in the database is skipped. The next group's
-    /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on another thread while the current group
+    /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on the other cores while the current group
     /// is in its transaction, so that work leaves the write lock and the serial path.</summary>
     /// <returns>The status of each mail threaded by this call.</returns>
     public Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken) =>
@@ -82,7 +82,7 @@ public sealed class InboundProcessor(
         return done;
     }
 
-    /// <summary>Parses and classifies on another thread (<see cref="ReplyThreader.TryParse"/>) the first group's worth
+    /// <summary>Parses and classifies on other threads (<see cref="ReplyThreader.TryParse"/>, files decoded) the first group's worth
     /// of these mails held in memory (a mail not in memory has no bytes here).</summary>
     private Task<ParsedAhead> ParseAheadAsync(IEnumerable<byte[]> fetched, CancellationToken cancellationToken)
     {
@@ -91,10 +91,18 @@ public sealed class InboundProcessor(
         return Task.Run(
             () =>
             {
+                // On both cores: parsing is the larger part of the CPU a mail costs, and the group in its transaction
+                // waits on it otherwise.
+                var results = new ParsedReply?[raws.Count];
+                Parallel.For(
+                    0,
+                    raws.Count,
+                    new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                    i => results[i] = ReplyThreader.TryParse(raws[i], settings));
                 var parsed = new Dictionary<byte[], ParsedReply?>(raws.Count, ReferenceEqualityComparer.Instance);
-                foreach (var raw in raws)
+                for (var i = 0; i < raws.Count; i++)
                 {
-                    parsed.TryAdd(raw, ReplyThreader.TryParse(raw, settings));
+                    parsed.TryAdd(raws[i], results[i]);
                 }
 
                 return new ParsedAhead(parsed);
@@ -152,6 +160,7 @@ public sealed class InboundProcessor(
         var ids = group.Select(g => g.Id).ToList();
         var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
+        await using var outcome = PrepareOutcome();
         foreach (var (id, stored, parsed) in group)
         {
             if (!pending.TryGetValue(id, out var size))
@@ -163,26 +172,20 @@ public sealed class InboundProcessor(
             InboundMail? mail = null;
             try
             {
-                if (stored is not null)
-                {
-                    // Just stored by this poll: attach the row we have (its raw bytes in memory) instead of reading it back.
-                    mail = stored;
-                    db.InboundMails.Attach(mail);
-                }
-                else if (size >= InboundStore.StreamedBytes)
-                {
-                    // A large mail is read from its row while it is threaded, not loaded whole.
-                    mail = await LoadWithoutRawAsync(id, cancellationToken);
-                    db.InboundMails.Attach(mail);
-                }
-                else
-                {
-                    mail = await db.InboundMails.SingleAsync(m => m.Id == id, cancellationToken);
-                }
-
+                // The mail is not tracked: its outcome is written by the prepared UPDATE below.
+                mail = stored // just stored by this poll: the row we have (its raw bytes in memory), not read back
+                    ?? (size >= InboundStore.StreamedBytes
+                        ? await LoadWithoutRawAsync(id, cancellationToken) // read from its row while it is threaded, not loaded whole
+                        : await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken));
                 mail.Attempts++;
                 await threader.ThreadAsync(mail, parsed, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                await outcome.ExecuteAsync(mail);
+                if (db.ChangeTracker.HasChanges())
+                {
+                    // What the threading added beside the post: a rejection mail, an address's health, a reply token.
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
                 faults.At(InboundStep.Posted, mail.Uid);
                 await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
                 done.Add(mail.Status);
@@ -213,6 +216,22 @@ public sealed class InboundProcessor(
 
         return done;
     }
+
+    /// <summary>The statement that writes a threaded mail's outcome: one prepared single-row UPDATE per mail in the
+    /// group's transaction instead of EF's change tracking of the row (~0.6 ms a mail on the serial path).</summary>
+    private RowUpdate<InboundMail> PrepareOutcome() => RowUpdate<InboundMail>.Prepare(
+        db,
+        nameof(InboundMail.Id),
+        nameof(InboundMail.Status),
+        nameof(InboundMail.Kind),
+        nameof(InboundMail.Reason),
+        nameof(InboundMail.ReasonDetail),
+        nameof(InboundMail.PostedMessageId),
+        nameof(InboundMail.UserId),
+        nameof(InboundMail.ChannelId),
+        nameof(InboundMail.ProcessedAtUtc),
+        nameof(InboundMail.Attempts),
+        nameof(InboundMail.Trace));
 
     /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty).</summary>
     internal Task<InboundMail> LoadWithoutRawAsync(long id, CancellationToken cancellationToken) =>

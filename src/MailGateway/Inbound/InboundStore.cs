@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Storage.Configurations;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -16,30 +17,47 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
     /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
     public const int StreamedBytes = SqliteBlobs.StreamedBytes;
 
+    /// <summary>The idempotency key and the header columns of a fetched mail: pure work on its bytes, which the poller
+    /// does as each batch is fetched, off the path that writes.</summary>
+    public static KeyedMail Key(long uid, byte[] raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        using var headerStream = new MemoryStream(raw, writable: false);
+        var (messageId, from, subject) = Headers(headerStream);
+        return new KeyedMail(uid, raw, Convert.ToHexStringLower(SHA256.HashData(raw)), messageId, from, subject);
+    }
+
     /// <summary>Stores a batch of fetched mails in one transaction (one durable commit for the whole batch): the keys of
-    /// the whole batch are looked up in one query and the new rows inserted by one <c>SaveChanges</c>; the same mail
-    /// twice in one batch is one row. Nothing of the batch is stored unless all of it is.</summary>
+    /// the whole batch are looked up in one query and the new rows inserted through prepared statements (EF's change
+    /// tracking of 200 new rows cost more than SQLite's writing of them); the same mail twice in one batch is one row.
+    /// Nothing of the batch is stored unless all of it is.</summary>
     /// <returns>Per mail, in order: the row (a new row keeps the fetched bytes in <see cref="InboundMail.Raw"/>, so it can
     /// be threaded without reading them back; a row found carries every column but its raw bytes) and whether this call
     /// created it.</returns>
-    public async Task<IReadOnlyList<(InboundMail Mail, bool Created)>> StoreBatchAsync(
+    public Task<IReadOnlyList<(InboundMail Mail, bool Created)>> StoreBatchAsync(
         string mailbox, long uidValidity, IReadOnlyList<(long Uid, byte[] Raw)> mails, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mails);
-        var keyed = mails.Select(m =>
-        {
-            ArgumentNullException.ThrowIfNull(m.Raw);
-            using var headerStream = new MemoryStream(m.Raw, writable: false);
-            return (m.Uid, m.Raw, Sha: Convert.ToHexStringLower(SHA256.HashData(m.Raw)), Headers: Headers(headerStream));
-        }).ToList();
+        return StoreBatchAsync(mailbox, uidValidity, mails.Select(m => Key(m.Uid, m.Raw)).ToList(), cancellationToken);
+    }
 
+    /// <inheritdoc cref="StoreBatchAsync(string, long, IReadOnlyList{ValueTuple{long, byte[]}}, CancellationToken)"/>
+    /// <param name="keyed">The mails with their keys (<see cref="Key"/>).</param>
+    public async Task<IReadOnlyList<(InboundMail Mail, bool Created)>> StoreBatchAsync(
+        string mailbox, long uidValidity, IReadOnlyList<KeyedMail> keyed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyed);
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var known = await FindAllAsync(keyed.Select(k => (k.Headers.MessageId, k.Sha)).ToList(), cancellationToken);
+        var known = await FindAllAsync(keyed.Select(k => (k.MessageId, k.Sha256)).ToList(), cancellationToken);
         var results = new List<(InboundMail, bool)>(keyed.Count);
-        var created = new List<(InboundMail Mail, byte[] Raw)>();
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        foreach (var (uid, raw, sha, (messageId, from, subject)) in keyed)
+        await using var insert = RowInsert<InboundMail>.Prepare(db);
+        await using var insertRaw = db.CreateCommand();
+        insertRaw.CommandText = $"INSERT INTO \"{InboundMailConfiguration.RawTable}\" (\"{nameof(InboundMail.Id)}\", \"{nameof(InboundMail.Raw)}\") VALUES ($id, $raw)";
+        var rawId = insertRaw.Parameters.Add("$id", SqliteType.Integer);
+        var rawBytes = insertRaw.Parameters.Add("$raw", SqliteType.Blob);
+        foreach (var (uid, raw, sha, messageId, from, subject) in keyed)
         {
             if (known.TryGetValue((messageId, sha), out var existing))
             {
@@ -54,30 +72,25 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
                 Uid = uid,
                 MessageId = messageId,
                 Sha256 = sha,
-                // A large mail's bytes are streamed into the row below rather than bound as one parameter (which SQLite copies).
-                Raw = raw.Length >= StreamedBytes ? [] : raw,
+                Raw = raw,
                 SizeBytes = raw.LongLength,
                 FromAddress = from,
                 Subject = subject,
                 ReceivedAtUtc = now,
             };
             InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
-            db.InboundMails.Add(mail);
-            known[(messageId, sha)] = mail;
-            created.Add((mail, raw));
-            results.Add((mail, true));
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var (mail, raw) in created)
-        {
-            db.Entry(mail).State = EntityState.Detached;
+            mail.Id = await insert.ExecuteAsync(mail, cancellationToken);
+            // A large mail's bytes are streamed into the row rather than bound as one parameter (which SQLite copies).
+            (rawId.Value, rawBytes.Value) = (mail.Id, raw.Length >= StreamedBytes ? Array.Empty<byte>() : raw);
+            await insertRaw.ExecuteNonQueryAsync(cancellationToken);
             if (raw.Length >= StreamedBytes)
             {
                 using var source = new MemoryStream(raw, writable: false);
                 await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, raw.LongLength, source, cancellationToken);
-                mail.Raw = raw;
             }
+
+            known[(messageId, sha)] = mail;
+            results.Add((mail, true));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -234,3 +247,6 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
+
+/// <summary>A fetched mail with its idempotency key (SHA-256 of its bytes and its Message-ID) and header columns.</summary>
+public sealed record KeyedMail(long Uid, byte[] Raw, string Sha256, string MessageId, string? FromAddress, string? Subject);

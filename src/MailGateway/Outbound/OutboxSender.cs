@@ -45,7 +45,7 @@ public sealed class OutboxSender(
         {
             db.ChangeTracker.Clear();
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (OutcomeUpdate).
+            // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (RowUpdate of the outcome columns).
             var due = await db.OutboundMails.AsNoTracking()
                 .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
                 .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
@@ -165,7 +165,7 @@ public sealed class OutboxSender(
             // One prepared single-row UPDATE of the five outcome columns, reused for every mail. Through EF change
             // tracking (a stub entity per mail, SaveChanges per group) the writer cost more CPU than sending the mail:
             // property lookups by expression, snapshots and batch preparation for every row.
-            await using var update = OutcomeUpdate.Prepare(db);
+            await using var update = PrepareOutcome(db);
             while (await results.WaitToReadAsync(CancellationToken.None))
             {
                 group.Clear();
@@ -252,4 +252,14 @@ public sealed class OutboxSender(
     private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
 
     private static string? Truncate(string? error) => error is { Length: > 1000 } ? error[..1000] : error;
+
+    /// <summary>The writer's statement: the five outcome columns of one outbound mail.</summary>
+    internal static RowUpdate<OutboundMail> PrepareOutcome(GatewayDbContext db) => RowUpdate<OutboundMail>.Prepare(
+        db,
+        nameof(OutboundMail.Id),
+        nameof(OutboundMail.Status),
+        nameof(OutboundMail.Attempts),
+        nameof(OutboundMail.SentAtUtc),
+        nameof(OutboundMail.LastError),
+        nameof(OutboundMail.NextAttemptAtUtc));
 }

@@ -57,12 +57,34 @@ public sealed class ReplyThreader(
         try
         {
             var message = RawMessage.Load(raw);
-            return new ParsedReply(message, ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain));
+            var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
+            return new ParsedReply(message, analysis) { Files = DecodeFiles(analysis) };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }
+    }
+
+    /// <summary>The files of a reply decoded into memory, when the reply may be posted with them (pure work, done ahead
+    /// with the parse): decoding base64 through MimeKit's streams while the post is written, once to hash a file and once
+    /// more to write a large one into its row, was most of what a post with files cost inside its transaction. A mail
+    /// parsed ahead is held in memory already (less than <see cref="Inbound.ImapPoller.StreamedFetchBytes"/>), so its
+    /// files are smaller still; null when there is nothing to post or a file is over the limit.</summary>
+    private static byte[][]? DecodeFiles(ReplyAnalysis analysis)
+    {
+        if (analysis.Kind != ReplyKind.Reply || analysis.Attachments.Count == 0
+            || analysis.Attachments.Any(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes || a.Part.Content is null))
+        {
+            return null;
+        }
+
+        return analysis.Attachments.Select(a =>
+        {
+            using var decoded = new MemoryStream((int)a.SizeBytes);
+            a.Part.Content!.DecodeTo(decoded);
+            return decoded.Length == decoded.Capacity ? decoded.GetBuffer() : decoded.ToArray();
+        }).ToArray();
     }
 
     /// <param name="parsed">The mail as <see cref="TryParse"/> gave it, or null to parse it here.</param>
@@ -125,10 +147,12 @@ public sealed class ReplyThreader(
                 return;
         }
 
-        await ThreadReplyAsync(mail, message, analysis, cancellationToken);
+        await ThreadReplyAsync(mail, message, analysis, parsed?.Files, cancellationToken);
     }
 
-    private async Task ThreadReplyAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, CancellationToken cancellationToken)
+    /// <param name="decoded">The files decoded ahead (<see cref="ParsedReply.Files"/>), or null to decode them here.</param>
+    private async Task ThreadReplyAsync(
+        InboundMail mail, MimeMessage message, ReplyAnalysis analysis, IReadOnlyList<byte[]>? decoded, CancellationToken cancellationToken)
     {
         var verification = await tokens.VerifyAsync(analysis.Token, cancellationToken);
         if (!verification.IsValid)
@@ -224,10 +248,13 @@ public sealed class ReplyThreader(
             return;
         }
 
-        // Each file is decoded while the poster reads it, not into a buffer first; a large one is decoded twice (hashed and
-        // measured, then written into its row) rather than held.
+        // Files decoded ahead with the parse are read from memory. Otherwise (a large mail parsed from its row) each file is
+        // decoded while the poster reads it, not into a buffer first; a large one is decoded twice (hashed and measured,
+        // then written into its row) rather than held.
         var files = analysis.Attachments
-            .Select(a => new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes) { OpenAgain = a.Part.Content is { } content ? content.Open : null })
+            .Select((a, i) => decoded is not null
+                ? new NewAttachment(a.Name, a.ContentType, new MemoryStream(decoded[i], writable: false), decoded[i].Length)
+                : new NewAttachment(a.Name, a.ContentType, a.Part.Content?.Open() ?? Stream.Null, a.SizeBytes) { OpenAgain = a.Part.Content is { } content ? content.Open : null })
             .ToList();
         var result = await poster.PostAsync(
             new PostRequest(user.Id, target.Id, analysis.Text, files, MessageOrigin.Email, sourceId), cancellationToken);
@@ -362,4 +389,9 @@ public sealed class ReplyThreader(
 }
 
 /// <summary>A stored mail parsed and classified ahead of its transaction (<see cref="ReplyThreader.TryParse"/>).</summary>
-public sealed record ParsedReply(MimeMessage Message, ReplyAnalysis Analysis);
+public sealed record ParsedReply(MimeMessage Message, ReplyAnalysis Analysis)
+{
+    /// <summary>The content of each of <see cref="ReplyAnalysis.Attachments"/>, decoded ahead; null to decode them while
+    /// the reply is posted.</summary>
+    public IReadOnlyList<byte[]>? Files { get; init; }
+}

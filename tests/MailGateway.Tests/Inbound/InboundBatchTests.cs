@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
+using ClpMailGateway.Parsing;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.TestSupport;
@@ -247,6 +248,58 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProcessStored_FilesDecodedAhead_ArePostedByteForByte_AsWhenDecodedInside()
+    {
+        // A small file (kept in memory by the poster) and one over the poster's streaming size (written into its row
+        // from a second read), in a mail parsed ahead (files decoded there) and in one parsed inside (decoded while posted).
+        var small = RandomNumberGenerator.GetBytes(20_000);
+        var large = RandomNumberGenerator.GetBytes(MessagePoster.StreamedBytes + 4_321);
+        var ahead = await ReplyAsync("decoded ahead", small, large);
+        var inside = await ReplyAsync("decoded inside", small, large);
+        var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClpMailGateway.Mail.MailOptions>>().Value));
+        var parsedAhead = ReplyThreader.TryParse(ahead, options);
+        Assert.NotNull(parsedAhead?.Files);
+        Assert.Equal([small, large], parsedAhead.Files);
+        var stored = await StoreAsync(ahead, inside);
+        var parsed = new ParsedAhead(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [ahead] = parsedAhead });
+
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, Task.FromResult(parsed), CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Posted, InboundStatus.Posted], statuses);
+        var messages = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(["decoded ahead", "decoded inside"], messages.Select(m => m.Text));
+        foreach (var message in messages)
+        {
+            var files = message.Attachments.OrderBy(a => a.Id).ToList();
+            Assert.Equal([small, large], files.Select(f => f.Content));
+            Assert.Equal([small.LongLength, large.LongLength], files.Select(f => f.SizeBytes));
+            Assert.Equal(files.Select(f => Convert.ToHexStringLower(SHA256.HashData(f.Content))), files.Select(f => f.Sha256));
+        }
+    }
+
+    [Fact]
+    public void TryParse_NothingToPostOrAFileOverTheLimit_DecodesNoFiles()
+    {
+        var options = new ClpMailGateway.Mail.MailOptions { Domain = "clp.test" };
+        var autoReply = new MimeMessage();
+        autoReply.From.Add(MailboxAddress.Parse("away@example.com"));
+        autoReply.To.Add(MailboxAddress.Parse("reply+AAAAAAAAAAAAAAAAAAAAAAAA@clp.test"));
+        autoReply.Subject = "Automatic reply: out of office";
+        autoReply.Headers.Add("Auto-Submitted", "auto-replied");
+        var body = new BodyBuilder { TextBody = "I am away." };
+        body.Attachments.Add("card.pdf", RandomNumberGenerator.GetBytes(5_000));
+        autoReply.Body = body.ToMessageBody();
+        using var buffer = new MemoryStream();
+        autoReply.WriteTo(buffer);
+
+        var parsed = ReplyThreader.TryParse(buffer.ToArray(), options);
+
+        Assert.NotNull(parsed);
+        Assert.Equal(ReplyKind.AutoReply, parsed.Analysis.Kind);
+        Assert.Null(parsed.Files);
+    }
+
+    [Fact]
     public async Task ProcessStored_ParseEarlyOfTheFetchedBytes_SameOutcomeAsParsingAfterTheStore()
     {
         var raws = new List<byte[]>();
@@ -439,7 +492,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
     private Task<List<string>> TextsAsync() =>
         _world.QueryAsync(db => db.Messages.AsNoTracking().Where(m => m.ChannelId == _vendorFr.Id).OrderBy(m => m.Id).Select(m => m.Text).ToListAsync());
 
-    private async Task<byte[]> ReplyAsync(string text, byte[]? file = null)
+    private async Task<byte[]> ReplyAsync(string text, params byte[][] files)
     {
         var token = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(_fr.Id, _vendorFr.Id, CancellationToken.None));
         var message = new MimeMessage();
@@ -448,19 +501,19 @@ public sealed class InboundBatchTests : IAsyncLifetime
         message.Subject = "Re: timeline";
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("client.example");
         var body = new TextPart("plain") { Text = text + "\n\nOn Mon, 3 Feb 2025 at 10:12, Anna via CLP <notifications@clp.test> wrote:\n> Please check.\n" };
-        message.Body = file is null
-            ? body
-            : new Multipart("mixed")
+        var mixed = new Multipart("mixed") { body };
+        foreach (var (file, i) in files.Select((f, i) => (f, i)))
+        {
+            mixed.Add(new MimePart("application", "octet-stream")
             {
-                body,
-                new MimePart("application", "octet-stream")
-                {
-                    Content = new MimeContent(new MemoryStream(file)),
-                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-                    ContentTransferEncoding = ContentEncoding.Base64,
-                    FileName = "reel1.mov",
-                },
-            };
+                Content = new MimeContent(new MemoryStream(file)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = $"reel{i + 1}.mov",
+            });
+        }
+
+        message.Body = files.Length == 0 ? body : mixed;
         using var stream = new MemoryStream();
         await message.WriteToAsync(stream);
         return stream.ToArray();
