@@ -161,6 +161,11 @@ public sealed class InboundProcessor(
         var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
         await using var outcome = PrepareOutcome();
+        // Plain prepared statements: EF's savepoint methods build and run a new command each time (~160 us a mail).
+        await using var savepoint = db.CreateCommand();
+        savepoint.CommandText = "SAVEPOINT " + Savepoint;
+        await using var release = db.CreateCommand();
+        release.CommandText = "RELEASE " + Savepoint;
         foreach (var (id, stored, parsed) in group)
         {
             if (!pending.TryGetValue(id, out var size))
@@ -168,7 +173,7 @@ public sealed class InboundProcessor(
                 continue;
             }
 
-            await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+            await savepoint.ExecuteNonQueryAsync(cancellationToken);
             InboundMail? mail = null;
             try
             {
@@ -187,7 +192,7 @@ public sealed class InboundProcessor(
                 }
 
                 faults.At(InboundStep.Posted, mail.Uid);
-                await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
+                await release.ExecuteNonQueryAsync(cancellationToken);
                 done.Add(mail.Status);
                 logger.LogInformation(
                     "Inbound mail {InboundId} uid {Uid} {MessageId}: {Status} {Reason}", mail.Id, mail.Uid, mail.MessageId, mail.Status, mail.Reason);

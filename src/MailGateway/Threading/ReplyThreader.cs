@@ -31,11 +31,27 @@ public sealed class ReplyThreader(
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
 {
-    /// <summary>Whether the channel has a message from this mail already; compiled once (EF's per-call query lookup was
-    /// ~0.3 ms a mail).</summary>
-    private static readonly Func<GatewayDbContext, int, string, CancellationToken, Task<bool>> AlreadyPosted =
-        EF.CompileAsyncQuery((GatewayDbContext db, int channelId, string sourceId, CancellationToken _) =>
-            db.Messages.Any(m => m.ChannelId == channelId && m.SourceMessageId == sourceId));
+    /// <summary>Whether the channel has a message from this mail already: a plain statement on the unique index
+    /// (EF's compiled query cost ~0.1 ms a mail on the serial path, five times the statement's).</summary>
+    private async Task<bool> AlreadyPostedAsync(int channelId, string sourceId, CancellationToken cancellationToken)
+    {
+        await using var query = db.CreateCommand();
+        query.CommandText = $"""
+            SELECT EXISTS (SELECT 1 FROM "{db.Model.FindEntityType(typeof(Message))!.GetTableName()}"
+            WHERE "{nameof(Message.ChannelId)}" = $channel AND "{nameof(Message.SourceMessageId)}" = $source)
+            """;
+        query.Parameters.AddWithValue("$channel", channelId);
+        query.Parameters.AddWithValue("$source", sourceId);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return (long)(await query.ExecuteScalarAsync(cancellationToken))! == 1;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     private MailOptions Options => mailOptions.Value;
 
@@ -242,7 +258,7 @@ public sealed class ReplyThreader(
         }
 
         var sourceId = mail.MessageId.Length > 0 ? mail.MessageId : "sha256:" + mail.Sha256;
-        if (await AlreadyPosted(db, target.Id, sourceId, cancellationToken))
+        if (await AlreadyPostedAsync(target.Id, sourceId, cancellationToken))
         {
             Finish(mail, InboundStatus.Ignored, "duplicate", $"Already posted in {target.Key} (same Message-ID).");
             return;
