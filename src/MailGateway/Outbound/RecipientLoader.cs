@@ -80,28 +80,24 @@ public static class RecipientLoader
 
         // A plain statement rather than a LINQ query: EF's building, cache lookup and materializing of this one query
         // took 40% of the CPU of rendering a message's notifications (perf, BENCHMARKS.md ingest, fifth pass).
-        var suppressed = new HashSet<string>(StringComparer.Ordinal);
-        await using (var query = db.CreateCommand())
-        {
-            query.CommandText = $"""
-                SELECT "{nameof(AddressHealth.Address)}" FROM "{db.Model.FindEntityType(typeof(AddressHealth))!.GetTableName()}"
-                WHERE "{nameof(AddressHealth.SuppressedAtUtc)}" IS NOT NULL AND "{nameof(AddressHealth.Address)}" IN (SELECT value FROM json_each($addresses))
-                """;
-            query.Parameters.AddWithValue("$addresses", JsonSerializer.Serialize(addresses));
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+        var suppressed = await db.WithCommandAsync(
+            async query =>
             {
+                query.CommandText = """
+                    SELECT Address FROM AddressHealth
+                    WHERE SuppressedAtUtc IS NOT NULL AND Address IN (SELECT value FROM json_each($addresses))
+                    """;
+                query.Parameters.AddWithValue("$addresses", JsonSerializer.Serialize(addresses));
+                var found = new HashSet<string>(StringComparer.Ordinal);
                 await using var reader = await query.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    suppressed.Add(reader.GetString(0));
+                    found.Add(reader.GetString(0));
                 }
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+
+                return found;
+            },
+            cancellationToken);
 
         return audience.Select(m =>
             {

@@ -54,21 +54,16 @@ public sealed class LookupCache
     /// the triggers of migration <c>NotificationQueue</c> raise). Read it where nothing can commit between the reading
     /// and the lookups (inside a write transaction), or read it again afterwards and keep the cache only when it did not
     /// move.</summary>
-    public static async Task<long> LookupVersion(GatewayDbContext db, CancellationToken cancellationToken)
+    public static Task<long> LookupVersion(GatewayDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        // EF's open and close: counted, so a connection held open (a poll, a transaction) stays open.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.CreateCommand();
-            command.CommandText = "SELECT Value FROM LookupVersions WHERE Id = 1";
-            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return db.WithCommandAsync(
+            async command =>
+            {
+                command.CommandText = "SELECT Value FROM LookupVersions WHERE Id = 1";
+                return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            },
+            cancellationToken);
     }
 
     public void Clear() => _entries.Clear();

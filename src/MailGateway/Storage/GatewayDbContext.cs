@@ -38,6 +38,23 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
         return command;
     }
 
+    /// <summary>Runs <paramref name="run"/> on a plain command (<see cref="CreateCommand"/>) with the connection open for
+    /// it. EF's open and close are counted, so a connection held open (a poll, a transaction) stays open.</summary>
+    public async Task<T> WithCommandAsync<T>(Func<SqliteCommand, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = CreateCommand();
+            return await run(command);
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>Every connection gets the search index's SQL function and the busy timeout
     /// (<see cref="GatewayConnectionInterceptor"/>).</summary>
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>

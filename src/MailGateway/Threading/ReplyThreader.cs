@@ -33,25 +33,16 @@ public sealed class ReplyThreader(
 {
     /// <summary>Whether the channel has a message from this mail already: a plain statement on the unique index
     /// (EF's compiled query cost ~0.1 ms a mail on the serial path, five times the statement's).</summary>
-    private async Task<bool> AlreadyPostedAsync(int channelId, string sourceId, CancellationToken cancellationToken)
-    {
-        await using var query = db.CreateCommand();
-        query.CommandText = $"""
-            SELECT EXISTS (SELECT 1 FROM "{db.Model.FindEntityType(typeof(Message))!.GetTableName()}"
-            WHERE "{nameof(Message.ChannelId)}" = $channel AND "{nameof(Message.SourceMessageId)}" = $source)
-            """;
-        query.Parameters.AddWithValue("$channel", channelId);
-        query.Parameters.AddWithValue("$source", sourceId);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            return (long)(await query.ExecuteScalarAsync(cancellationToken))! == 1;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private Task<bool> AlreadyPostedAsync(int channelId, string sourceId, CancellationToken cancellationToken) =>
+        db.WithCommandAsync(
+            async query =>
+            {
+                query.CommandText = "SELECT EXISTS (SELECT 1 FROM Messages WHERE ChannelId = $channel AND SourceMessageId = $source)";
+                query.Parameters.AddWithValue("$channel", channelId);
+                query.Parameters.AddWithValue("$source", sourceId);
+                return (long)(await query.ExecuteScalarAsync(cancellationToken))! == 1;
+            },
+            cancellationToken);
 
     private MailOptions Options => mailOptions.Value;
 
