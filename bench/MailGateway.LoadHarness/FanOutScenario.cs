@@ -214,6 +214,7 @@ internal sealed class FanOutScenario : IScenario
             RetryMaxDelay = configured.RetryMaxDelay,
             IdleCheckAfter = configured.IdleCheckAfter,
             Chunking = configured.Chunking,
+            OutcomeCommitWindow = configured.OutcomeCommitWindow,
             Connections = connections,
         });
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;

@@ -22,7 +22,7 @@ namespace ClpMailGateway.Outbound;
 /// transaction (group commit), so an accepted mail is durably Sent a few milliseconds after the server's 250. The
 /// residual window: a crash (process killed, power lost) after the server accepted a mail and before that commit
 /// leaves the row Pending and the mail is sent again after restart; at most the mails in flight plus those waiting in
-/// the writer's current group (typically one per connection). SMTP itself has the same window (RFC 1047): a
+/// the writer's current group (what arrived within <see cref="SmtpOptions.OutcomeCommitWindow"/>). SMTP itself has the same window (RFC 1047): a
 /// connection lost after the server took the final dot but before we read its 250 is indistinguishable from a refusal
 /// and is retried. Nothing is ever lost: a row leaves Pending only by being recorded Sent or Failed.
 /// </para>
@@ -168,6 +168,12 @@ public sealed class OutboxSender(
             await using var update = PrepareOutcome(db);
             while (await results.WaitToReadAsync(CancellationToken.None))
             {
+                if (settings.OutcomeCommitWindow > TimeSpan.Zero)
+                {
+                    // Group commit: the other connections' outcomes of the next moment join this one's commit.
+                    await Task.Delay(settings.OutcomeCommitWindow, CancellationToken.None);
+                }
+
                 group.Clear();
                 while (results.TryRead(out var outcome))
                 {
@@ -182,8 +188,13 @@ public sealed class OutboxSender(
                     await update.ExecuteAsync(outcome.Mail);
                 }
 
-                // Address health changes (a permanent refusal) go through EF, in the same transaction.
-                await db.SaveChangesAsync(CancellationToken.None);
+                // Address health changes (a permanent refusal) go through EF, in the same transaction; most groups have
+                // none, and an empty SaveChanges still costs EF's whole pipeline.
+                if (db.ChangeTracker.HasChanges())
+                {
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+
                 await transaction.CommitAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
             }

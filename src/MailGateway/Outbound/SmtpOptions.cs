@@ -45,6 +45,12 @@ public sealed class SmtpOptions
     /// Servers without CHUNKING get DATA as always; false forces DATA (for an MTA whose CHUNKING is broken).</summary>
     public bool Chunking { get; set; } = true;
 
+    /// <summary>How long the outcome writer lets the other connections' results gather after the first one arrives, so
+    /// that they share one commit (and its fsync): ~1,400 commits for 2,000 mails over 4 connections without it, ~400
+    /// with 2 ms. It is also how much longer a crash can leave an accepted mail Pending, to be sent again after restart
+    /// (<see cref="OutboxSender"/>). Zero commits what has arrived at once.</summary>
+    public TimeSpan OutcomeCommitWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>A pooled connection idle longer than this is checked with NOOP before reuse (servers drop idle ones).</summary>
     public TimeSpan IdleCheckAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
