@@ -44,45 +44,81 @@ public static class NotificationComposer
         NotificationRendering? shared)
     {
         ArgumentNullException.ThrowIfNull(mail);
+        var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
+        var links = (unsubscribeUrl, MailTemplates.EscapeHtml(unsubscribeUrl));
+        return ComposeWithLinks(mail, templates, content, recipient, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, links);
+    }
+
+    /// <summary>The written notifications of one message for one reason, from <paramref name="first"/>'s mail with markers
+    /// where each recipient's unsubscribe link goes (<see cref="NotificationStamp"/>).</summary>
+    public static NotificationStamp Stamp(
+        MailOptions mail, MailTemplates templates, NotificationContent content, Recipient first, string replyToken, string unsubscribeToken,
+        long attachFilesBelowBytes, NotificationRendering shared)
+    {
+        var markers = (NotificationStamp.TextMarker(shared.Marker), NotificationStamp.HtmlMarker(shared.Marker));
+        using var template = ComposeWithLinks(mail, templates, content, first, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
+        return NotificationStamp.Create(template, mail, shared.Marker);
+    }
+
+    /// <summary>The values of the headers that differ between the recipients of one message (for one reason): To,
+    /// Reply-To, Message-Id, In-Reply-To (the thread root), References (the root and the token reference) and
+    /// List-Unsubscribe (the RFC 8058 one-click link and a mailto).</summary>
+    internal static RecipientHeaderValues RecipientValues(MailOptions mail, NotificationContent content, Recipient recipient, string replyToken, string unsubscribeToken)
+    {
+        var domain = mail.Domain;
+        return new RecipientHeaderValues(
+            new MailboxAddress(recipient.Name, recipient.Address),
+            mail.ReplyAddress(replyToken),
+            MailIds.Notification(content.MessageId, recipient.UserId, domain),
+            MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain),
+            MailIds.TokenReference(mail.ReplyLocalPart, replyToken, domain),
+            $"<{UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken)}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
+    }
+
+    /// <summary>Sets To, Reply-To, Message-Id, In-Reply-To and References (not List-Unsubscribe, which goes later in a
+    /// composed mail) to a recipient's values, on a message that has none of them yet (or had them cleared).</summary>
+    internal static void SetRecipientHeaders(MimeMessage message, RecipientHeaderValues own)
+    {
+        message.To.Add(own.To);
+        message.ReplyTo.Add(new MailboxAddress(string.Empty, own.ReplyTo));
+        message.MessageId = own.MessageId;
+        message.InReplyTo = own.ThreadRoot;
+        message.References.Add(own.ThreadRoot);
+        message.References.Add(own.TokenReference);
+    }
+
+    /// <summary>The mail, with <paramref name="unsubscribeLink"/> where the unsubscribe link goes in the text and HTML bodies.</summary>
+    private static MimeMessage ComposeWithLinks(
+        MailOptions mail, MailTemplates templates, NotificationContent content, Recipient recipient, string replyToken, string unsubscribeToken,
+        long attachFilesBelowBytes, NotificationRendering? shared, (string Text, string Html) unsubscribeLink)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
         ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(recipient);
         var domain = mail.Domain;
         var subject = Subject(content);
         var channelUrl = MailLinks.Channel(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey);
-        var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
         var attach = content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachFilesBelowBytes;
 
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress($"{content.AuthorName} via CLP", mail.NotificationsFrom));
-        message.To.Add(new MailboxAddress(recipient.Name, recipient.Address));
-        message.ReplyTo.Add(new MailboxAddress(string.Empty, mail.ReplyAddress(replyToken)));
         message.Subject = subject;
         message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
-        message.MessageId = MailIds.Notification(content.MessageId, recipient.UserId, domain);
-        var root = MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain);
-        message.InReplyTo = root;
-        message.References.Add(root);
-        message.References.Add(MailIds.TokenReference(mail.ReplyLocalPart, replyToken, domain));
+        var own = RecipientValues(mail, content, recipient, replyToken, unsubscribeToken);
+        SetRecipientHeaders(message, own);
         message.Headers.Add(new Header(Encoding.UTF8, "List-Id", $"{content.TitleName} · {content.ChannelName} <{content.ChannelKey}.{content.TitleSlug}.{domain}>"));
-        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
+        message.Headers.Add(NotificationStamp.ListUnsubscribeField, own.ListUnsubscribe);
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
-        (string Text, string Html) Render(string unsubscribeLink) => BodyTexts(mail, templates, content, recipient.Reason, subject, channelUrl, unsubscribeLink, attach);
-        string textBody, htmlBody;
-        if (shared is null)
-        {
-            (textBody, htmlBody) = Render(unsubscribeUrl);
-        }
-        else
-        {
-            var (text, html) = shared.Bodies(recipient.Reason, () => Render(shared.Marker));
-            textBody = text.Replace(shared.Marker, unsubscribeUrl, StringComparison.Ordinal);
-            htmlBody = html.Replace(shared.Marker, MailTemplates.EscapeHtml(unsubscribeUrl), StringComparison.Ordinal);
-        }
+        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient.Reason, subject, channelUrl, unsubscribeLinkText, attach);
+        var marker = shared?.Marker ?? NotificationRendering.NewMarker();
+        var (text, html) = shared is null ? Render(marker) : shared.Bodies(recipient.Reason, () => Render(marker));
+        var textBody = text.Replace(marker, unsubscribeLink.Text, StringComparison.Ordinal);
+        var htmlBody = html.Replace(marker, unsubscribeLink.Html, StringComparison.Ordinal);
 
         var body = new BodyBuilder { TextBody = textBody, HtmlBody = htmlBody };
         if (attach)
@@ -178,3 +214,7 @@ public static class NotificationComposer
         return words[..(cut > SubjectPreviewLength / 2 ? cut : SubjectPreviewLength)].TrimEnd(',', ';', ':', '.', ' ') + "…";
     }
 }
+
+/// <summary>What differs between the notifications of one message's recipients (<see cref="NotificationComposer.RecipientValues"/>).</summary>
+internal readonly record struct RecipientHeaderValues(
+    MailboxAddress To, string ReplyTo, string MessageId, string ThreadRoot, string TokenReference, string ListUnsubscribe);

@@ -67,16 +67,16 @@ public sealed class NotificationOutbox(
         foreach (var recipient in immediate)
         {
             var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
-            var mime = NotificationComposer.Compose(mail, templates, content, recipient, tokens[recipient.UserId], unsubscribe, attachBelow, shared);
-            // In memory: the synchronous writer avoids an await per part and buffer.
-            using var buffer = new MemoryStream(4096);
-            mime.WriteTo(buffer, cancellationToken);
+            var token = tokens[recipient.UserId];
+            // The mail as composed for this recipient, from the message's stamp (composed and written once per reason).
+            var stamp = shared.Stamp(
+                recipient.Reason, () => NotificationComposer.Stamp(mail, templates, content, recipient, token, unsubscribe, attachBelow, shared));
             mails.Add(new OutboundMail
             {
                 Purpose = OutboundPurposes.Notification,
                 ToAddress = recipient.Address,
                 EnvelopeFrom = envelopeFrom,
-                Raw = buffer.ToArray(),
+                Raw = stamp.Write(content, recipient, token, unsubscribe),
                 CreatedAtUtc = now,
                 NextAttemptAtUtc = now,
             });

@@ -21,7 +21,24 @@ public sealed class NotificationRendering
 
     /// <summary>Stands for the unsubscribe link in the shared bodies: random per message, so no text can contain it;
     /// letters and digits only, so HTML escaping leaves it as it is.</summary>
-    internal string Marker { get; } = "clpunsubscribe" + Guid.NewGuid().ToString("N");
+    internal string Marker { get; } = NewMarker();
+
+    private readonly Dictionary<RecipientReason, NotificationStamp> _stamps = [];
+
+    internal static string NewMarker() => "clpunsubscribe" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The stamp of this message's notifications for <paramref name="reason"/>, made by <paramref name="make"/>
+    /// for the first recipient that needs it.</summary>
+    internal NotificationStamp Stamp(RecipientReason reason, Func<NotificationStamp> make)
+    {
+        if (!_stamps.TryGetValue(reason, out var stamp))
+        {
+            stamp = make();
+            _stamps[reason] = stamp;
+        }
+
+        return stamp;
+    }
 
     internal (string Text, string Html) Bodies(RecipientReason reason, Func<(string Text, string Html)> render)
     {

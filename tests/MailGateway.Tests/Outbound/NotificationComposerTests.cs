@@ -135,7 +135,7 @@ public partial class NotificationComposerTests
 
     private static NotificationFile[] SmallFile() => [new NotificationFile(9, "timeline.srt", "text/plain", 23, "1\n00:00:01,000 --> x\n"u8.ToArray())];
 
-    private static NotificationContent Content(string text, IReadOnlyList<NotificationFile> files) => new(
+    internal static NotificationContent Content(string text, IReadOnlyList<NotificationFile> files) => new(
         1234,
         text,
         new DateTime(2026, 11, 27, 9, 30, 0, DateTimeKind.Utc),
