@@ -29,6 +29,9 @@ public sealed class InboundProcessor(
     /// <summary>Mails threaded per transaction.</summary>
     public const int GroupSize = 100;
 
+    /// <summary>Threads that parse the next group ahead: every core but the one the group in its transaction needs.</summary>
+    public static int ParseAheadThreads { get; } = Math.Max(1, Environment.ProcessorCount - 1);
+
     private const string Savepoint = "inbound_mail";
 
     /// <summary>Threads every pending mail (oldest first) except those in <paramref name="skip"/> (already tried in this
@@ -51,7 +54,7 @@ public sealed class InboundProcessor(
 
     /// <summary>Threads mails this poll has just stored: the rows as <see cref="InboundStore"/> returned them, raw bytes
     /// included, so nothing is read back. A mail that is no longer pending in the database is skipped. The next group's
-    /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on the other cores while the current group
+    /// mails are parsed and classified (<see cref="ReplyThreader.TryParse"/>) on other cores while the current group
     /// is in its transaction, so that work leaves the write lock and the serial path.</summary>
     /// <returns>The status of each mail threaded by this call.</returns>
     public Task<IReadOnlyList<InboundStatus>> ProcessStoredAsync(IReadOnlyList<InboundMail> mails, CancellationToken cancellationToken) =>
@@ -91,13 +94,14 @@ public sealed class InboundProcessor(
         return Task.Run(
             () =>
             {
-                // On both cores: parsing is the larger part of the CPU a mail costs, and the group in its transaction
-                // waits on it otherwise.
+                // On all cores but one: parsing is the larger part of the CPU a mail costs, and the group in its
+                // transaction waits on it otherwise; but that group is the serial path, and on every core the parsing
+                // took the CPU it needed (on 2 cores, 5,000 mails: 16.3-17.2 s against 17.2-18.1 s on both, 4 pairs).
                 var results = new ParsedReply?[raws.Count];
                 Parallel.For(
                     0,
                     raws.Count,
-                    new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                    new ParallelOptions { MaxDegreeOfParallelism = ParseAheadThreads, CancellationToken = cancellationToken },
                     i => results[i] = ReplyThreader.TryParse(raws[i], settings));
                 var parsed = new Dictionary<byte[], ParsedReply?>(raws.Count, ReferenceEqualityComparer.Instance);
                 for (var i = 0; i < raws.Count; i++)
