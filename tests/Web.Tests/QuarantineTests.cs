@@ -64,6 +64,7 @@ public sealed class QuarantineTests : IAsyncLifetime
         var detail = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
 
         Assert.Contains("sender_mismatch", html, StringComparison.Ordinal);
+        Assert.Contains(">1 rejected mail</caption>", html, StringComparison.Ordinal);
         Assert.Contains($"{_pm.Handle}@clp.test", html, StringComparison.Ordinal);
         Assert.Contains("Re: &lt;b&gt;locked&lt;/b&gt; cut", html, StringComparison.Ordinal);
         Assert.Contains("The sender &lt;x&gt; is not the token&#x27;s user.", detail, StringComparison.Ordinal);
@@ -173,4 +174,15 @@ public sealed class QuarantineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(InboundStatus.Rejected, await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Status).SingleAsync()));
     }
+}
+
+public sealed class QuarantineCaptionTests
+{
+    [Theory]
+    [InlineData(1, 1, "1 rejected mail")]
+    [InlineData(2, 2, "2 rejected mails")]
+    [InlineData(200, 200, "200 rejected mails")]
+    [InlineData(200, 1234, "The newest 200 of 1,234 rejected mails")]
+    public void Caption_ListedAndTotal_SaysHowManyAndWhich(int listed, int total, string expected) =>
+        Assert.Equal(expected, ClpMailGateway.Web.Quarantine.QuarantineEndpoints.Caption(listed, total));
 }

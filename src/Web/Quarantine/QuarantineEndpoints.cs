@@ -19,6 +19,15 @@ namespace ClpMailGateway.Web.Quarantine;
 /// their error and a retry (<see cref="NotificationFanout.RetryAsync"/>). Anyone else gets the not-found page.</summary>
 public static class QuarantineEndpoints
 {
+    /// <summary>Rejected mails listed, newest first.</summary>
+    public const int ListedMails = 200;
+
+    /// <summary>The list's caption: how many rejected mails there are, and which of them are listed.</summary>
+    public static string Caption(int listed, int total) =>
+        listed < total
+            ? string.Create(CultureInfo.InvariantCulture, $"The newest {listed:#,0} of {total:#,0} rejected mails")
+            : string.Create(CultureInfo.InvariantCulture, $"{total:#,0} rejected {(total == 1 ? "mail" : "mails")}");
+
     public static RouteGroupBuilder MapQuarantine(this RouteGroupBuilder group)
     {
         group.MapGet("/quarantine", async Task<ContentHttpResult> (
@@ -30,8 +39,9 @@ public static class QuarantineEndpoints
                 return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
             }
 
-            var rows = await db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Rejected)
-                .OrderByDescending(m => m.ReceivedAtUtc).ThenByDescending(m => m.Id).Take(200)
+            var rejected = db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Rejected);
+            var rows = await rejected
+                .OrderByDescending(m => m.ReceivedAtUtc).ThenByDescending(m => m.Id).Take(ListedMails)
                 .Select(m => new { m.Id, m.ReceivedAtUtc, m.FromAddress, m.Subject, m.Reason, m.ReasonDetail })
                 .ToListAsync(cancellationToken);
             var html = new StringBuilder("<h1>Quarantine</h1><p>Mail that came in but was not posted, newest first. Open one to see its trace, read the raw mail, or replay it once the cause is fixed.</p>");
@@ -41,7 +51,8 @@ public static class QuarantineEndpoints
             }
             else
             {
-                html.Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(rows.Count).Append(" rejected mails</caption><thead><tr><th scope=\"col\">Received</th><th scope=\"col\">From</th>")
+                var total = rows.Count < ListedMails ? rows.Count : await rejected.CountAsync(cancellationToken);
+                html.Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(Caption(rows.Count, total)).Append("</caption><thead><tr><th scope=\"col\">Received</th><th scope=\"col\">From</th>")
                     .Append("<th scope=\"col\">Subject</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
                 foreach (var row in rows)
                 {
