@@ -10,6 +10,7 @@ public static class OutboundServiceCollectionExtensions
     public static IServiceCollection AddOutbound(this IServiceCollection services)
     {
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
