@@ -57,7 +57,10 @@ public static class NotificationComposer
     {
         var markers = (NotificationStamp.TextMarker(shared.Marker), NotificationStamp.HtmlMarker(shared.Marker));
         using var template = ComposeWithLinks(mail, templates, content, first, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
-        return NotificationStamp.Create(template, mail, shared.Marker);
+        // The bodies as rendered for this reason (cached by the compose above): each marker in them is a link to fill in.
+        var (text, html) = shared.Bodies(first.Reason, () => throw new InvalidOperationException("The bodies were not rendered."));
+        var links = Occurrences(text, shared.Marker) + Occurrences(html, shared.Marker);
+        return NotificationStamp.Create(template, mail, shared.Marker, links);
     }
 
     /// <summary>The values of the headers that differ between the recipients of one message (for one reason): To,
@@ -179,6 +182,17 @@ public static class NotificationComposer
         };
 
         return (templates.Render("notification.txt", model), templates.Render("notification.html", model));
+    }
+
+    private static int Occurrences(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary><c>[Title · Channel] Author: first words…</c></summary>

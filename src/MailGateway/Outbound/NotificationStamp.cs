@@ -54,8 +54,12 @@ public sealed class NotificationStamp
     internal static string HtmlMarker(string marker) => marker + "h";
 
     /// <summary>Cuts <paramref name="template"/> (a composed notification whose bodies have the <see cref="TextMarker"/>
-    /// and <see cref="HtmlMarker"/> of <paramref name="marker"/> where the unsubscribe link goes) into its pieces.</summary>
-    internal static NotificationStamp Create(MimeMessage template, MailOptions mail, string marker)
+    /// and <see cref="HtmlMarker"/> of <paramref name="marker"/> where the unsubscribe link goes, <paramref name="links"/>
+    /// times in all) into its pieces.</summary>
+    /// <exception cref="InvalidOperationException">The written mail does not have the markers as they were composed (a
+    /// body written in a transfer encoding, which would split or change them): every recipient would get a broken link,
+    /// so the message's fan-out fails instead, visibly, and is retried.</exception>
+    internal static NotificationStamp Create(MimeMessage template, MailOptions mail, string marker, int links)
     {
         using var buffer = new MemoryStream(4096);
         template.WriteTo(FormatOptions.Default, buffer);
@@ -124,6 +128,13 @@ public sealed class NotificationStamp
         }
 
         Flush();
+        var found = pieces.Count(p => p.Slot is Slot.TextLink or Slot.HtmlLink);
+        if (found != links)
+        {
+            throw new InvalidOperationException(
+                $"The notification template has {found} of its {links} unsubscribe links where they can be filled in: a body was written encoded.");
+        }
+
         return new NotificationStamp(pieces, mail);
     }
 

@@ -70,6 +70,40 @@ public partial class NotificationStampTests
         Assert.DoesNotContain("clpunsubscribe", whole, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Create_BodyWrittenEncoded_RefusesRatherThanSendBrokenLinks()
+    {
+        const string Marker = "clpunsubscribe0123456789abcdef0123456789abcdef";
+        using var template = new MimeMessage();
+        template.To.Add(new MailboxAddress("Léa", "fr.lea@clp.test"));
+        // Quoted-printable breaks lines at 76 characters: the marker, from column 70, is split by a soft line break.
+        template.Body = new TextPart("plain")
+        {
+            Text = new string('a', 70) + NotificationStamp.TextMarker(Marker) + " end",
+            ContentTransferEncoding = ContentEncoding.QuotedPrintable,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => NotificationStamp.Create(template, Mail, Marker, links: 1));
+
+        Assert.Contains("0 of its 1 unsubscribe links", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_BodyWrittenAsComposed_FindsEveryLink()
+    {
+        const string Marker = "clpunsubscribe0123456789abcdef0123456789abcdef";
+        using var template = new MimeMessage();
+        template.To.Add(new MailboxAddress("Léa", "fr.lea@clp.test"));
+        template.Body = new TextPart("plain") { Text = new string('a', 70) + NotificationStamp.TextMarker(Marker) + " end " + NotificationStamp.TextMarker(Marker) };
+        var recipient = new Recipient(42, "Léa", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
+
+        var stamp = NotificationStamp.Create(template, Mail, Marker, links: 2);
+        var written = Encoding.UTF8.GetString(stamp.Write(NotificationComposerTests.Content("x", []), recipient, "t1_x", "u1_x"));
+
+        Assert.Equal(2, Regex.Count(written, "https://clp\\.example/unsubscribe/u1_x"));
+        Assert.DoesNotContain(Marker, written, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("boundary=\"?([^\";\\s]+)\"?", RegexOptions.CultureInvariant)]
     private static partial Regex Boundary();
 
