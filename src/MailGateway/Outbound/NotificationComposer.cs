@@ -59,7 +59,7 @@ public static class NotificationComposer
         using var template = ComposeWithLinks(mail, templates, content, first, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
         // The bodies as rendered for this reason (cached by the compose above): each marker in them is a link to fill in.
         var (text, html) = shared.Bodies(first.Reason, () => throw new InvalidOperationException("The bodies were not rendered."));
-        var links = Occurrences(text, shared.Marker) + Occurrences(html, shared.Marker);
+        var links = text.AsSpan().Count(shared.Marker) + html.AsSpan().Count(shared.Marker);
         return NotificationStamp.Create(template, mail, shared.Marker, links);
     }
 
@@ -69,13 +69,15 @@ public static class NotificationComposer
     internal static RecipientHeaderValues RecipientValues(MailOptions mail, NotificationContent content, Recipient recipient, string replyToken, string unsubscribeToken)
     {
         var domain = mail.Domain;
+        var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
         return new RecipientHeaderValues(
             new MailboxAddress(recipient.Name, recipient.Address),
             mail.ReplyAddress(replyToken),
             MailIds.Notification(content.MessageId, recipient.UserId, domain),
             MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain),
             MailIds.TokenReference(mail.ReplyLocalPart, replyToken, domain),
-            $"<{UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken)}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
+            unsubscribeUrl,
+            $"<{unsubscribeUrl}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
     }
 
     /// <summary>Sets To, Reply-To, Message-Id, In-Reply-To and References (not List-Unsubscribe, which goes later in a
@@ -184,17 +186,6 @@ public static class NotificationComposer
         return (templates.Render("notification.txt", model), templates.Render("notification.html", model));
     }
 
-    private static int Occurrences(string text, string value)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     /// <summary><c>[Title · Channel] Author: first words…</c></summary>
     public static string Subject(NotificationContent content)
     {
@@ -231,4 +222,4 @@ public static class NotificationComposer
 
 /// <summary>What differs between the notifications of one message's recipients (<see cref="NotificationComposer.RecipientValues"/>).</summary>
 internal readonly record struct RecipientHeaderValues(
-    MailboxAddress To, string ReplyTo, string MessageId, string ThreadRoot, string TokenReference, string ListUnsubscribe);
+    MailboxAddress To, string ReplyTo, string MessageId, string ThreadRoot, string TokenReference, string UnsubscribeUrl, string ListUnsubscribe);

@@ -1,6 +1,5 @@
 using System.Text;
 using ClpMailGateway.Mail;
-using ClpMailGateway.Unsubscribe;
 using MimeKit;
 
 namespace ClpMailGateway.Outbound;
@@ -36,7 +35,7 @@ public sealed class NotificationStamp
     {
         _pieces = pieces;
         _mail = mail;
-        _constantBytes = pieces.Sum(p => p.Bytes?.Length ?? 0);
+        _constantBytes = pieces.Sum(p => p.Bytes.Length);
     }
 
     private enum Slot
@@ -71,7 +70,7 @@ public sealed class NotificationStamp
         {
             if (constant.Length > 0)
             {
-                pieces.Add(new Piece(Slot.Constant, constant.ToArray(), null));
+                pieces.Add(new Piece(Slot.Constant, constant.ToArray()));
                 constant.SetLength(0);
             }
         }
@@ -91,15 +90,14 @@ public sealed class NotificationStamp
             var header = bytes[at..end];
             var colon = header.IndexOf((byte)':');
             var field = colon > 0 ? Encoding.ASCII.GetString(header[..colon]) : string.Empty;
-            var slot = Array.Find(RecipientHeaders, h => h.Equals(field, StringComparison.OrdinalIgnoreCase));
-            if (slot is null)
+            if (!Array.Exists(RecipientHeaders, h => h.Equals(field, StringComparison.OrdinalIgnoreCase)))
             {
                 constant.Write(header);
             }
             else
             {
                 Flush();
-                pieces.Add(new Piece(Slot.Header, null, slot, field));
+                pieces.Add(new Piece(Slot.Header, Encoding.ASCII.GetBytes(field + ":"), field));
             }
 
             at = end;
@@ -123,7 +121,7 @@ public sealed class NotificationStamp
             var next = isText ? text : html;
             constant.Write(body[..next]);
             Flush();
-            pieces.Add(new Piece(isText ? Slot.TextLink : Slot.HtmlLink, null, null));
+            pieces.Add(new Piece(isText ? Slot.TextLink : Slot.HtmlLink, []));
             body = body[(next + (isText ? textMarker : htmlMarker).Length)..];
         }
 
@@ -152,7 +150,8 @@ public sealed class NotificationStamp
         probe.Headers.Remove(ListUnsubscribeField);
         NotificationComposer.SetRecipientHeaders(probe, own);
         probe.Headers.Add(ListUnsubscribeField, own.ListUnsubscribe);
-        var url = UnsubscribeTokenCodec.Url(_mail.WebBaseUrl, unsubscribeToken);
+        var textLink = Encoding.UTF8.GetBytes(own.UnsubscribeUrl);
+        var htmlLink = Encoding.UTF8.GetBytes(MailTemplates.EscapeHtml(own.UnsubscribeUrl));
         using var output = new MemoryStream(_constantBytes + 1024);
         foreach (var piece in _pieces)
         {
@@ -162,16 +161,14 @@ public sealed class NotificationStamp
                     output.Write(piece.Bytes);
                     break;
                 case Slot.TextLink:
-                    output.Write(Encoding.UTF8.GetBytes(url));
+                    output.Write(textLink);
                     break;
                 case Slot.HtmlLink:
-                    output.Write(Encoding.UTF8.GetBytes(MailTemplates.EscapeHtml(url)));
+                    output.Write(htmlLink);
                     break;
                 default:
-                    var header = FindHeader(probe.Headers, piece.Header!);
-                    output.Write(Encoding.ASCII.GetBytes(piece.Field!));
-                    output.WriteByte((byte)':');
-                    output.Write(header.RawValue);
+                    output.Write(piece.Bytes);
+                    output.Write(FindHeader(probe.Headers, piece.Field!).RawValue);
                     break;
             }
         }
@@ -192,7 +189,7 @@ public sealed class NotificationStamp
         throw new InvalidOperationException($"The recipient's {field} header was not set.");
     }
 
-    /// <param name="Header">Which recipient header (its name in <see cref="RecipientHeaders"/>).</param>
-    /// <param name="Field">The header's name as the template wrote it.</param>
-    private sealed record Piece(Slot Slot, byte[]? Bytes, string? Header, string? Field = null);
+    /// <param name="Bytes">A constant piece's bytes; a header's name and colon as the template wrote them.</param>
+    /// <param name="Field">A header's name (one of <see cref="RecipientHeaders"/>).</param>
+    private sealed record Piece(Slot Slot, byte[] Bytes, string? Field = null);
 }
