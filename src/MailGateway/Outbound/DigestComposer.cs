@@ -53,6 +53,7 @@ public static class DigestComposer
             TextBody = templates.Render("digest.txt", model),
             HtmlBody = templates.Render("digest.html", model),
         }.ToMessageBody();
+        StoredMail.DeclareEightBit(message);
         return message;
     }
 

@@ -1,3 +1,4 @@
+using MailKit;
 using MailKit.Net.Smtp;
 
 namespace ClpMailGateway.Outbound;
@@ -8,7 +9,8 @@ namespace ClpMailGateway.Outbound;
 /// sends the dot-stuffed content and waits for 250 (three round trips per mail), while <c>BDAT n LAST</c> goes out in one
 /// write with the content and needs no dot-stuffing (two round trips). Seen in MailKit's protocol log against Postfix.
 /// </summary>
-internal sealed class GatewaySmtpClient(bool preferChunking) : SmtpClient
+internal sealed class GatewaySmtpClient(bool preferChunking, IProtocolLogger? protocolLogger = null)
+    : SmtpClient(protocolLogger ?? new NullProtocolLogger())
 {
     protected override bool PreferSendAsBinaryData => preferChunking;
 }

@@ -154,6 +154,7 @@ public static class NotificationComposer
         }
 
         message.Body = body.ToMessageBody();
+        StoredMail.DeclareEightBit(message);
         return message;
     }
 

@@ -103,11 +103,8 @@ public sealed class OutboxSender(
                 try
                 {
                     connection ??= await pool.RentAsync(cancellationToken);
-                    // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill, and a
-                    // persistent parse leaves the parts' content in the rendered bytes instead of copying it.
-                    using var rendered = new MemoryStream(mail.Raw, writable: false);
-                    using var message = MimeMessage.Load(ParserOptions.Default, rendered, persistent: true, cancellationToken);
-                    await files.FillAsync(message, cancellationToken);
+                    using var message = StoredMail.TryWrap(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && (connection.Client.Capabilities & SmtpCapabilities.EightBitMime) != 0)
+                        ?? await ParseAsync(mail.Raw, files, cancellationToken);
                     var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
                     await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
                     results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
@@ -150,6 +147,25 @@ public sealed class OutboxSender(
             {
                 pool.Return(connection, reusable: !cancellationToken.IsCancellationRequested);
             }
+        }
+    }
+
+    /// <summary>The long way, for a mail <see cref="StoredMail"/> cannot send as stored: parsed, its files filled in; MailKit
+    /// then prepares it for what the server offers.</summary>
+    private static async Task<MimeMessage> ParseAsync(byte[] raw, AttachedFiles files, CancellationToken cancellationToken)
+    {
+        // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill, and a persistent
+        // parse leaves the parts' content in the rendered bytes instead of copying it.
+        var message = MimeMessage.Load(ParserOptions.Default, new MemoryStream(raw, writable: false), persistent: true, cancellationToken);
+        try
+        {
+            await files.FillAsync(message, cancellationToken);
+            return message;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
         }
     }
 
