@@ -132,7 +132,7 @@ public static class ReplyTrimmer
         {
             if (IsQuoteHeader(joined))
             {
-                return last;
+                return IsAddresslessQuoteHeader(joined) && !QuoteFollows(lines, last + 1) ? null : last;
             }
 
             if (count == MaxHeaderLines || ReplyPatterns.SentenceEnd().IsMatch(Clean(lines[last])))
@@ -164,7 +164,8 @@ public static class ReplyTrimmer
 
     /// <summary>"On … wrote:" in any language: a date or an address, and a "wrote" verb at the end or before the
     /// final colon; or a date, an address and a final colon (Gmail's <c>2025年2月3日(月) 10:12 Anna &lt;a@b.c&gt;:</c>,
-    /// Russian <c>пн, 3 февр. 2025 г. в 10:12, Anna &lt;a@b.c&gt;:</c>).</summary>
+    /// Russian <c>пн, 3 февр. 2025 г. в 10:12, Anna &lt;a@b.c&gt;:</c>); or a date, the verb and a final colon without
+    /// an address (<see cref="IsAddresslessQuoteHeader"/>).</summary>
     internal static bool IsQuoteHeader(string text)
     {
         var hasDate = ReplyPatterns.DateLike().IsMatch(text);
@@ -176,7 +177,34 @@ public static class ReplyTrimmer
         }
 
         return (hasEmail && endsWithColon && (hasDate || ReplyVocabulary.WroteInside.IsMatch(text)))
-            || ReplyPatterns.NumericDateHeader().IsMatch(text);
+            || ReplyPatterns.NumericDateHeader().IsMatch(text)
+            || IsAddresslessQuoteHeader(text);
+    }
+
+    /// <summary>Thunderbird's header, which names the author without an address and, in German, Dutch or the
+    /// Scandinavian languages, puts the verb before the name: <c>Am 27.11.26 um 10:00 schrieb Anna Smith:</c>,
+    /// <c>Op 27-11-2026 om 10:00 schreef Anna Smith:</c>, <c>Den 2026-11-27 kl. 10:00, skrev Anna Smith:</c>. A person may
+    /// write such a line too ("Am 27.11. um 10:00 schrieb ich dir:"), so it counts only right above a quote
+    /// (<see cref="QuoteHeaderEnd"/>).</summary>
+    internal static bool IsAddresslessQuoteHeader(string text) =>
+        (text.EndsWith(':') || text.EndsWith('：'))
+        && !ReplyPatterns.EmailLike().IsMatch(text)
+        && !ReplyVocabulary.WroteAtEnd.IsMatch(text)
+        && ReplyPatterns.DateLike().IsMatch(text)
+        && ReplyVocabulary.WroteInside.IsMatch(text);
+
+    /// <summary>The next non-empty line from <paramref name="from"/> is quoted, or there is none.</summary>
+    private static bool QuoteFollows(IReadOnlyList<string> lines, int from)
+    {
+        for (var i = from; i < lines.Count; i++)
+        {
+            if (lines[i].Trim().Length > 0)
+            {
+                return ReplyPatterns.Quoted().IsMatch(lines[i]);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The last line of an Outlook header block (<c>From:</c> then at least two of Sent/Date, To, Cc,

@@ -40,6 +40,35 @@ public sealed class LocalizedReplyTests
     public void Trim_OutlookHeaderBlockWithoutSeparator_DropsTheUnquotedHistory(string tag) =>
         Assert.Equal(Answer, ReplyTrimmer.Trim($"{Answer}\n\n{LocalizedClientStrings.For(tag).Outlook}\n\n{History}\n"));
 
+    /// <summary>Thunderbird's reply header, in its localized builds: the author's name without an address.</summary>
+    public static TheoryData<string> ThunderbirdHeaders =>
+    [
+        "On 27.11.26 10:00, Anna Smith wrote:",
+        "Am 27.11.26 um 10:00 schrieb Anna Smith:",
+        "Le 27/11/2026 à 10:00, Anna Smith a écrit :",
+        "Op 27-11-2026 om 10:00 schreef Anna Smith:",
+        "El 27/11/26 a las 10:00, Anna Smith escribió:",
+        "Il 27/11/26 10:00, Anna Smith ha scritto:",
+        "Em 27/11/2026 10:00, Anna Smith escreveu:",
+        "Den 2026-11-27 kl. 10:00, skrev Anna Smith:",
+        "W dniu 27.11.2026 o 10:00, Anna Smith pisze:",
+        "27.11.2026 10:00, Anna Smith пишет:",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ThunderbirdHeaders))]
+    public void Trim_ThunderbirdQuoteHeader_KeepsOnlyTheAnswer(string header) =>
+        Assert.Equal(Answer, ReplyTrimmer.Trim($"{Answer}\n\n{header}\n\n> {History}\n>\n> Anna\n"));
+
+    /// <summary>The same words written by the person, with no quote below: their text, kept whole.</summary>
+    [Fact]
+    public void Trim_DateAndVerbLineNotAboveAQuote_IsKeptAsText()
+    {
+        const string Reply = "Danke!\n\nAm 27.11. um 10:00 schrieb ich dir:\n\nRolle 2 ist fertig, Rolle 3 folgt morgen.";
+
+        Assert.Equal(Reply, ReplyTrimmer.Trim(Reply));
+    }
+
     [Theory]
     [MemberData(nameof(LocalizedClientStrings.Tags), MemberType = typeof(LocalizedClientStrings))]
     public void Trim_MobileFooter_IsRemoved(string tag) =>
