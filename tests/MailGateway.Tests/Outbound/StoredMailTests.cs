@@ -112,6 +112,7 @@ public class StoredMailTests
         { "a CR inside a line", "From: a@clp.test\nSubject: s\nContent-Type: text/plain\n\nli\rne\n", true },
         { "no body", "From: a@clp.test\nSubject: s\nContent-Type: text/plain\n", true },
         { "no final newline", "From: a@clp.test\nSubject: s\nContent-Type: text/plain\n\nline", true },
+        { "a header line without a colon", "From: a@clp.test\nnot a header\nContent-Type: text/plain\n\nline\n", true },
         { "no Content-Type", "From: a@clp.test\nSubject: s\n\nline\n", true },
         { "binary", "From: a@clp.test\nSubject: s\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\nünï\n", true },
         { "8-bit content declared base64", "From: a@clp.test\nSubject: s\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nünï\n", true },
