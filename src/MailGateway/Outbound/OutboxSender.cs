@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
@@ -28,158 +29,115 @@ namespace ClpMailGateway.Outbound;
 /// </summary>
 public sealed class OutboxSender(
     GatewayDbContext db,
-    DbContextOptions<GatewayDbContext> dbOptions,
     SmtpConnectionPool pool,
     IOptions<SmtpOptions> options,
     TimeProvider timeProvider,
     ILogger<OutboxSender> logger)
 {
-    /// <summary>Mails read from the outbox at a time, and at most queued for the connections: at most twice this many
-    /// are in memory.</summary>
-    internal const int PageSize = 250;
-
+    private const int BatchSize = 500;
     private static readonly MailboxAddress NullSender = new(string.Empty, string.Empty);
 
-    /// <summary>Sends what is due until the outbox has nothing more due, the run is cancelled or no connection can be
-    /// (re)opened. The connections never wait for each other: a feeder reads the outbox ahead, page by page, while they
-    /// send (earlier runs read 500 mails, sent them all, committed, and only then read again: every connection idled
-    /// at each such boundary while the slowest finished).</summary>
     /// <returns>How many mails the server accepted in this run.</returns>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
-        var queue = System.Threading.Channels.Channel.CreateBounded<OutboundMail>(new BoundedChannelOptions(PageSize)
+        var total = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            db.ChangeTracker.Clear();
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (RowUpdate of the outcome columns).
+            var due = await db.OutboundMails.AsNoTracking()
+                .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
+                .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var sent = await SendBatchAsync(due, cancellationToken);
+            total += sent;
+            if (sent == 0)
+            {
+                // Nothing went through (the server is down or refusing): leave the rest to the next run.
+                break;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return total;
+    }
+
+    private async Task<int> SendBatchAsync(List<OutboundMail> due, CancellationToken cancellationToken)
+    {
+        var queue = new ConcurrentQueue<OutboundMail>(due);
         var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
         await using var files = new AttachedFiles(db.Database.GetConnectionString()!);
-        using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteResultsAsync(results.Reader);
-        var feeder = FeedAsync(queue.Writer, stopFeeding.Token);
-        var workers = Enumerable.Range(0, options.Value.Connections)
-            .Select(_ => Task.Run(() => WorkAsync(queue.Reader, files, results.Writer, cancellationToken), CancellationToken.None))
+        var workers = Enumerable.Range(0, Math.Min(options.Value.Connections, due.Count))
+            .Select(_ => Task.Run(() => WorkAsync(queue, files, results.Writer, cancellationToken), CancellationToken.None))
             .ToList();
-        int accepted;
         try
         {
             await Task.WhenAll(workers);
         }
         finally
         {
-            // Every connection has stopped: the outbox is drained, the run cancelled, or the server is gone (then what
-            // is still queued stays Pending for the next run).
-            await stopFeeding.CancelAsync();
-            try
-            {
-                await feeder;
-            }
-            catch (OperationCanceledException) when (stopFeeding.IsCancellationRequested)
-            {
-            }
-            finally
-            {
-                results.Writer.TryComplete();
-                accepted = await writer;
-            }
+            results.Writer.TryComplete();
+            await writer;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return accepted;
-    }
-
-    /// <summary>Reads the mails due, page by page in (due time, id) order, onto the connections' queue, waiting while
-    /// it is full, until a page comes back empty. On a connection of its own (a second context): the outcome writer
-    /// commits on the sender's meanwhile. Each page starts after the last mail read (keyset), since the mails in
-    /// flight are still Pending; a mail that falls due meanwhile with an earlier due time than that waits for the next
-    /// run (the sweep every <see cref="SmtpOptions.OutboxInterval"/>, or the wake-up of a new notification).</summary>
-    private async Task FeedAsync(ChannelWriter<OutboundMail> queue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var reader = new GatewayDbContext(dbOptions);
-            var (lastDue, lastId) = (DateTime.MinValue, 0L);
-            while (true)
-            {
-                var now = timeProvider.GetUtcNow().UtcDateTime;
-                // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (RowUpdate of the outcome columns).
-                var page = await reader.OutboundMails.AsNoTracking()
-                    .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now
-                        && (m.NextAttemptAtUtc > lastDue || (m.NextAttemptAtUtc == lastDue && m.Id > lastId)))
-                    .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
-                    .Take(PageSize)
-                    .ToListAsync(cancellationToken);
-                if (page.Count == 0)
-                {
-                    return;
-                }
-
-                foreach (var mail in page)
-                {
-                    await queue.WriteAsync(mail, cancellationToken);
-                }
-
-                (lastDue, lastId) = (page[^1].NextAttemptAtUtc, page[^1].Id);
-            }
-        }
-        finally
-        {
-            queue.TryComplete();
-        }
+        return due.Count(m => m.Status == OutboundStatus.Sent);
     }
 
     /// <summary>One connection's loop: takes mails off the shared queue until it is empty, the run is cancelled, or the
     /// connection cannot be (re)opened (then the rest stay Pending for the next run).</summary>
-    private async Task WorkAsync(ChannelReader<OutboundMail> queue, AttachedFiles files, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
+    private async Task WorkAsync(ConcurrentQueue<OutboundMail> queue, AttachedFiles files, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
     {
         PooledSmtpConnection? connection = null;
         try
         {
-            while (await WaitForMailAsync(queue, cancellationToken))
+            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
             {
-                // Another connection may have taken the mail that woke this one: then wait again.
-                while (!cancellationToken.IsCancellationRequested && queue.TryRead(out var mail))
+                try
                 {
-                    try
+                    connection ??= await pool.RentAsync(cancellationToken);
+                    using var message = StoredMail.TryWrap(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && (connection.Client.Capabilities & SmtpCapabilities.EightBitMime) != 0)
+                        ?? await ParseAsync(mail.Raw, files, cancellationToken);
+                    var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
+                    await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
+                    results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
+                }
+                catch (InvalidDataException ex)
+                {
+                    // A file it refers to cannot be read: nothing was sent; retried later, then given up.
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), ex.Message));
+                }
+                catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Permanent, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
+                }
+                catch (SmtpCommandException ex)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
+                }
+                catch (Exception ex) when (ex is SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException
+                    or MailKit.ServiceNotConnectedException or MailKit.Security.AuthenticationException)
+                {
+                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}"));
+                    if (connection is not null)
                     {
-                        connection ??= await pool.RentAsync(cancellationToken);
-                        using var message = StoredMail.TryWrap(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && (connection.Client.Capabilities & SmtpCapabilities.EightBitMime) != 0)
-                            ?? await ParseAsync(mail.Raw, files, cancellationToken);
-                        var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
-                        await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
-                        results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
+                        pool.Return(connection, reusable: false);
+                        connection = null;
                     }
-                    catch (InvalidDataException ex)
-                    {
-                        // A file it refers to cannot be read: nothing was sent; retried later, then given up.
-                        results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), ex.Message));
-                    }
-                    catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
-                    {
-                        results.TryWrite(new SendOutcome(mail, SendResult.Permanent, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
-                    }
-                    catch (SmtpCommandException ex)
-                    {
-                        results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
-                    }
-                    catch (Exception ex) when (ex is SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException
-                        or MailKit.ServiceNotConnectedException or MailKit.Security.AuthenticationException)
-                    {
-                        results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}"));
-                        if (connection is not null)
-                        {
-                            pool.Return(connection, reusable: false);
-                            connection = null;
-                        }
 
-                        return;
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        // Stopping: the mail stays Pending. Had the server already accepted it, it is sent again (see above).
-                        return;
-                    }
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping: the mail stays Pending. Had the server already accepted it, it is sent again (see above).
+                    return;
                 }
             }
         }
@@ -189,19 +147,6 @@ public sealed class OutboxSender(
             {
                 pool.Return(connection, reusable: !cancellationToken.IsCancellationRequested);
             }
-        }
-    }
-
-    /// <summary>False once the queue is completed and empty, or the run is cancelled.</summary>
-    private static async Task<bool> WaitForMailAsync(ChannelReader<OutboundMail> queue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await queue.WaitToReadAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 
@@ -226,11 +171,9 @@ public sealed class OutboxSender(
 
     /// <summary>The single writer: applies outcomes as they arrive and commits each group in one transaction. Never
     /// cancelled: what the server accepted must be recorded.</summary>
-    /// <returns>How many mails were recorded Sent.</returns>
-    private async Task<int> WriteResultsAsync(ChannelReader<SendOutcome> results)
+    private async Task WriteResultsAsync(ChannelReader<SendOutcome> results)
     {
         var settings = options.Value;
-        var sent = 0;
         var group = new List<SendOutcome>();
         await db.Database.OpenConnectionAsync(CancellationToken.None);
         try
@@ -259,7 +202,6 @@ public sealed class OutboxSender(
                 {
                     await ApplyAsync(outcome, settings);
                     await update.ExecuteAsync(outcome.Mail);
-                    sent += outcome.Result == SendResult.Sent ? 1 : 0;
                 }
 
                 // Address health changes (a permanent refusal) go through EF, in the same transaction; most groups have
@@ -277,8 +219,6 @@ public sealed class OutboxSender(
         {
             await db.Database.CloseConnectionAsync();
         }
-
-        return sent;
     }
 
     private async Task ApplyAsync(SendOutcome outcome, SmtpOptions settings)
