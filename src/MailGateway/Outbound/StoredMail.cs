@@ -19,7 +19,7 @@ namespace ClpMailGateway.Outbound;
 /// returns null and goes the long way: parsed, filled and prepared by MimeKit for what the server offers.
 /// </para>
 /// </summary>
-internal static class StoredMail
+public static class StoredMail
 {
     /// <summary>RFC 5322 2.1.1: at most 998 characters on a line, without the CRLF.</summary>
     public const int MaxLineLength = 998;
