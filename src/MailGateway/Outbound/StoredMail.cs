@@ -14,9 +14,9 @@ namespace ClpMailGateway.Outbound;
 /// Only a mail that needs nothing from MailKit's <c>Prepare</c> is wrapped, so what the server receives is what was
 /// rendered: 7-bit throughout, or 8-bit text when the server offers 8BITMIME and the composer declared each 8-bit part
 /// (<see cref="DeclareEightBit"/>; then the top level says <c>Content-Transfer-Encoding: 8bit</c> too and MailKit sends
-/// <c>BODY=8BITMIME</c>); no line over 998 bytes; no NUL and
-/// no stray CR; headers 7-bit; no attachment by reference (<see cref="AttachedFiles"/>) to fill in. Anything else
-/// returns null and goes the long way: parsed, filled and prepared by MimeKit for what the server offers.
+/// <c>BODY=8BITMIME</c>); no line over 998 bytes; no NUL and no stray CR; headers 7-bit; no attachment by reference
+/// (<see cref="AttachedFiles"/>) to fill in. Anything else returns null and goes the long way: parsed, filled and
+/// prepared by MimeKit for what the server offers.
 /// </para>
 /// </summary>
 public static class StoredMail
@@ -105,7 +105,8 @@ public static class StoredMail
                 continue;
             }
 
-            if (position - start > 2 || (raw[start] != '\n' && raw[start] != '\r'))
+            var blankLine = position - start <= 2 && raw[start] is ((byte)'\n' or (byte)'\r');
+            if (!blankLine)
             {
                 if (!Header.TryParse(ParserOptions.Default, raw, start, position - start, out var header))
                 {
