@@ -11,8 +11,9 @@ namespace ClpMailGateway.Outbound;
 /// that recipient's mail (<see cref="NotificationComposer.Compose(MailOptions, MailTemplates, NotificationContent, Recipient, string, string, long)"/>)
 /// and writing it would give, with the same multipart boundary. Composing and writing a MimeMessage for every recipient
 /// was most of the fan-out's CPU and allocations (~72 KB per recipient).
-/// <para>The link goes into the bodies byte for byte: they are written as composed, unencoded (the sender's MailKit
-/// picks each part's transfer encoding for the server it sends to), and the link is ASCII. The headers are formatted by
+/// <para>The link goes into the bodies byte for byte: they are written as composed, unencoded (8bit where the text is
+/// 8-bit, <see cref="StoredMail.DeclareEightBit"/>; MailKit encodes them only for a server without 8BITMIME), and the
+/// link is ASCII. The headers are formatted by
 /// MimeKit from the same values as in a composed mail, so their encoding and folding are MimeKit's.</para>
 /// Immutable once made; <see cref="Write"/> is thread-safe.
 /// </summary>
@@ -79,14 +80,7 @@ public sealed class NotificationStamp
         var at = 0;
         while (at < bytes.Length && !bytes[at..].StartsWith(NewLine))
         {
-            var end = at;
-            do
-            {
-                var lineEnd = bytes[end..].IndexOf(NewLine);
-                end = lineEnd < 0 ? bytes.Length : end + lineEnd + NewLine.Length;
-            }
-            while (end < bytes.Length && bytes[end] is (byte)' ' or (byte)'\t');
-
+            var end = StoredMail.HeaderFieldEnd(bytes, at);
             var header = bytes[at..end];
             var colon = header.IndexOf((byte)':');
             var field = colon > 0 ? Encoding.ASCII.GetString(header[..colon]) : string.Empty;

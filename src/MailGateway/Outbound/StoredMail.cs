@@ -92,34 +92,37 @@ public static class StoredMail
     private static List<Header>? ParseHeaders(byte[] raw, int bodyStart)
     {
         var headers = new List<Header>(24);
-        var start = 0;
-        var position = 0;
-        while (position < bodyStart)
+        var block = raw.AsSpan(0, bodyStart);
+        var at = 0;
+        // Up to the blank line that ends the block (LF or CRLF).
+        while (at < bodyStart && block[at] != '\n' && !block[at..].StartsWith("\r\n"u8))
         {
-            var end = raw.AsSpan(position, bodyStart - position).IndexOf((byte)'\n');
-            position = end < 0 ? bodyStart : position + end + 1;
-            // A field ends where a line starts that is not folded (a space or tab), or at the blank line.
-            var next = position < bodyStart ? raw[position] : (byte)'\n';
-            if (next is (byte)' ' or (byte)'\t')
+            var end = HeaderFieldEnd(block, at);
+            if (!Header.TryParse(ParserOptions.Default, raw, at, end - at, out var header))
             {
-                continue;
+                return null;
             }
 
-            var blankLine = position - start <= 2 && raw[start] is ((byte)'\n' or (byte)'\r');
-            if (!blankLine)
-            {
-                if (!Header.TryParse(ParserOptions.Default, raw, start, position - start, out var header))
-                {
-                    return null;
-                }
-
-                headers.Add(header);
-            }
-
-            start = position;
+            headers.Add(header);
+            at = end;
         }
 
         return headers;
+    }
+
+    /// <summary>Where the header field that starts at <paramref name="start"/> ends: after its line and the folded lines
+    /// that continue it (those starting with a space or tab), LF or CRLF.</summary>
+    internal static int HeaderFieldEnd(ReadOnlySpan<byte> bytes, int start)
+    {
+        var end = start;
+        do
+        {
+            var lineEnd = bytes[end..].IndexOf((byte)'\n');
+            end = lineEnd < 0 ? bytes.Length : end + lineEnd + 1;
+        }
+        while (end < bytes.Length && bytes[end] is (byte)' ' or (byte)'\t');
+
+        return end;
     }
 
     private static bool IsContentHeader(Header header) => header.Field.StartsWith("Content-", StringComparison.OrdinalIgnoreCase);
