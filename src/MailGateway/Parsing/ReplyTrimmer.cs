@@ -196,15 +196,8 @@ public static class ReplyTrimmer
     /// <summary>The next non-empty line from <paramref name="from"/> is quoted, or there is none.</summary>
     private static bool QuoteFollows(IReadOnlyList<string> lines, int from)
     {
-        for (var i = from; i < lines.Count; i++)
-        {
-            if (lines[i].Trim().Length > 0)
-            {
-                return ReplyPatterns.Quoted().IsMatch(lines[i]);
-            }
-        }
-
-        return true;
+        var next = NextNonEmpty(lines, from);
+        return next < 0 || ReplyPatterns.Quoted().IsMatch(lines[next]);
     }
 
     /// <summary>The last line of an Outlook header block (<c>From:</c> then at least two of Sent/Date, To, Cc,
@@ -288,9 +281,9 @@ public static class ReplyTrimmer
         return text;
     }
 
-    private static int NextNonEmpty(string[] lines, int from)
+    private static int NextNonEmpty(IReadOnlyList<string> lines, int from)
     {
-        for (var i = from; i < lines.Length; i++)
+        for (var i = from; i < lines.Count; i++)
         {
             if (lines[i].Trim().Length > 0)
             {
