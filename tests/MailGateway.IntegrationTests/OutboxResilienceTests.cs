@@ -8,6 +8,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ClpMailGateway.Outbound;
 using MimeKit;
 using Xunit.Abstractions;
 
@@ -159,16 +160,9 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
     public async Task SendDue_ChunkingOnOrOff_DotLinesAndUtf8ArriveAsRendered(bool chunking)
     {
         await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Smtp:Chunking"] = chunking ? "true" : "false" });
-        var world = gateway.World;
-        var title = await world.TitleAsync("ja");
-        var author = await world.UserAsync(UserRole.Pm);
-        var reader = await world.UserAsync(UserRole.Pm);
-        await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = reader.Id, TitleId = title.Id }));
         var tag = "c" + Guid.NewGuid().ToString("N")[..10];
         string[] lines = [$"{tag} timing notes", ".", "..two leading dots", ". a dot and a space", "字幕のタイミングを確認しました。", "Café crème, Ærø, Ünïcödé"];
-        var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
-            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, string.Join("\n", lines), [], MessageOrigin.Web), CancellationToken.None));
-        Assert.True(result.Succeeded, result.Error?.Message);
+        var reader = await BroadcastToOneFollowerAsync(gateway, string.Join("\n", lines));
 
         Assert.Equal(1, await gateway.SendOutboxAsync());
 
@@ -178,6 +172,47 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         Assert.Equal(rendered.HtmlBody, delivered.HtmlBody);
         var text = (delivered.TextBody ?? string.Empty).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.All(lines, line => Assert.Contains(line, text));
+    }
+
+    /// <summary>A server without 8BITMIME: the stored 8-bit notification cannot go as it is, so it is parsed and prepared
+    /// 7-bit (the long way through <see cref="OutboxSender"/>), and arrives with the same text.</summary>
+    [Fact]
+    public async Task SendDue_ServerWithout8BitMime_PreparesSevenBitAndTheTextArrivesUnchanged()
+    {
+        await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort)
+        {
+            RewriteReplies = text => text.Replace("250-8BITMIME\r\n", string.Empty, StringComparison.Ordinal),
+        };
+        await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?>
+        {
+            ["Smtp:Port"] = forwarder.Port.ToString(CultureInfo.InvariantCulture),
+        });
+        var tag = "e" + Guid.NewGuid().ToString("N")[..10];
+        var reader = await BroadcastToOneFollowerAsync(gateway, $"{tag} 字幕のタイミングを確認しました。\n.\nCafé crème");
+
+        Assert.Equal(1, await gateway.SendOutboxAsync());
+
+        var rendered = MimeMessage.Load(new MemoryStream((await gateway.OutboxAsync()).Single().Raw));
+        Assert.Contains(rendered.BodyParts.OfType<TextPart>(), p => p.ContentTransferEncoding == ContentEncoding.EightBit);
+        var delivered = await servers.WaitForMessageAsync(reader.Emails[0].Address, tag, TimeSpan.FromSeconds(30));
+        Assert.Equal(rendered.TextBody, delivered.TextBody);
+        Assert.Equal(rendered.HtmlBody, delivered.HtmlBody);
+        Assert.All(delivered.BodyParts.OfType<TextPart>(), p => Assert.NotEqual(ContentEncoding.EightBit, p.ContentTransferEncoding));
+    }
+
+    /// <summary>Posts <paramref name="body"/> to the Broadcast channel of a new Japanese title that one new user follows;
+    /// returns that follower.</summary>
+    private static async Task<User> BroadcastToOneFollowerAsync(GatewayHarness gateway, string body)
+    {
+        var world = gateway.World;
+        var title = await world.TitleAsync("ja");
+        var author = await world.UserAsync(UserRole.Pm);
+        var reader = await world.UserAsync(UserRole.Pm);
+        await world.SaveAsync(db => db.Follows.Add(new Follow { UserId = reader.Id, TitleId = title.Id }));
+        var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, body, [], MessageOrigin.Web), CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return reader;
     }
 
     private static async Task<(List<User> Users, string Tag)> PostToFollowersAsync(GatewayHarness gateway, int followers)

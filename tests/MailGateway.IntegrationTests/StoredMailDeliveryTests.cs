@@ -10,8 +10,8 @@ using MimeKit;
 
 namespace ClpMailGateway.IntegrationTests;
 
-/// <summary>A notification sent as stored (<see cref="StoredMail"/>) through MailKit to the real Postfix: the protocol
-/// is what the bytes need, and Dovecot holds the mail as rendered.</summary>
+/// <summary>A notification sent as stored (<see cref="StoredMail"/>) through the outbox's <see cref="SmtpSession"/> to the
+/// real Postfix: the protocol is what the bytes need, and Dovecot holds the mail as rendered.</summary>
 [Collection(MailServersGroup.Name)]
 public sealed partial class StoredMailDeliveryTests(MailServersFixture servers)
 {
@@ -29,19 +29,23 @@ public sealed partial class StoredMailDeliveryTests(MailServersFixture servers)
         var raw = NotificationComposer.Stamp(mail, MailTemplates.Shipped("en"), content, recipient, "t1_x", "u1_x", 0, new NotificationRendering { ByReference = true })
             .Write(content, recipient, "t1_x", "u1_x");
         using var log = new MemoryStream();
-        using var client = new GatewaySmtpClient(chunking, new ProtocolLogger(log, leaveOpen: true));
-        await client.ConnectAsync(servers.Host, servers.SmtpPort, SecureSocketOptions.None);
-
-        using var message = StoredMail.TryWrap(raw, eightBitTransport: true);
-        Assert.NotNull(message);
-        await client.SendAsync(message, new MailboxAddress(string.Empty, "notifications@clp.test"), [new MailboxAddress(string.Empty, address)]);
-        await client.DisconnectAsync(quit: true);
+        var options = new SmtpOptions { Host = servers.Host, Port = servers.SmtpPort, Security = SecureSocketOptions.None, Chunking = chunking };
+        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.Equal(chunking, session.Chunking && options.Chunking);
+            using var message = StoredMail.TryWrap(raw, eightBitTransport: session.EightBitMime);
+            Assert.NotNull(message);
+            using var wire = new MemoryStream();
+            message.WriteTo(SmtpSession.WireFormat, wire);
+            var reply = await session.SendAsync("notifications@clp.test", address, wire.ToArray(), CancellationToken.None);
+            Assert.Equal(250, reply.Code);
+        }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
         Assert.Matches(@"MAIL FROM:<notifications@clp\.test> SIZE=\d+ BODY=8BITMIME", protocol);
         if (chunking)
         {
-            // BDAT counts the bytes MailKit wrote: the stored mail in CRLF, plus the top level's 8bit declaration.
+            // BDAT counts the bytes written: the stored mail in CRLF, plus the top level's 8bit declaration.
             var expected = Encoding.UTF8.GetByteCount(Encoding.UTF8.GetString(raw).ReplaceLineEndings("\r\n"))
                 + Encoding.ASCII.GetByteCount("Content-Transfer-Encoding: 8bit\r\n");
             Assert.Equal(expected, int.Parse(Bdat().Match(protocol).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
-using MailKit.Net.Smtp;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -35,7 +34,6 @@ public sealed class OutboxSender(
     ILogger<OutboxSender> logger)
 {
     private const int BatchSize = 500;
-    private static readonly MailboxAddress NullSender = new(string.Empty, string.Empty);
 
     /// <returns>How many mails the server accepted in this run.</returns>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
@@ -96,6 +94,7 @@ public sealed class OutboxSender(
     private async Task WorkAsync(ConcurrentQueue<OutboundMail> queue, AttachedFiles files, ChannelWriter<SendOutcome> results, CancellationToken cancellationToken)
     {
         PooledSmtpConnection? connection = null;
+        using var wire = new MemoryStream();
         try
         {
             while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
@@ -103,28 +102,34 @@ public sealed class OutboxSender(
                 try
                 {
                     connection ??= await pool.RentAsync(cancellationToken);
-                    using var message = StoredMail.TryWrap(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && (connection.Client.Capabilities & SmtpCapabilities.EightBitMime) != 0)
-                        ?? await ParseAsync(mail.Raw, files, cancellationToken);
-                    var sender = mail.EnvelopeFrom.Length == 0 ? NullSender : MailboxAddress.Parse(mail.EnvelopeFrom);
-                    await connection.Client.SendAsync(message, sender, [MailboxAddress.Parse(mail.ToAddress)], cancellationToken);
-                    results.TryWrite(new SendOutcome(mail, SendResult.Sent, Now(), null));
+                    var session = connection.Session;
+                    using (var message = StoredMail.TryWrap(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && session.EightBitMime)
+                        ?? await ParseAsync(mail.Raw, files, session.EightBitMime, cancellationToken))
+                    {
+                        wire.SetLength(0);
+                        message.WriteTo(SmtpSession.WireFormat, wire, cancellationToken);
+                    }
+
+                    var reply = await session.SendAsync(mail.EnvelopeFrom, mail.ToAddress, wire.GetBuffer().AsMemory(0, (int)wire.Length), cancellationToken);
+                    results.TryWrite(new SendOutcome(mail, reply.IsPositive ? SendResult.Sent : reply.IsPermanent ? SendResult.Permanent : SendResult.Transient, Now(),
+                        reply.IsPositive ? null : reply.ToString()));
+                    if (!session.IsOpen)
+                    {
+                        // 421: the server is closing; the rest wait for the next run.
+                        pool.Return(connection, reusable: false);
+                        connection = null;
+                        return;
+                    }
                 }
                 catch (InvalidDataException ex)
                 {
                     // A file it refers to cannot be read: nothing was sent; retried later, then given up.
                     results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), ex.Message));
                 }
-                catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException)
                 {
-                    results.TryWrite(new SendOutcome(mail, SendResult.Permanent, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
-                }
-                catch (SmtpCommandException ex)
-                {
-                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{(int)ex.StatusCode} {ex.Message}"));
-                }
-                catch (Exception ex) when (ex is SmtpProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException
-                    or MailKit.ServiceNotConnectedException or MailKit.Security.AuthenticationException)
-                {
+                    // The connection failed (or could not be opened, or a server broke the protocol): this mail is retried,
+                    // the rest stay for the next run. IOException includes SmtpSessionException.
                     results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}"));
                     if (connection is not null)
                     {
@@ -150,9 +155,9 @@ public sealed class OutboxSender(
         }
     }
 
-    /// <summary>The long way, for a mail <see cref="StoredMail"/> cannot send as stored: parsed, its files filled in; MailKit
-    /// then prepares it for what the server offers.</summary>
-    private static async Task<MimeMessage> ParseAsync(byte[] raw, AttachedFiles files, CancellationToken cancellationToken)
+    /// <summary>The long way, for a mail <see cref="StoredMail"/> cannot send as stored: parsed, its files filled in, and
+    /// prepared for what the server offers (8-bit parts stay 8-bit only with 8BITMIME), as MailKit's client would.</summary>
+    private static async Task<MimeMessage> ParseAsync(byte[] raw, AttachedFiles files, bool eightBitMime, CancellationToken cancellationToken)
     {
         // The rendered mail is in memory: the synchronous parser avoids an await per buffer refill, and a persistent
         // parse leaves the parts' content in the rendered bytes instead of copying it.
@@ -160,6 +165,7 @@ public sealed class OutboxSender(
         try
         {
             await files.FillAsync(message, cancellationToken);
+            message.Prepare(eightBitMime ? EncodingConstraint.EightBit : EncodingConstraint.SevenBit);
             return message;
         }
         catch

@@ -1,13 +1,11 @@
-using MailKit.Net.Smtp;
-
 namespace ClpMailGateway.Outbound;
 
 /// <summary>One SMTP connection of <see cref="SmtpConnectionPool"/>, with when it was last used.</summary>
-internal sealed class PooledSmtpConnection(SmtpClient client) : IDisposable
+internal sealed class PooledSmtpConnection(SmtpSession session) : IDisposable
 {
-    public SmtpClient Client { get; } = client;
+    public SmtpSession Session { get; } = session;
 
     public DateTime LastUsedUtc { get; set; }
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose() => Session.Dispose();
 }

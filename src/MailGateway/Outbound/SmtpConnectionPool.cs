@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,21 +31,7 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
             }
 
             var settings = options.Value;
-            var fresh = new PooledSmtpConnection(new GatewaySmtpClient(settings.Chunking) { Timeout = (int)settings.Timeout.TotalMilliseconds });
-            try
-            {
-                await fresh.Client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
-                if (settings.Username.Length > 0)
-                {
-                    await fresh.Client.AuthenticateAsync(settings.Username, settings.Password, cancellationToken);
-                }
-            }
-            catch
-            {
-                fresh.Dispose();
-                throw;
-            }
-
+            var fresh = new PooledSmtpConnection(await SmtpSession.ConnectAsync(settings, log: null, cancellationToken));
             logger.LogDebug("Opened SMTP connection to {Host}:{Port}", settings.Host, settings.Port);
             return fresh;
         }
@@ -60,7 +45,7 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
     /// <summary>Gives a connection back: kept for reuse when <paramref name="reusable"/> and still connected, else closed.</summary>
     internal void Return(PooledSmtpConnection connection, bool reusable)
     {
-        if (reusable && connection.Client.IsConnected)
+        if (reusable && connection.Session.IsOpen)
         {
             connection.LastUsedUtc = timeProvider.GetUtcNow().UtcDateTime;
             _idle.Add(connection);
@@ -77,20 +62,8 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
     {
         while (_idle.TryTake(out var connection))
         {
-            try
-            {
-                if (connection.Client.IsConnected)
-                {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                    await connection.Client.DisconnectAsync(true, timeout.Token);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException or System.Net.Sockets.SocketException)
-            {
-                // Closing anyway.
-            }
-
-            connection.Dispose();
+            // QUIT, then closed.
+            await connection.Session.DisposeAsync();
         }
 
         _slots.Dispose();
@@ -109,24 +82,12 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
 
     private async Task<bool> IsUsableAsync(PooledSmtpConnection connection, CancellationToken cancellationToken)
     {
-        if (!connection.Client.IsConnected)
+        if (!connection.Session.IsOpen)
         {
             return false;
         }
 
-        if (timeProvider.GetUtcNow().UtcDateTime - connection.LastUsedUtc < options.Value.IdleCheckAfter)
-        {
-            return true;
-        }
-
-        try
-        {
-            await connection.Client.NoOpAsync(cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
+        return timeProvider.GetUtcNow().UtcDateTime - connection.LastUsedUtc < options.Value.IdleCheckAfter
+            || await connection.Session.NoOpAsync(cancellationToken);
     }
 }

@@ -40,8 +40,8 @@ public sealed class SmtpOptions
     [Range(1, 64)]
     public int Connections { get; set; } = 4;
 
-    /// <summary>Send with BDAT (RFC 3030 CHUNKING) when the server offers it: the command and the mail go out in one
-    /// write, two round trips per mail instead of three with DATA, and no dot-stuffing (<see cref="GatewaySmtpClient"/>).
+    /// <summary>Send with BDAT (RFC 3030 CHUNKING) when the server offers it: with PIPELINING the whole transaction goes
+    /// out in one write, one round trip per mail instead of two with DATA, and no dot-stuffing (<see cref="SmtpSession"/>).
     /// Servers without CHUNKING get DATA as always; false forces DATA (for an MTA whose CHUNKING is broken).</summary>
     public bool Chunking { get; set; } = true;
 

@@ -40,6 +40,10 @@ public sealed class SmtpForwarder : IAsyncDisposable
 
     public int ConnectionsAccepted { get; private set; }
 
+    /// <summary>Rewrites what the server says before the client reads it (each read as text, Latin-1; null: passed as
+    /// it is). A server without some extension is the real Postfix with its EHLO line taken out.</summary>
+    public Func<string, string>? RewriteReplies { get; set; }
+
     public void Stop()
     {
         _stopped = true;
@@ -116,22 +120,42 @@ public sealed class SmtpForwarder : IAsyncDisposable
             int read;
             while ((read = await from.ReadAsync(buffer)) > 0)
             {
-                await to.WriteAsync(buffer.AsMemory(0, read));
-                if (countQueued)
+                if (!countQueued)
                 {
-                    var text = Encoding.ASCII.GetString(buffer, 0, read);
-                    var count = 0;
-                    for (var at = text.IndexOf("queued", StringComparison.Ordinal); at >= 0; at = text.IndexOf("queued", at + 1, StringComparison.Ordinal))
+                    // Nothing reaches the server once stopping began: a mail the client sends after the last reply it
+                    // was let through must not be accepted behind its back. (Stop closes the connection.)
+                    if (!_stopped)
                     {
-                        count++;
+                        await to.WriteAsync(buffer.AsMemory(0, read));
                     }
 
-                    if (count > 0 && Interlocked.Add(ref _queued, count) >= StopAfterQueued)
-                    {
-                        await to.FlushAsync();
-                        StopAfterQueued = null;
-                        Stop();
-                    }
+                    continue;
+                }
+
+                var text = Encoding.ASCII.GetString(buffer, 0, read);
+                var count = 0;
+                for (var at = text.IndexOf("queued", StringComparison.Ordinal); at >= 0; at = text.IndexOf("queued", at + 1, StringComparison.Ordinal))
+                {
+                    count++;
+                }
+
+                // Stopping begins before the Nth "queued" is passed on, so the client cannot answer it with a mail that
+                // still gets through (a pipelining client sends its next transaction the moment it reads the reply).
+                var stopping = count > 0 && Interlocked.Add(ref _queued, count) >= StopAfterQueued;
+                if (stopping)
+                {
+                    _stopped = true;
+                }
+
+                ReadOnlyMemory<byte> reply = RewriteReplies is { } rewrite
+                    ? Encoding.Latin1.GetBytes(rewrite(Encoding.Latin1.GetString(buffer, 0, read)))
+                    : buffer.AsMemory(0, read);
+                await to.WriteAsync(reply);
+                if (stopping)
+                {
+                    await to.FlushAsync();
+                    StopAfterQueued = null;
+                    Stop();
                 }
             }
         }

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using ClpMailGateway.IntegrationTests.Support;
+using ClpMailGateway.Outbound;
+using MailKit;
+using MailKit.Security;
+using MimeKit;
+
+namespace ClpMailGateway.IntegrationTests;
+
+/// <summary>The outbox's own SMTP client against the real Postfix: one write per pipelined transaction, one command at a
+/// time and DATA when the server offers neither PIPELINING nor CHUNKING (Postfix behind <see cref="SmtpForwarder"/> with
+/// those EHLO lines taken out), refusals that leave the session usable, AUTH, the server's SIZE, and a server that never
+/// answers.</summary>
+[Collection(MailServersGroup.Name)]
+public sealed partial class SmtpSessionTests(MailServersFixture servers)
+{
+    private const string From = "notifications@clp.test";
+
+    [Fact]
+    public async Task Send_PipeliningAndChunking_WholeTransactionInOneWriteAndDelivered()
+    {
+        var (tag, address, content) = Mail("pipelined");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.True(session.Pipelining && session.Chunking && session.EightBitMime);
+            var reply = await session.SendAsync(From, address, content, CancellationToken.None);
+            Assert.Equal(250, reply.Code);
+            Assert.True(session.IsOpen);
+        }
+
+        // One LogClient call per write: the three commands are consecutive client lines, the server speaks after them.
+        var protocol = Encoding.UTF8.GetString(log.ToArray());
+        Assert.Matches(@$"C: MAIL FROM:<{Regex.Escape(From)}> SIZE={content.Length} BODY=8BITMIME\r\nC: RCPT TO:<{Regex.Escape(address)}>\r\nC: BDAT {content.Length} LAST\r\n", protocol);
+        Assert.DoesNotContain("C: DATA", protocol, StringComparison.Ordinal);
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Fact]
+    public async Task Send_ServerWithoutPipeliningOrChunking_OneCommandAtATimeWithDotStuffedData()
+    {
+        await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort)
+        {
+            RewriteReplies = text => WithoutExtensions(text, "PIPELINING", "CHUNKING"),
+        };
+        var (tag, address, content) = Mail("sequential");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.False(session.Pipelining || session.Chunking);
+            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+        }
+
+        var protocol = Encoding.UTF8.GetString(log.ToArray());
+        Assert.Matches(@"C: MAIL FROM:[^\n]*\nS: 250[^\n]*\nC: RCPT TO:[^\n]*\nS: 250[^\n]*\nC: DATA\r\nS: 354", protocol);
+        Assert.Contains("C: ..a line that starts with a dot", protocol, StringComparison.Ordinal);
+        Assert.DoesNotContain("BDAT", protocol, StringComparison.Ordinal);
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Send_RecipientRefused_ReturnsTheRefusalAndTheNextMailGoesThrough(bool chunking)
+    {
+        var (_, _, refusedContent) = Mail("refused");
+        var (tag, address, content) = Mail("after-refusal");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort, chunking), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            var refused = await session.SendAsync(From, $"unknown-{Guid.NewGuid():N}@clp.test", refusedContent, CancellationToken.None);
+            Assert.Equal(550, refused.Code);
+            Assert.Contains("5.1.1", refused.Text, StringComparison.Ordinal);
+            Assert.True(session.IsOpen);
+
+            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+        }
+
+        Assert.Contains("C: RSET", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Fact]
+    public async Task Send_NullSender_GoesAsEmptyPath()
+    {
+        var (tag, address, content) = Mail("null-sender");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.Equal(250, (await session.SendAsync(string.Empty, address, content, CancellationToken.None)).Code);
+        }
+
+        Assert.Contains("C: MAIL FROM:<> ", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Theory]
+    [InlineData("PLAIN LOGIN", "AUTH PLAIN ********")]
+    [InlineData("LOGIN", "AUTH LOGIN")]
+    public async Task Connect_WithCredentials_AuthenticatesWithoutLoggingThem(string offered, string expectedCommand)
+    {
+        await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort)
+        {
+            RewriteReplies = text => text.Replace("AUTH PLAIN LOGIN", "AUTH " + offered, StringComparison.Ordinal),
+        };
+        var options = Options(forwarder.Port);
+        options.Username = "outbox@clp.test";
+        options.Password = MailServersFixture.Password;
+        var (tag, address, content) = Mail("auth");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+        }
+
+        var protocol = Encoding.UTF8.GetString(log.ToArray());
+        Assert.Contains("C: " + expectedCommand, protocol, StringComparison.Ordinal);
+        Assert.Contains("S: 235", protocol, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(MailServersFixture.Password)), protocol, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{options.Username}\0{options.Password}")), protocol, StringComparison.Ordinal);
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Fact]
+    public async Task Connect_WrongPassword_ThrowsWithTheServersRefusal()
+    {
+        var options = Options(servers.SmtpPort);
+        options.Username = "outbox@clp.test";
+        options.Password = "not-the-password";
+
+        var error = await Assert.ThrowsAsync<SmtpSessionException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+
+        Assert.Equal(535, error.Reply?.Code);
+    }
+
+    [Fact]
+    public async Task Send_OverTheServersSize_IsRefusedWithoutSendingAndTheSessionStaysUsable()
+    {
+        await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort)
+        {
+            RewriteReplies = text => SizeLine().Replace(text, "${1}2000\r\n"),
+        };
+        var (_, _, large) = Mail("too-large", padding: 3000);
+        var (tag, address, small) = Mail("small-enough");
+        Assert.True(small.Length < 2000, $"{small.Length} bytes");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.Equal(2000, session.MaxSize);
+            var refused = await session.SendAsync(From, address, large, CancellationToken.None);
+            Assert.Equal(552, refused.Code);
+            Assert.DoesNotContain("MAIL FROM", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
+            Assert.Equal(250, (await session.SendAsync(From, address, small, CancellationToken.None)).Code);
+        }
+
+        await AssertDeliveredAsync(address, tag, small);
+    }
+
+    [Fact]
+    public async Task Connect_ServerNeverGreets_TimesOut()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var accepting = listener.AcceptTcpClientAsync();
+            var options = Options(((IPEndPoint)listener.LocalEndpoint).Port);
+            options.Timeout = TimeSpan.FromMilliseconds(300);
+
+            await Assert.ThrowsAsync<TimeoutException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+            (await accepting).Dispose();
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static SmtpOptions Options(int port, bool chunking = true) =>
+        new() { Host = "127.0.0.1", Port = port, Security = SecureSocketOptions.None, Chunking = chunking, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>A mail as the outbox sends it (CRLF, 8-bit UTF-8, lines that start with dots).</summary>
+    private static (string Tag, string Address, byte[] Content) Mail(string kind, int padding = 0)
+    {
+        var tag = "q" + Guid.NewGuid().ToString("N")[..10];
+        var address = $"session-{kind}-{tag}@{MailServersFixture.Domain}";
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("CLP", From));
+        message.To.Add(new MailboxAddress("Émilie", address));
+        message.Subject = $"{tag} {kind}";
+        var text = $"{tag}\n.a line that starts with a dot\n.\n字幕のタイミング, Café crème\n{new string('x', padding)}\n";
+        message.Body = new TextPart("plain") { Text = text, ContentTransferEncoding = ContentEncoding.EightBit };
+        using var wire = new MemoryStream();
+        message.WriteTo(SmtpSession.WireFormat, wire);
+        return (tag, address, wire.ToArray());
+    }
+
+    private async Task AssertDeliveredAsync(string address, string tag, byte[] content)
+    {
+        var sent = MimeMessage.Load(new MemoryStream(content));
+        var delivered = await servers.WaitForMessageAsync(address, tag, TimeSpan.FromSeconds(30));
+        Assert.Equal(sent.MessageId, delivered.MessageId);
+        Assert.Equal(sent.TextBody, delivered.TextBody);
+    }
+
+    /// <summary>The EHLO reply without those extensions (the last line keeps its "250 " form).</summary>
+    private static string WithoutExtensions(string text, params string[] keywords)
+    {
+        foreach (var keyword in keywords)
+        {
+            text = text.Replace($"250-{keyword}\r\n", string.Empty, StringComparison.Ordinal);
+            if (text.Contains($"250 {keyword}\r\n", StringComparison.Ordinal))
+            {
+                text = Regex.Replace(text.Replace($"250 {keyword}\r\n", string.Empty, StringComparison.Ordinal), @"250-([^\r\n]*)\r\n$", "250 $1\r\n");
+            }
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex(@"(250[- ]SIZE )\d+\r\n")]
+    private static partial Regex SizeLine();
+}
