@@ -160,6 +160,87 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     }
 
     [Fact]
+    public async Task Connect_StartTlsRequiredButNotOffered_RefusesToGoOnInTheClear()
+    {
+        var options = Options(servers.SmtpPort);
+        options.Security = SecureSocketOptions.StartTls;
+
+        var error = await Assert.ThrowsAsync<SmtpSessionException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+
+        Assert.Contains("STARTTLS", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SecureSocketOptions.StartTlsWhenAvailable)]
+    [InlineData(SecureSocketOptions.Auto)]
+    public async Task Connect_StartTlsWhenAvailableAndNotOffered_GoesOnInTheClear(SecureSocketOptions security)
+    {
+        var options = Options(servers.SmtpPort);
+        options.Security = security;
+
+        await using var session = await SmtpSession.ConnectAsync(options, null, CancellationToken.None);
+
+        Assert.False(session.IsEncrypted);
+        Assert.True(session.IsOpen);
+    }
+
+    [Theory]
+    [InlineData(SecureSocketOptions.SslOnConnect)]
+    [InlineData(SecureSocketOptions.StartTls)]
+    [InlineData(SecureSocketOptions.Auto)]
+    public async Task Connect_TlsWithThePinnedCertificate_EncryptsAndDelivers(SecureSocketOptions security)
+    {
+        var options = Options(security == SecureSocketOptions.SslOnConnect ? servers.SmtpsPort : servers.SubmissionPort);
+        options.Security = security;
+        options.CertificateSha256 = await TestCertificateSha256Async();
+        var (tag, address, content) = Mail("tls");
+        using var log = new MemoryStream();
+        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        {
+            Assert.True(session.IsEncrypted);
+            Assert.True(session.Pipelining && session.Chunking);
+            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+        }
+
+        var protocol = Encoding.UTF8.GetString(log.ToArray());
+        if (security != SecureSocketOptions.SslOnConnect)
+        {
+            // EHLO in the clear, STARTTLS, then EHLO again inside TLS (RFC 3207 §4.2: forget what was learned before).
+            Assert.Matches(@"C: EHLO [^\n]*\n(S: [^\n]*\n)+C: STARTTLS\r\nS: 220[^\n]*\nC: EHLO ", protocol);
+        }
+
+        await AssertDeliveredAsync(address, tag, content);
+    }
+
+    [Theory]
+    [InlineData(SecureSocketOptions.SslOnConnect, false)]
+    [InlineData(SecureSocketOptions.StartTls, false)]
+    [InlineData(SecureSocketOptions.StartTls, true)]
+    public async Task Connect_SelfSignedCertificateNotPinned_IsRefused(SecureSocketOptions security, bool otherPin)
+    {
+        var options = Options(security == SecureSocketOptions.SslOnConnect ? servers.SmtpsPort : servers.SubmissionPort);
+        options.Security = security;
+        if (otherPin)
+        {
+            options.CertificateSha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("another certificate"u8));
+        }
+
+        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Send_InTheClearWhereTlsIsRequired_IsRetriedNotFailed()
+    {
+        var (_, address, content) = Mail("needs-tls");
+        await using var session = await SmtpSession.ConnectAsync(Options(servers.SubmissionPort), null, CancellationToken.None);
+
+        var reply = await session.SendAsync(From, address, content, CancellationToken.None);
+
+        Assert.Equal((530, SmtpReply.MailFrom), (reply.Code, reply.Command));
+        Assert.Equal(SendResult.Transient, OutboxSender.Classify(reply));
+    }
+
+    [Fact]
     public async Task Connect_ServerNeverGreets_TimesOut()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -177,6 +258,14 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         {
             listener.Stop();
         }
+    }
+
+    /// <summary>The SHA-256 of the test MTA's self-signed certificate, from the file scripts/mail-servers made.</summary>
+    private static async Task<string> TestCertificateSha256Async()
+    {
+        var pem = await File.ReadAllTextAsync(Path.Combine(MailServersFixture.StateDirectory, "tls", "cert.pem"));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData));
     }
 
     private static SmtpOptions Options(int port, bool chunking = true) =>

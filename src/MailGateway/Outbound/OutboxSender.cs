@@ -111,8 +111,7 @@ public sealed class OutboxSender(
                     }
 
                     var reply = await session.SendAsync(mail.EnvelopeFrom, mail.ToAddress, wire.GetBuffer().AsMemory(0, (int)wire.Length), cancellationToken);
-                    results.TryWrite(new SendOutcome(mail, reply.IsPositive ? SendResult.Sent : reply.IsPermanent ? SendResult.Permanent : SendResult.Transient, Now(),
-                        reply.IsPositive ? null : reply.ToString()));
+                    results.TryWrite(new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString()));
                     if (!session.IsOpen)
                     {
                         // 421: the server is closing; the rest wait for the next run.
@@ -238,11 +237,11 @@ public sealed class OutboxSender(
                 mail.SentAtUtc = outcome.AtUtc;
                 mail.LastError = null;
                 return;
-            case SendResult.Permanent:
+            case SendResult.Permanent or SendResult.Undeliverable:
                 mail.Status = OutboundStatus.Failed;
                 mail.LastError = Truncate(outcome.Error);
                 logger.LogError("Outbound mail {OutboundId} ({Purpose}) to {Address} refused permanently: {Error}", mail.Id, mail.Purpose, mail.ToAddress, mail.LastError);
-                if (OutboundPurposes.SuppressesOnPermanentFailure(mail.Purpose))
+                if (outcome.Result == SendResult.Permanent && OutboundPurposes.SuppressesOnPermanentFailure(mail.Purpose))
                 {
                     await SuppressAsync(mail.ToAddress, mail.LastError, outcome.AtUtc);
                 }
@@ -281,6 +280,16 @@ public sealed class OutboxSender(
 
         health.RecordPermanent(nowUtc, detail);
     }
+
+    /// <summary>What a reply means for the mail. 4xx: later. A 5xx is the recipient's when it answers RCPT TO or says
+    /// 5.1.x (RFC 3463: addressing), the mail's otherwise (too large, content refused). 530 at MAIL FROM (authentication
+    /// or TLS required) is this gateway's configuration, not the mail: retried, so fixing Smtp: lets them all go.</summary>
+    internal static SendResult Classify(SmtpReply reply) =>
+        reply.IsPositive ? SendResult.Sent
+        : !reply.IsPermanent ? SendResult.Transient
+        : reply.Command == SmtpReply.MailFrom && reply.Code == 530 ? SendResult.Transient
+        : reply.Command == SmtpReply.RcptTo || reply.Text.StartsWith("5.1.", StringComparison.Ordinal) ? SendResult.Permanent
+        : SendResult.Undeliverable;
 
     private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
 

@@ -6,8 +6,13 @@ internal enum SendResult
 {
     Sent,
 
-    /// <summary>5xx: the server will never take it.</summary>
+    /// <summary>5xx for the recipient (at RCPT TO, or an addressing status 5.1.x): the address will never take it, and
+    /// is suppressed for mails about messages.</summary>
     Permanent,
+
+    /// <summary>5xx for this mail, not its address (at MAIL FROM or for the content: too large, refused content): Failed,
+    /// the address is not suppressed.</summary>
+    Undeliverable,
 
     /// <summary>Connection error, timeout or 4xx: try again later.</summary>
     Transient,

@@ -17,6 +17,11 @@ public sealed class SmtpOptions
     /// <summary>None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable.</summary>
     public SecureSocketOptions Security { get; set; } = SecureSocketOptions.None;
 
+    /// <summary>SHA-256 of the server's certificate, in hex (colons and spaces allowed), accepted although the system does
+    /// not trust it: an MTA with a self-signed certificate. Empty: the system's trust only. Other certificates are checked
+    /// as always.</summary>
+    public string CertificateSha256 { get; set; } = string.Empty;
+
     /// <summary>Empty: no SMTP AUTH.</summary>
     public string Username { get; set; } = string.Empty;
 

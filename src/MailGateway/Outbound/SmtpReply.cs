@@ -1,9 +1,16 @@
 namespace ClpMailGateway.Outbound;
 
 /// <summary>One SMTP reply (RFC 5321 §4.2): its three-digit code and its text, the lines of a multi-line reply joined
-/// by newlines, each without its code.</summary>
-public readonly record struct SmtpReply(int Code, string Text)
+/// by newlines, each without its code; <see cref="Command"/> is what it answered (null: a reply the session made itself,
+/// nothing was sent).</summary>
+public readonly record struct SmtpReply(int Code, string Text, string? Command = null)
 {
+    public const string MailFrom = "MAIL FROM";
+
+    public const string RcptTo = "RCPT TO";
+
+    public const string Content = "end of data";
+
     public bool IsPositive => Code is >= 200 and < 400;
 
     public bool IsPermanent => Code >= 500;
@@ -11,8 +18,11 @@ public readonly record struct SmtpReply(int Code, string Text)
     /// <summary>421: the server is closing the connection (RFC 5321 §3.8).</summary>
     public bool ClosesConnection => Code == 421;
 
-    /// <summary>As the outbox records it: "550 5.1.1 &lt;x@y&gt;: Recipient address rejected: ...".</summary>
-    public override string ToString() => $"{Code} {Text.Replace('\n', ' ')}";
+    /// <summary>As the outbox records it: "550 5.1.1 &lt;x@y&gt;: Recipient address rejected: ... (RCPT TO)".</summary>
+    public override string ToString() => $"{Code} {Text.Replace('\n', ' ')}{(Command is null ? string.Empty : $" ({Command})")}";
+
+    /// <summary>The reply for <paramref name="command"/>.</summary>
+    public SmtpReply To(string command) => this with { Command = command };
 
     /// <summary>One line of a reply: <c>250-text</c> (more lines follow), <c>250 text</c> or <c>250</c> (the last). False
     /// for anything else, a code outside 2xx–5xx included.</summary>

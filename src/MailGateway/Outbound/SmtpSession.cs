@@ -96,7 +96,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             if (security == SecureSocketOptions.SslOnConnect)
             {
-                stream = await StartTlsAsync(stream, options.Host, timeout.Token);
+                stream = await StartTlsAsync(stream, options, timeout.Token);
             }
 
             session = new SmtpSession(socket, stream, options.Timeout, log);
@@ -120,7 +120,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
                     throw new SmtpSessionException("STARTTLS was refused", reply);
                 }
 
-                session._stream = await StartTlsAsync(session._stream, options.Host, timeout.Token);
+                session._stream = await StartTlsAsync(session._stream, options, timeout.Token);
                 await session.HelloAsync(socket, timeout.Token);
             }
 
@@ -267,7 +267,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
         Append("\r\n");
         if (!Pipelining && await StepAsync(cancellationToken) is { IsPositive: false } mailRefused)
         {
-            return mailRefused;
+            return mailRefused.To(SmtpReply.MailFrom);
         }
 
         Append("RCPT TO:");
@@ -275,7 +275,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
         Append("\r\n");
         if (!Pipelining && await StepAsync(cancellationToken) is { IsPositive: false } rcptRefused)
         {
-            return await ResetAfterAsync(rcptRefused, cancellationToken);
+            return await ResetAfterAsync(rcptRefused.To(SmtpReply.RcptTo), cancellationToken);
         }
 
         if (UseBdat)
@@ -287,7 +287,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
             await WriteContentAsync(content, endsWithCrLf, cancellationToken);
             // The server reads the chunk even after a refused MAIL or RCPT (RFC 3030 §3); its replies come in order.
             var firstRefusal = await EnvelopeRefusalAsync(cancellationToken);
-            var accepted = await ReadReplyAsync(cancellationToken);
+            var accepted = (await ReadReplyAsync(cancellationToken)).To(SmtpReply.Content);
             return firstRefusal is { } refused ? await ResetAfterAsync(refused, cancellationToken)
                 : accepted.Code == 250 ? accepted : await ResetAfterAsync(accepted, cancellationToken);
         }
@@ -295,7 +295,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
         Append("DATA\r\n");
         await FlushAsync(cancellationToken);
         var refusal = await EnvelopeRefusalAsync(cancellationToken);
-        var go = await ReadReplyAsync(cancellationToken);
+        var go = (await ReadReplyAsync(cancellationToken)).To("DATA");
         if (go.Code != 354)
         {
             return await ResetAfterAsync(refusal ?? go, cancellationToken);
@@ -312,7 +312,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
 
         WriteDotStuffed(content.Span, _out);
         await FlushAsync(cancellationToken);
-        var final = await ReadReplyAsync(cancellationToken);
+        var final = (await ReadReplyAsync(cancellationToken)).To(SmtpReply.Content);
         return final.Code == 250 ? final : await ResetAfterAsync(final, cancellationToken);
     }
 
@@ -327,7 +327,7 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
 
         var mail = await ReadReplyAsync(cancellationToken);
         var rcpt = await ReadReplyAsync(cancellationToken);
-        return !mail.IsPositive ? mail : !rcpt.IsPositive ? rcpt : null;
+        return !mail.IsPositive ? mail.To(SmtpReply.MailFrom) : !rcpt.IsPositive ? rcpt.To(SmtpReply.RcptTo) : null;
     }
 
     /// <summary>After a refusal: RSET, so the next mail starts clean (unless the server is closing).</summary>
@@ -505,11 +505,28 @@ public sealed class SmtpSession : IAsyncDisposable, IDisposable
         return format;
     }
 
-    private static async Task<SslStream> StartTlsAsync(Stream inner, string host, CancellationToken cancellationToken)
+    /// <summary>The TLS handshake; the server's certificate must be trusted by the system or be the pinned one
+    /// (<see cref="SmtpOptions.CertificateSha256"/>), else <see cref="System.Security.Authentication.AuthenticationException"/>.</summary>
+    private static async Task<SslStream> StartTlsAsync(Stream inner, SmtpOptions options, CancellationToken cancellationToken)
     {
+        var pin = options.CertificateSha256.Length > 0 ? CertificatePin.Parse(options.CertificateSha256) : null;
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, cancellationToken);
-        return ssl;
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = options.Host,
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) => CertificatePin.Accepts(certificate, errors, pin),
+                },
+                cancellationToken);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            throw;
+        }
     }
 
     private static void Close(SmtpSession? session, Socket socket)

@@ -19,7 +19,18 @@ public sealed class MailServersFixture : IAsyncLifetime
 
     public int SmtpPort { get; } = Port("CLP_SMTP_PORT", 2525);
 
+    /// <summary>Postfix with STARTTLS required (self-signed certificate, see scripts/mail-servers).</summary>
+    public int SubmissionPort { get; } = Port("CLP_SUBMISSION_PORT", 2587);
+
+    /// <summary>Postfix with TLS from the first byte (the same certificate).</summary>
+    public int SmtpsPort { get; } = Port("CLP_SMTPS_PORT", 2465);
+
     public int ImapPort { get; } = Port("CLP_IMAP_PORT", 1143);
+
+    /// <summary>Where scripts/mail-servers keeps its state (CLP_MAIL_DIR), e.g. the TLS certificate in tls/cert.pem.</summary>
+    public static string StateDirectory =>
+        Environment.GetEnvironmentVariable("CLP_MAIL_DIR") is { Length: > 0 } dir ? dir
+        : Directory.Exists("/dev/shm") ? "/dev/shm/clp-mail-servers" : "/tmp/clp-mail-servers";
 
     public static string RepositoryRoot => ClpMailGateway.TestSupport.RepositoryPaths.Root;
 

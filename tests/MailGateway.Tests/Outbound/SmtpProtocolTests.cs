@@ -82,4 +82,42 @@ public class SmtpProtocolTests
         SmtpSession.WriteDotStuffed(content, output);
         Assert.Equal(Encoding.UTF8.GetBytes("字幕\r\n..点\r\nCafé\r\n.\r\n"), output.WrittenSpan.ToArray());
     }
+
+    [Theory]
+    [InlineData(250, "2.0.0 Ok: queued as 4ZxYz", SmtpReply.Content, "Sent")]
+    [InlineData(451, "4.3.0 Temporary lookup failure", SmtpReply.RcptTo, "Transient")]
+    [InlineData(452, "4.3.1 Insufficient system storage", SmtpReply.MailFrom, "Transient")]
+    [InlineData(421, "4.3.2 Service shutting down", SmtpReply.Content, "Transient")]
+    [InlineData(550, "5.1.1 <unknown@clp.test>: Recipient address rejected: User unknown", SmtpReply.RcptTo, "Permanent")]
+    [InlineData(554, "5.7.1 <x@clp.test>: Relay access denied", SmtpReply.RcptTo, "Permanent")]
+    [InlineData(550, "5.1.1 mailbox unavailable", SmtpReply.Content, "Permanent")]
+    [InlineData(552, "5.3.4 Message size exceeds fixed limit", SmtpReply.MailFrom, "Undeliverable")]
+    [InlineData(554, "5.7.1 Message rejected as spam", SmtpReply.Content, "Undeliverable")]
+    [InlineData(553, "5.6.7 an address of the envelope is not ASCII", null, "Undeliverable")]
+    [InlineData(530, "5.7.0 Must issue a STARTTLS command first", SmtpReply.MailFrom, "Transient")]
+    [InlineData(530, "5.7.0 Authentication required", SmtpReply.MailFrom, "Transient")]
+    public void Classify_Reply_DecidesRetryFailureOrSuppression(int code, string text, string? command, string expected)
+    {
+        // By name: SendResult is internal, a public test method cannot take it.
+        Assert.Equal(expected, OutboxSender.Classify(new SmtpReply(code, text, command)).ToString());
+    }
+
+    [Theory]
+    [InlineData("3A1F0C5D7E9B2468ACE013579BDF02468ACE13579BDF02468ACE13579BDF0246")]
+    [InlineData("3a1f0c5d7e9b2468ace013579bdf02468ace13579bdf02468ace13579bdf0246")]
+    [InlineData("3A:1F:0C:5D:7E:9B:24:68:AC:E0:13:57:9B:DF:02:46:8A:CE:13:57:9B:DF:02:46:8A:CE:13:57:9B:DF:02:46")]
+    [InlineData("sha256 Fingerprint=3A:1F:0C:5D:7E:9B:24:68:AC:E0:13:57:9B:DF:02:46:8A:CE:13:57:9B:DF:02:46:8A:CE:13:57:9B:DF:02:46")]
+    [InlineData("  3A1F 0C5D 7E9B 2468 ACE0 1357 9BDF 0246 8ACE 1357 9BDF 0246 8ACE 1357 9BDF 0246 ")]
+    public void CertificatePin_Sha256InTheUsualSpellings_Parses(string text)
+    {
+        Assert.Equal(Convert.FromHexString("3A1F0C5D7E9B2468ACE013579BDF02468ACE13579BDF02468ACE13579BDF0246"), CertificatePin.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("3A1F0C5D")]
+    [InlineData("3A1F0C5D7E9B2468ACE013579BDF02468ACE13579BDF02468ACE13579BDF024")]
+    [InlineData("3A1F0C5D7E9B2468ACE013579BDF02468ACE13579BDF02468ACE13579BDF02466")]
+    [InlineData("ZZ1F0C5D7E9B2468ACE013579BDF02468ACE13579BDF02468ACE13579BDF0246")]
+    public void CertificatePin_NotASha256_IsNull(string text) => Assert.Null(CertificatePin.Parse(text));
 }
