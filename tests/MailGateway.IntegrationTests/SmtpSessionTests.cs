@@ -24,10 +24,10 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         var (tag, address, content) = Mail("pipelined");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
             Assert.True(session.Pipelining && session.Chunking && session.EightBitMime);
-            var reply = await session.SendAsync(From, address, content, CancellationToken.None);
+            var reply = session.Send(From, address, content, CancellationToken.None);
             Assert.Equal(250, reply.Code);
             Assert.True(session.IsOpen);
         }
@@ -48,10 +48,10 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         };
         var (tag, address, content) = Mail("sequential");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
             Assert.False(session.Pipelining || session.Chunking);
-            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -69,14 +69,14 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var (_, _, refusedContent) = Mail("refused");
         var (tag, address, content) = Mail("after-refusal");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort, chunking), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(Options(servers.SmtpPort, chunking), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            var refused = await session.SendAsync(From, $"unknown-{Guid.NewGuid():N}@clp.test", refusedContent, CancellationToken.None);
+            var refused = session.Send(From, $"unknown-{Guid.NewGuid():N}@clp.test", refusedContent, CancellationToken.None);
             Assert.Equal(550, refused.Code);
             Assert.Contains("5.1.1", refused.Text, StringComparison.Ordinal);
             Assert.True(session.IsOpen);
 
-            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
         }
 
         Assert.Contains("C: RSET", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
@@ -88,9 +88,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         var (tag, address, content) = Mail("null-sender");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(250, (await session.SendAsync(string.Empty, address, content, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(string.Empty, address, content, CancellationToken.None).Code);
         }
 
         Assert.Contains("C: MAIL FROM:<> ", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
@@ -111,9 +111,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.Password = MailServersFixture.Password;
         var (tag, address, content) = Mail("auth");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -125,13 +125,13 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     }
 
     [Fact]
-    public async Task Connect_WrongPassword_ThrowsWithTheServersRefusal()
+    public void Connect_WrongPassword_ThrowsWithTheServersRefusal()
     {
         var options = Options(servers.SmtpPort);
         options.Username = "outbox@clp.test";
         options.Password = "not-the-password";
 
-        var error = await Assert.ThrowsAsync<SmtpSessionException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+        var error = Assert.Throws<SmtpSessionException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
 
         Assert.Equal(535, error.Reply?.Code);
     }
@@ -147,25 +147,25 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var (tag, address, small) = Mail("small-enough");
         Assert.True(small.Length < 2000, $"{small.Length} bytes");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
             Assert.Equal(2000, session.MaxSize);
-            var refused = await session.SendAsync(From, address, large, CancellationToken.None);
+            var refused = session.Send(From, address, large, CancellationToken.None);
             Assert.Equal(552, refused.Code);
             Assert.DoesNotContain("MAIL FROM", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
-            Assert.Equal(250, (await session.SendAsync(From, address, small, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(From, address, small, CancellationToken.None).Code);
         }
 
         await AssertDeliveredAsync(address, tag, small);
     }
 
     [Fact]
-    public async Task Connect_StartTlsRequiredButNotOffered_RefusesToGoOnInTheClear()
+    public void Connect_StartTlsRequiredButNotOffered_RefusesToGoOnInTheClear()
     {
         var options = Options(servers.SmtpPort);
         options.Security = SecureSocketOptions.StartTls;
 
-        var error = await Assert.ThrowsAsync<SmtpSessionException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+        var error = Assert.Throws<SmtpSessionException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
 
         Assert.Contains("STARTTLS", error.Message, StringComparison.Ordinal);
     }
@@ -173,12 +173,12 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     [Theory]
     [InlineData(SecureSocketOptions.StartTlsWhenAvailable)]
     [InlineData(SecureSocketOptions.Auto)]
-    public async Task Connect_StartTlsWhenAvailableAndNotOffered_GoesOnInTheClear(SecureSocketOptions security)
+    public void Connect_StartTlsWhenAvailableAndNotOffered_GoesOnInTheClear(SecureSocketOptions security)
     {
         var options = Options(servers.SmtpPort);
         options.Security = security;
 
-        await using var session = await SmtpSession.ConnectAsync(options, null, CancellationToken.None);
+        using var session = SmtpSession.Connect(options, null, CancellationToken.None);
 
         Assert.False(session.IsEncrypted);
         Assert.True(session.IsOpen);
@@ -195,11 +195,11 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.CertificateSha256 = await TestCertificateSha256Async();
         var (tag, address, content) = Mail("tls");
         using var log = new MemoryStream();
-        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
             Assert.True(session.IsEncrypted);
             Assert.True(session.Pipelining && session.Chunking);
-            Assert.Equal(250, (await session.SendAsync(From, address, content, CancellationToken.None)).Code);
+            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -216,7 +216,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     [InlineData(SecureSocketOptions.SslOnConnect, false)]
     [InlineData(SecureSocketOptions.StartTls, false)]
     [InlineData(SecureSocketOptions.StartTls, true)]
-    public async Task Connect_SelfSignedCertificateNotPinned_IsRefused(SecureSocketOptions security, bool otherPin)
+    public void Connect_SelfSignedCertificateNotPinned_IsRefused(SecureSocketOptions security, bool otherPin)
     {
         var options = Options(security == SecureSocketOptions.SslOnConnect ? servers.SmtpsPort : servers.SubmissionPort);
         options.Security = security;
@@ -225,19 +225,42 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
             options.CertificateSha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("another certificate"u8));
         }
 
-        await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+        Assert.Throws<System.Security.Authentication.AuthenticationException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
     }
 
     [Fact]
-    public async Task Send_InTheClearWhereTlsIsRequired_IsRetriedNotFailed()
+    public void Send_InTheClearWhereTlsIsRequired_IsRetriedNotFailed()
     {
         var (_, address, content) = Mail("needs-tls");
-        await using var session = await SmtpSession.ConnectAsync(Options(servers.SubmissionPort), null, CancellationToken.None);
+        using var session = SmtpSession.Connect(Options(servers.SubmissionPort), null, CancellationToken.None);
 
-        var reply = await session.SendAsync(From, address, content, CancellationToken.None);
+        var reply = session.Send(From, address, content, CancellationToken.None);
 
         Assert.Equal((530, SmtpReply.MailFrom), (reply.Code, reply.Command));
         Assert.Equal(SendResult.Transient, OutboxSender.Classify(reply));
+    }
+
+    /// <summary>The session blocks on its socket; cancelling closes the socket, so a silent server does not hold a
+    /// stopping gateway for the whole <see cref="SmtpOptions.Timeout"/> (which would end in a TimeoutException).</summary>
+    [Fact]
+    public async Task Connect_CancelledWhileTheServerIsSilent_StopsWithOperationCanceled()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var accepting = listener.AcceptTcpClientAsync();
+            var options = Options(((IPEndPoint)listener.LocalEndpoint).Port);
+            options.Timeout = TimeSpan.FromMinutes(5);
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => SmtpSession.Connect(options, null, stop.Token)));
+            (await accepting).Dispose();
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     [Fact]
@@ -251,7 +274,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
             var options = Options(((IPEndPoint)listener.LocalEndpoint).Port);
             options.Timeout = TimeSpan.FromMilliseconds(300);
 
-            await Assert.ThrowsAsync<TimeoutException>(() => SmtpSession.ConnectAsync(options, null, CancellationToken.None));
+            Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
             (await accepting).Dispose();
         }
         finally

@@ -30,14 +30,12 @@ public sealed partial class StoredMailDeliveryTests(MailServersFixture servers)
             .Write(content, recipient, "t1_x", "u1_x");
         using var log = new MemoryStream();
         var options = new SmtpOptions { Host = servers.Host, Port = servers.SmtpPort, Security = SecureSocketOptions.None, Chunking = chunking };
-        await using (var session = await SmtpSession.ConnectAsync(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
             Assert.Equal(chunking, session.Chunking && options.Chunking);
-            using var message = StoredMail.TryWrap(raw, eightBitTransport: session.EightBitMime);
-            Assert.NotNull(message);
-            using var wire = new MemoryStream();
-            message.WriteTo(SmtpSession.WireFormat, wire);
-            var reply = await session.SendAsync("notifications@clp.test", address, wire.ToArray(), CancellationToken.None);
+            var wire = new System.Buffers.ArrayBufferWriter<byte>();
+            Assert.True(StoredMail.TryRender(raw, eightBitTransport: session.EightBitMime, wire));
+            var reply = session.Send("notifications@clp.test", address, wire.WrittenSpan, CancellationToken.None);
             Assert.Equal(250, reply.Code);
         }
 

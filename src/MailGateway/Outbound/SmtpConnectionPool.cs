@@ -8,6 +8,7 @@ namespace ClpMailGateway.Outbound;
 /// At most <see cref="SmtpOptions.Connections"/> open SMTP connections, kept open and reused across outbox runs (a
 /// connection, EHLO and AUTH cost more than a message). Renting waits for a free slot; a connection idle longer than
 /// <see cref="SmtpOptions.IdleCheckAfter"/> is checked with NOOP first, since servers drop idle clients. A singleton.
+/// Renting blocks (the outbox's workers are threads of their own doing blocking I/O, see <see cref="SmtpSession"/>).
 /// </summary>
 public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvider timeProvider, ILogger<SmtpConnectionPool> logger)
     : IAsyncDisposable, IDisposable
@@ -15,14 +16,14 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
     private readonly ConcurrentBag<PooledSmtpConnection> _idle = [];
     private readonly SemaphoreSlim _slots = new(options.Value.Connections, options.Value.Connections);
 
-    internal async Task<PooledSmtpConnection> RentAsync(CancellationToken cancellationToken)
+    internal PooledSmtpConnection Rent(CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken);
+        _slots.Wait(cancellationToken);
         try
         {
             while (_idle.TryTake(out var connection))
             {
-                if (await IsUsableAsync(connection, cancellationToken))
+                if (IsUsable(connection))
                 {
                     return connection;
                 }
@@ -31,7 +32,7 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
             }
 
             var settings = options.Value;
-            var fresh = new PooledSmtpConnection(await SmtpSession.ConnectAsync(settings, log: null, cancellationToken));
+            var fresh = new PooledSmtpConnection(SmtpSession.Connect(settings, log: null, cancellationToken));
             logger.LogDebug("Opened SMTP connection to {Host}:{Port}", settings.Host, settings.Port);
             return fresh;
         }
@@ -58,15 +59,16 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
         _slots.Release();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>QUIT on every idle connection, then closed.</summary>
+    public ValueTask DisposeAsync()
     {
         while (_idle.TryTake(out var connection))
         {
-            // QUIT, then closed.
-            await connection.Session.DisposeAsync();
+            connection.Session.Quit();
         }
 
         _slots.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Closes without QUIT (for containers disposed synchronously).</summary>
@@ -80,7 +82,7 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
         _slots.Dispose();
     }
 
-    private async Task<bool> IsUsableAsync(PooledSmtpConnection connection, CancellationToken cancellationToken)
+    private bool IsUsable(PooledSmtpConnection connection)
     {
         if (!connection.Session.IsOpen)
         {
@@ -88,6 +90,6 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
         }
 
         return timeProvider.GetUtcNow().UtcDateTime - connection.LastUsedUtc < options.Value.IdleCheckAfter
-            || await connection.Session.NoOpAsync(cancellationToken);
+            || connection.Session.NoOp();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
@@ -6,37 +7,34 @@ using MimeKit;
 
 namespace ClpMailGateway.Tests.Outbound;
 
-/// <summary>A stored mail wrapped by <see cref="StoredMail"/> is written as rendered (CRLF, and an 8bit declaration where
+/// <summary>A stored mail sent by <see cref="StoredMail"/> is written as rendered (CRLF, and an 8bit declaration where
 /// its content is 8-bit), and every mail that needs MimeKit's preparing is refused.</summary>
 public class StoredMailTests
 {
     private static readonly MailOptions Mail = new() { Domain = "clp.test", WebBaseUrl = "https://clp.example/" };
 
-    /// <summary>How MailKit writes a mail for SMTP (SmtpClient.Prepare).</summary>
-    private static readonly FormatOptions Smtp = Dos();
-
     [Fact]
-    public void TryWrap_RenderedNotification_WritesItsBytesWithCrLfAndDeclares8bit()
+    public void TryRender_RenderedNotification_WritesItsBytesWithCrLfAndDeclares8bit()
     {
         var raw = Notification("Bitte Rolle 2 bis Freitag neu timen: ünïcödé, 字幕, 😀.");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: true);
+        var rendered = Rendered(raw, true);
 
-        Assert.NotNull(wrapped);
+        Assert.NotNull(rendered);
         var crlf = Encoding.UTF8.GetString(raw).ReplaceLineEndings("\r\n");
         var headerEnd = crlf.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         var expected = crlf[..headerEnd] + "\r\nContent-Transfer-Encoding: 8bit" + crlf[headerEnd..];
-        Assert.Equal(expected, Encoding.UTF8.GetString(Written(wrapped, Smtp)));
+        Assert.Equal(expected, Encoding.UTF8.GetString(rendered!));
     }
 
     [Fact]
-    public void TryWrap_RenderedNotification_ParsesToTheSameMail()
+    public void TryRender_RenderedNotification_ParsesToTheSameMail()
     {
         var raw = Notification("Merci pour le minutage, c'est bon pour l'épisode 4.\n.\n..deux points");
         var original = MimeMessage.Load(new MemoryStream(raw));
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: true);
-        var sent = MimeMessage.Load(new MemoryStream(Written(wrapped!, Smtp)));
+        var rendered = Rendered(raw, true);
+        var sent = MimeMessage.Load(new MemoryStream(rendered!));
 
         Assert.Equal(original.TextBody, sent.TextBody);
         Assert.Equal(original.HtmlBody, sent.HtmlBody);
@@ -47,60 +45,60 @@ public class StoredMailTests
     }
 
     [Fact]
-    public void TryWrap_SevenBitMail_WritesExactlyItsBytesWithCrLf()
+    public void TryRender_SevenBitMail_WritesExactlyItsBytesWithCrLf()
     {
         var raw = Raw("From: a@clp.test\nTo: b@clp.test\nSubject: =?utf-8?q?Caf=C3=A9?=\nMessage-Id: <x@clp.test>\nMIME-Version: 1.0\n"
             + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9\n");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: false);
+        var rendered = Rendered(raw, false);
 
-        Assert.NotNull(wrapped);
-        Assert.Equal(Encoding.ASCII.GetString(raw).ReplaceLineEndings("\r\n"), Encoding.ASCII.GetString(Written(wrapped, Smtp)));
-        Assert.Equal("Café", MimeMessage.Load(new MemoryStream(Written(wrapped, Smtp))).TextBody?.TrimEnd());
+        Assert.NotNull(rendered);
+        Assert.Equal(Encoding.ASCII.GetString(raw).ReplaceLineEndings("\r\n"), Encoding.ASCII.GetString(rendered!));
+        Assert.Equal("Café", MimeMessage.Load(new MemoryStream(rendered!)).TextBody?.TrimEnd());
     }
 
     [Fact]
-    public void TryWrap_CrLfStored_WritesItUnchanged()
+    public void TryRender_CrLfStored_WritesItUnchanged()
     {
         var raw = Raw("From: a@clp.test\r\nDate: Fri, 27 Nov 2026 09:30:00 +0000\r\nSubject: s\r\nMessage-Id: <y@clp.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nline\r\n");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: false);
+        var rendered = Rendered(raw, false);
 
-        Assert.Equal(raw, Written(wrapped!, Smtp));
+        Assert.Equal(raw, rendered!);
     }
 
     /// <summary>MimeMessage's constructor would add a Date and a Message-Id; MIME-Version is there, as MimeKit writes
     /// it on the long way too.</summary>
     [Fact]
-    public void TryWrap_HeadersWithoutMessageIdOrDate_AddsNone()
+    public void TryRender_HeadersWithoutMessageIdOrDate_AddsNone()
     {
         var raw = Raw("From: a@clp.test\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain\n\nline\n");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: false);
+        var rendered = Rendered(raw, false);
 
-        Assert.Equal(Encoding.ASCII.GetString(raw).ReplaceLineEndings("\r\n"), Encoding.ASCII.GetString(Written(wrapped!, Smtp)));
+        Assert.Equal(Encoding.ASCII.GetString(raw).ReplaceLineEndings("\r\n"), Encoding.ASCII.GetString(rendered!));
     }
 
-    [Fact]
-    public void TryWrap_WrittenWithUnixNewLines_WritesLf()
+    [Theory]
+    [InlineData("Content-Transfer-Encoding: 8bit")]
+    [InlineData("content-transfer-encoding:\n 8BIT ")]
+    public void TryRender_EightBitDeclared_WrittenAsItIsWithoutASecondDeclaration(string declaration)
     {
-        var raw = Raw("From: a@clp.test\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\none\r\ntwo\r\n");
-        var unix = FormatOptions.Default.Clone();
-        unix.NewLineFormat = NewLineFormat.Unix;
+        var raw = Raw($"From: a@clp.test\nSubject: s\nContent-Type: text/plain; charset=utf-8\n{declaration}\n\nünïcödé\n");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: false);
+        var rendered = Rendered(raw, eightBitTransport: true);
 
-        Assert.Equal("From: a@clp.test\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain\n\none\ntwo\n", Encoding.ASCII.GetString(Written(wrapped!, unix)));
+        Assert.Equal(Encoding.UTF8.GetString(raw).ReplaceLineEndings("\r\n"), Encoding.UTF8.GetString(rendered!));
     }
 
     [Fact]
-    public void TryWrap_LineOf998Bytes_Wrapped()
+    public void TryRender_LineOf998Bytes_Rendered()
     {
         var raw = Raw("From: a@clp.test\nSubject: s\nContent-Type: text/plain\n\n" + new string('x', StoredMail.MaxLineLength) + "\n");
 
-        using var wrapped = StoredMail.TryWrap(raw, eightBitTransport: true);
+        var rendered = Rendered(raw, true);
 
-        Assert.NotNull(wrapped);
+        Assert.NotNull(rendered);
     }
 
     public static TheoryData<string, string, bool> Refused => new()
@@ -121,13 +119,15 @@ public class StoredMailTests
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public void TryWrap_NeedsPreparing_ReturnsNull(string why, string mail, bool eightBitTransport)
+    public void TryRender_NeedsPreparing_ReturnsNull(string why, string mail, bool eightBitTransport)
     {
-        Assert.False(StoredMail.TryWrap(Raw(mail), eightBitTransport) is not null, why);
+        var output = new ArrayBufferWriter<byte>();
+        Assert.False(StoredMail.TryRender(Raw(mail), eightBitTransport, output), why);
+        Assert.Equal(0, output.WrittenCount);
     }
 
     [Fact]
-    public void TryWrap_NotificationWithFileByReference_ReturnsNull()
+    public void TryRender_NotificationWithFileByReference_ReturnsNull()
     {
         var content = NotificationComposerTests.Content("See the file.", [new NotificationFile(9, "timeline.srt", "text/plain", 23, [])]);
         var recipient = new Recipient(42, "Léa Martin", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
@@ -135,7 +135,7 @@ public class StoredMailTests
         using var buffer = new MemoryStream();
         composed.WriteTo(buffer);
 
-        Assert.Null(StoredMail.TryWrap(buffer.ToArray(), eightBitTransport: true));
+        Assert.Null(Rendered(buffer.ToArray(), eightBitTransport: true));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class StoredMailTests
         Assert.Equal(ContentEncoding.Default, Assert.IsType<TextPart>(message.Body).ContentTransferEncoding);
         using var buffer = new MemoryStream();
         message.WriteTo(buffer);
-        Assert.Null(StoredMail.TryWrap(buffer.ToArray(), eightBitTransport: true));
+        Assert.Null(Rendered(buffer.ToArray(), eightBitTransport: true));
     }
 
     private static byte[] Notification(string text)
@@ -178,18 +178,11 @@ public class StoredMailTests
 
     private static byte[] Raw(string mail) => Encoding.UTF8.GetBytes(mail);
 
-    private static byte[] Written(MimeMessage message, FormatOptions options)
+    /// <summary>What <see cref="StoredMail.TryRender"/> writes, or null when it refuses.</summary>
+    private static byte[]? Rendered(byte[] raw, bool eightBitTransport)
     {
-        using var buffer = new MemoryStream();
-        message.WriteTo(options, buffer);
-        return buffer.ToArray();
+        var output = new ArrayBufferWriter<byte>();
+        return StoredMail.TryRender(raw, eightBitTransport, output) ? output.WrittenSpan.ToArray() : null;
     }
 
-    private static FormatOptions Dos()
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        options.EnsureNewLine = true;
-        return options;
-    }
 }
