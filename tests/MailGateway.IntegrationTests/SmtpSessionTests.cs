@@ -243,38 +243,33 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     /// <summary>The session blocks on its socket; cancelling closes the socket, so a silent server does not hold a
     /// stopping gateway for the whole <see cref="SmtpOptions.Timeout"/> (which would end in a TimeoutException).</summary>
     [Fact]
-    public async Task Connect_CancelledWhileTheServerIsSilent_StopsWithOperationCanceled()
+    public Task Connect_CancelledWhileTheServerIsSilent_StopsWithOperationCanceled() => WithSilentServerAsync(async options =>
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            var accepting = listener.AcceptTcpClientAsync();
-            var options = Options(((IPEndPoint)listener.LocalEndpoint).Port);
-            options.Timeout = TimeSpan.FromMinutes(5);
-            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        options.Timeout = TimeSpan.FromMinutes(5);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => SmtpSession.Connect(options, null, stop.Token)));
-            (await accepting).Dispose();
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => SmtpSession.Connect(options, null, stop.Token)));
+    });
 
     [Fact]
-    public async Task Connect_ServerNeverGreets_TimesOut()
+    public Task Connect_ServerNeverGreets_TimesOut() => WithSilentServerAsync(options =>
+    {
+        options.Timeout = TimeSpan.FromMilliseconds(300);
+
+        Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        return Task.CompletedTask;
+    });
+
+    /// <summary>Runs <paramref name="test"/> with options pointing at a server that accepts the connection and never says
+    /// a word.</summary>
+    private static async Task WithSilentServerAsync(Func<SmtpOptions, Task> test)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         try
         {
             var accepting = listener.AcceptTcpClientAsync();
-            var options = Options(((IPEndPoint)listener.LocalEndpoint).Port);
-            options.Timeout = TimeSpan.FromMilliseconds(300);
-
-            Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+            await test(Options(((IPEndPoint)listener.LocalEndpoint).Port));
             (await accepting).Dispose();
         }
         finally

@@ -12,7 +12,7 @@ public static class OutboundPurposes
     public static bool SuppressesOnPermanentFailure(string purpose) => purpose is Notification or Digest;
 
     /// <summary>Mails whose composer declares each 8-bit part (<see cref="Outbound.StoredMail.DeclareEightBit"/>), so
-    /// that they can be sent as stored to a server with 8BITMIME. Rejections and sign-in mails, few, are prepared by
-    /// MailKit when sent.</summary>
+    /// that they can be sent as stored to a server with 8BITMIME. Rejections and sign-in mails, few, are parsed and
+    /// prepared by MimeKit when sent.</summary>
     public static bool DeclaresEightBit(string purpose) => purpose is Notification or Digest;
 }

@@ -12,7 +12,7 @@ namespace ClpMailGateway.Outbound;
 /// and writing it would give, with the same multipart boundary. Composing and writing a MimeMessage for every recipient
 /// was most of the fan-out's CPU and allocations (~72 KB per recipient).
 /// <para>The link goes into the bodies byte for byte: they are written as composed, unencoded (8bit where the text is
-/// 8-bit, <see cref="StoredMail.DeclareEightBit"/>; MailKit encodes them only for a server without 8BITMIME), and the
+/// 8-bit, <see cref="StoredMail.DeclareEightBit"/>; the sender has MimeKit encode them only for a server without 8BITMIME), and the
 /// link is ASCII. The headers are formatted by
 /// MimeKit from the same values as in a composed mail, so their encoding and folding are MimeKit's.</para>
 /// Immutable once made; <see cref="Write"/> is thread-safe.

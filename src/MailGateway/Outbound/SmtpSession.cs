@@ -15,12 +15,12 @@ namespace ClpMailGateway.Outbound;
 /// so all a transaction needs is its envelope, and with PIPELINING (RFC 2920) and CHUNKING (RFC 3030) the whole of it,
 /// <c>MAIL FROM</c>, <c>RCPT TO</c>, <c>BDAT n LAST</c> and the bytes, goes out in one write and its three replies come
 /// back in one read: one round trip per mail. MailKit's client sends the same commands in two round trips (it flushes
-/// before BDAT) and costs more CPU per mail than the transaction itself; the sender's profile and
-/// <c>scripts/bench fanout</c> put the difference at ~1.3x on this machine (BENCHMARKS.md, *Fan-out, fourth pass*).
+/// before BDAT) and costs more CPU per mail than the transaction itself (BENCHMARKS.md, *Fan-out, fourth pass*).
 /// <para>
 /// A server without PIPELINING gets one command at a time; without CHUNKING (or with <see cref="SmtpOptions.Chunking"/>
 /// off), DATA with dot-stuffing. TLS as <see cref="SmtpOptions.Security"/> says (MailKit's meanings of
-/// <see cref="SecureSocketOptions"/>; the server's certificate is validated by the system), AUTH PLAIN or LOGIN when
+/// <see cref="SecureSocketOptions"/>; the server's certificate is trusted by the system or pinned by
+/// <see cref="SmtpOptions.CertificateSha256"/>), AUTH PLAIN or LOGIN when
 /// <see cref="SmtpOptions.Username"/> is set. The reply to each step is returned, never thrown: the caller decides
 /// what a 4xx or 5xx means for the mail; an I/O error, a timeout or a broken reply throws and leaves the session unusable.
 /// </para>
@@ -298,7 +298,7 @@ public sealed class SmtpSession : IDisposable
             WriteContent(content, endsWithCrLf);
             // The server reads the chunk even after a refused MAIL or RCPT (RFC 3030 §3); its replies come in order.
             var firstRefusal = EnvelopeRefusal();
-            var accepted = (ReadReply()).To(SmtpReply.Content);
+            var accepted = ReadReply().To(SmtpReply.Content);
             return firstRefusal is { } refused ? ResetAfter(refused)
                 : accepted.Code == 250 ? accepted : ResetAfter(accepted);
         }
@@ -306,7 +306,7 @@ public sealed class SmtpSession : IDisposable
         Append("DATA\r\n");
         Flush();
         var refusal = EnvelopeRefusal();
-        var go = (ReadReply()).To("DATA");
+        var go = ReadReply().To("DATA");
         if (go.Code != 354)
         {
             return ResetAfter(refusal ?? go);
@@ -323,7 +323,7 @@ public sealed class SmtpSession : IDisposable
 
         WriteDotStuffed(content, _out);
         Flush();
-        var final = (ReadReply()).To(SmtpReply.Content);
+        var final = ReadReply().To(SmtpReply.Content);
         return final.Code == 250 ? final : ResetAfter(final);
     }
 

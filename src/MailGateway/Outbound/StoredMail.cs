@@ -29,7 +29,7 @@ public static class StoredMail
     private static readonly byte[] ReferenceHeader = System.Text.Encoding.ASCII.GetBytes(AttachedFiles.Header + ":");
 
     /// <summary>Declares <c>Content-Transfer-Encoding: 8bit</c> on each part of <paramref name="message"/> whose content is
-    /// 8-bit with lines of at most 998 bytes, as MailKit's <c>Prepare</c> would for a server with 8BITMIME, so that the
+    /// 8-bit with lines of at most 998 bytes, as MimeKit's <c>Prepare</c> does for a server with 8BITMIME, so that the
     /// mail, once stored, can go as it is (<see cref="OutboundPurposes.DeclaresEightBit"/>). A part with longer lines is
     /// left alone: such a mail is prepared when it is sent.</summary>
     public static void DeclareEightBit(MimeMessage message)
