@@ -86,6 +86,36 @@ internal sealed class BenchMailbox(string address)
         return count;
     }
 
+    /// <summary>A reference beside the baseline: every mail of INBOX fetched in full as for the baseline (batches of 500
+    /// UIDs), its bytes kept, and <paramref name="understand"/> run over each batch on every core while the next batch is
+    /// fetched, nothing stored. Returns the count.</summary>
+    public async Task<int> FetchAndUnderstandAsync(Action<byte[]> understand, CancellationToken cancellationToken)
+    {
+        using var client = await ConnectAsync(cancellationToken);
+        var inbox = (ImapFolder)client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        var uids = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
+        var count = 0;
+        var understanding = Task.CompletedTask;
+        foreach (var batch in uids.Chunk(500))
+        {
+            var raws = new List<byte[]>(batch.Length);
+            await inbox.GetStreamsAsync(batch, async (_, _, _, stream, token) =>
+            {
+                var raw = new byte[stream.Length];
+                await stream.ReadExactlyAsync(raw, token);
+                raws.Add(raw);
+            }, cancellationToken);
+            await understanding;
+            understanding = Task.Run(() => Parallel.ForEach(raws, understand), cancellationToken);
+            count += raws.Count;
+        }
+
+        await understanding;
+        await client.DisconnectAsync(true, cancellationToken);
+        return count;
+    }
+
     /// <summary>The baseline: plain MailKit fetching every mail of INBOX in full (BODY.PEEK[], batches of 500 UIDs, one
     /// FETCH per batch) and parsing each with MimeKit, from connect to disconnect. Returns the count and bytes read.</summary>
     public async Task<(int Count, long Bytes)> FetchAllAsync(CancellationToken cancellationToken)

@@ -44,6 +44,7 @@ internal sealed class IngestScenario : IScenario
             throw new InvalidOperationException($"the baseline fetched {fetched} mails, expected {count}");
         }
 
+        var understood = await UnderstandOnlyAsync(mailbox, count, baselineSeconds, cancellationToken);
         var settings = GatewaySettings(database, MailboxAddress);
         if (Environment.GetEnvironmentVariable("CLP_BENCH_PREPARE_ONLY") == "1")
         {
@@ -70,6 +71,7 @@ internal sealed class IngestScenario : IScenario
             Report.Ratio(ratio),
             ">= 0.25x",
             ratio >= 0.25));
+        context.Report.Add(understood);
         var warm = await WarmAsync(context, database, world, mailbox, mails, count, baselineRate, cancellationToken);
         context.Report.Add(warm);
         context.Report.Add(new ReportRow(
@@ -81,6 +83,66 @@ internal sealed class IngestScenario : IScenario
             "<= 300 MB",
             run.PeakWorkingSetBytes <= 300L * 1024 * 1024));
     }
+
+    /// <summary>
+    /// A reference for what the target leaves: the same mailbox fetched as for the baseline, and each mail only
+    /// understood as the gateway's parse ahead does (<see cref="Threading.ReplyThreader.TryParse"/>: MIME parse, token,
+    /// classification, trimming, files decoded) on both cores while the next batch is fetched; nothing stored, posted
+    /// or queued. Whatever the gateway does beyond this (durable store, threading, posts and their search index, the
+    /// notifications) has to fit in what is left of the target's time.
+    /// </summary>
+    private static async Task<ReportRow> UnderstandOnlyAsync(BenchMailbox mailbox, int count, double baselineSeconds, CancellationToken cancellationToken)
+    {
+        var options = new Mail.MailOptions { Domain = HarnessContext.Domain, ReplyLocalPart = BenchMails.ReplyLocalPart };
+        // Twice: the first pass compiles the analysis (this process is not ReadyToRun); the second is the figure.
+        var seconds = new double[2];
+        var cpu = new double[2];
+        var replies = 0;
+        for (var pass = 0; pass < seconds.Length; pass++)
+        {
+            replies = 0;
+            var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var fetched = await mailbox.FetchAndUnderstandAsync(
+                raw =>
+                {
+                    if (Threading.ReplyThreader.TryParse(raw, options) is { Analysis.Kind: Parsing.ReplyKind.Reply })
+                    {
+                        Interlocked.Increment(ref replies);
+                    }
+                },
+                cancellationToken);
+            seconds[pass] = clock.Elapsed.TotalSeconds;
+            cpu[pass] = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            if (fetched != count)
+            {
+                throw new InvalidOperationException($"the understanding reference fetched {fetched} mails, expected {count}");
+            }
+        }
+
+        var rate = count / seconds[1];
+        var baselineRate = count / baselineSeconds;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[ingest] fetch + understand only: {count} mails ({replies} replies) in {seconds[1]:0.00} s, {cpu[1]:0.00} s of CPU in this process (first pass {seconds[0]:0.00} s, {cpu[0]:0.00} s); the plain full fetch {baselineSeconds:0.00} s"));
+        return AgainstFetch(
+            $"reference, not the gateway: the same {count:#,0} mails fetched as for the baseline and only understood (MIME parse, token, classification, trimming, files decoded: `ReplyThreader.TryParse`) on both cores while the next batch is fetched; nothing stored, posted or queued; second of two passes",
+            rate,
+            string.Create(CultureInfo.InvariantCulture, $"{seconds[1]:0.00} s, {cpu[1]:0.00} s of CPU; first pass {seconds[0]:0.00} s"),
+            baselineRate,
+            hasTarget: false);
+    }
+
+    /// <summary>A row of the ingest rate against the plain full fetch of the same run; with the target (0.25x) or without
+    /// (a reference).</summary>
+    private static ReportRow AgainstFetch(string figure, double rate, string detail, double baselineRate, bool hasTarget) => new(
+        "ingest",
+        figure,
+        Report.Rate(rate, "msgs") + $" ({detail})",
+        "the plain full fetch above: " + Report.Rate(baselineRate, "msgs"),
+        Report.Ratio(rate / baselineRate),
+        hasTarget ? ">= 0.25x" : "—",
+        hasTarget ? rate / baselineRate >= 0.25 : null);
 
     /// <summary>
     /// The steady state: the same mix again (other Message-IDs) arriving at once, by one UID MOVE from a staging folder
@@ -131,14 +193,12 @@ internal sealed class IngestScenario : IScenario
         await VerifyAsync(database, mailbox, [.. cold, .. warmUp, .. burst], cancellationToken);
         var rate = burst.Count / elapsed.Value.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ingest] warm: {burst.Count} mails in {elapsed.Value.TotalSeconds:0.0} s"));
-        return new ReportRow(
-            "ingest",
+        return AgainstFetch(
             $"the same mix again ({burst.Count:#,0} other replies) moved into INBOX at once, a running `run` gateway (IDLE) warmed by {warmUp.Count} mails first: MOVE until all stored, threaded, moved and notifications queued",
-            Report.Rate(rate, "msgs") + string.Create(CultureInfo.InvariantCulture, $" ({elapsed.Value.TotalSeconds:0.0} s)"),
-            "the plain full fetch above: " + Report.Rate(baselineRate, "msgs"),
-            Report.Ratio(rate / baselineRate),
-            ">= 0.25x",
-            rate / baselineRate >= 0.25);
+            rate,
+            string.Create(CultureInfo.InvariantCulture, $"{elapsed.Value.TotalSeconds:0.0} s"),
+            baselineRate,
+            hasTarget: true);
     }
 
     /// <summary>Waits until <paramref name="total"/> inbound mails are threaded and moved and no post waits for its
