@@ -260,6 +260,60 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         return Task.CompletedTask;
     });
 
+    /// <summary>A server whose queue of connections is full: the kernel drops the gateway's SYN, so the connect itself
+    /// waits, and must end at <see cref="SmtpOptions.Timeout"/>.</summary>
+    [Fact]
+    public async Task Connect_ServerNeverAcceptsTheConnection_TimesOut()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            // Connections that are never accepted, until one cannot even be made: then the queue is full.
+            while (true)
+            {
+                Assert.True(fillers.Count < 64, "the listener's queue never filled");
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    await filler.ConnectAsync(endpoint, wait.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            var options = Options(endpoint.Port);
+            options.Timeout = TimeSpan.FromMilliseconds(500);
+
+            var error = Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+            Assert.Contains("did not accept the connection", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Connect_HostThatCannotBeLookedUp_FailsNamingTheHost()
+    {
+        var options = Options(25);
+        options.Host = "smtp.gateway-test.invalid"; // RFC 2606: never resolves
+        options.Timeout = TimeSpan.FromSeconds(2);
+
+        var error = Assert.ThrowsAny<Exception>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+
+        Assert.True(error is IOException or TimeoutException, $"{error.GetType().Name}: {error.Message}");
+        Assert.Contains("smtp.gateway-test.invalid could not be looked up", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <paramref name="test"/> with options pointing at a server that accepts the connection and never says
     /// a word.</summary>
     private static async Task WithSilentServerAsync(Func<SmtpOptions, Task> test)

@@ -548,7 +548,7 @@ public sealed class SmtpSession : IDisposable
     private static Socket ConnectSocket(SmtpOptions options, CancellationToken cancellationToken)
     {
         var milliseconds = (int)Math.Min(int.MaxValue, options.Timeout.TotalMilliseconds);
-        var addresses = IPAddress.TryParse(options.Host, out var literal) ? [literal] : Dns.GetHostAddresses(options.Host);
+        var addresses = Resolve(options, cancellationToken);
         Exception? failure = null;
         foreach (var address in addresses)
         {
@@ -570,8 +570,9 @@ public sealed class SmtpSession : IDisposable
                 watchdog.Token.ThrowIfCancellationRequested();
                 return socket;
             }
-            catch (Exception ex) when (watchdog.IsCancellationRequested)
+            catch (Exception ex) when (watchdog.IsCancellationRequested || IsTimeout(ex))
             {
+                // The watchdog closed the socket, or the socket's own send timeout ended the connect first.
                 socket.Dispose();
                 cancellationToken.ThrowIfCancellationRequested();
                 failure = new TimeoutException($"SMTP {address}:{options.Port} did not accept the connection within {options.Timeout.TotalSeconds:0.#} s", ex);
@@ -584,6 +585,33 @@ public sealed class SmtpSession : IDisposable
         }
 
         throw failure ?? new IOException($"SMTP host {options.Host} has no address");
+    }
+
+    /// <summary>The addresses of <see cref="SmtpOptions.Host"/>, looked up within <see cref="SmtpOptions.Timeout"/> (a
+    /// resolver that does not answer would otherwise hold a sending thread for as long as the system's resolver retries);
+    /// a failed lookup names the host.</summary>
+    private static IPAddress[] Resolve(SmtpOptions options, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(options.Host, out var literal))
+        {
+            return [literal];
+        }
+
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        watchdog.CancelAfter(options.Timeout);
+        try
+        {
+            var addresses = Dns.GetHostAddressesAsync(options.Host, watchdog.Token).WaitAsync(watchdog.Token).GetAwaiter().GetResult();
+            return addresses.Length > 0 ? addresses : throw new IOException($"SMTP host {options.Host} has no address");
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"SMTP host {options.Host} could not be looked up within {options.Timeout.TotalSeconds:0.#} s", ex);
+        }
+        catch (SocketException ex)
+        {
+            throw new IOException($"SMTP host {options.Host} could not be looked up: {ex.Message}", ex);
+        }
     }
 
     /// <summary>A blocking call that ran out of <see cref="SmtpOptions.Timeout"/> (the socket's receive or send timeout).</summary>
