@@ -11,13 +11,18 @@ public sealed class FanoutSignal : IDisposable
 
     public void Notify()
     {
+        if (_posted.CurrentCount > 0)
+        {
+            return; // already signalled and not yet seen (the usual case while a poll posts group after group)
+        }
+
         try
         {
             _posted.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled and not yet seen: one wake-up is enough.
+            // Signalled by another thread since the check: one wake-up is enough.
         }
     }
 
