@@ -110,16 +110,13 @@ public sealed class OutboxSender(
                     connection ??= pool.Rent(cancellationToken);
                     var session = connection.Session;
                     wire.ResetWrittenCount();
-                    if (!StoredMail.TryRender(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && session.EightBitMime, wire))
-                    {
-                        // The long way (this thread blocks on reading the files it refers to, if any).
-                        using var message = ParseAsync(mail.Raw, files, session.EightBitMime, cancellationToken).GetAwaiter().GetResult();
-                        using var written = new MemoryStream();
-                        message.WriteTo(SmtpSession.WireFormat, written, cancellationToken);
-                        wire.Write(written.GetBuffer().AsSpan(0, (int)written.Length));
-                    }
-
-                    var reply = session.Send(mail.EnvelopeFrom, mail.ToAddress, wire.WrittenSpan, cancellationToken);
+                    // The long way writes the mail into a stream of its own, sent from there: a mail with files is not copied
+                    // again into the worker's buffer, which would then keep the size of the largest mail for the whole run.
+                    using var longWay = StoredMail.TryRender(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && session.EightBitMime, wire)
+                        ? null
+                        : WriteLongWay(mail.Raw, files, session.EightBitMime, cancellationToken);
+                    var content = longWay is null ? wire.WrittenSpan : longWay.GetBuffer().AsSpan(0, (int)longWay.Length);
+                    var reply = session.Send(mail.EnvelopeFrom, mail.ToAddress, content, cancellationToken);
                     results.TryWrite(new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString()));
                     if (!session.IsOpen)
                     {
@@ -162,6 +159,15 @@ public sealed class OutboxSender(
                 pool.Return(connection, reusable: !cancellationToken.IsCancellationRequested);
             }
         }
+    }
+
+    /// <summary>The long way's wire bytes (this thread blocks on reading the files the mail refers to, if any).</summary>
+    private static MemoryStream WriteLongWay(byte[] raw, AttachedFiles files, bool eightBitMime, CancellationToken cancellationToken)
+    {
+        using var message = ParseAsync(raw, files, eightBitMime, cancellationToken).GetAwaiter().GetResult();
+        var written = new MemoryStream();
+        message.WriteTo(SmtpSession.WireFormat, written, cancellationToken);
+        return written;
     }
 
     /// <summary>The long way, for a mail <see cref="StoredMail"/> cannot send as stored: parsed, its files filled in, and
