@@ -86,15 +86,21 @@ internal sealed class BenchMailbox(string address)
         return count;
     }
 
+    /// <summary>INBOX opened read-only, and the UIDs of all its mails.</summary>
+    private static async Task<(ImapFolder Inbox, IList<UniqueId> Uids)> OpenInboxAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        var inbox = (ImapFolder)client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        return (inbox, await inbox.SearchAsync(SearchQuery.All, cancellationToken));
+    }
+
     /// <summary>A reference beside the baseline: every mail of INBOX fetched in full as for the baseline (batches of 500
     /// UIDs), its bytes kept, and <paramref name="understand"/> run over each batch on every core while the next batch is
     /// fetched, nothing stored. Returns the count.</summary>
     public async Task<int> FetchAndUnderstandAsync(Action<byte[]> understand, CancellationToken cancellationToken)
     {
         using var client = await ConnectAsync(cancellationToken);
-        var inbox = (ImapFolder)client.Inbox;
-        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-        var uids = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
+        var (inbox, uids) = await OpenInboxAsync(client, cancellationToken);
         var count = 0;
         var understanding = Task.CompletedTask;
         foreach (var batch in uids.Chunk(500))
@@ -121,9 +127,7 @@ internal sealed class BenchMailbox(string address)
     public async Task<(int Count, long Bytes)> FetchAllAsync(CancellationToken cancellationToken)
     {
         using var client = await ConnectAsync(cancellationToken);
-        var inbox = (ImapFolder)client.Inbox;
-        await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-        var uids = await inbox.SearchAsync(SearchQuery.All, cancellationToken);
+        var (inbox, uids) = await OpenInboxAsync(client, cancellationToken);
         int count = 0;
         long bytes = 0;
         foreach (var batch in uids.Chunk(500))
