@@ -60,11 +60,13 @@ app.MapAssets();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
+app.MapAddressVerification();
 var signedIn = app.MapGroup(string.Empty).RequireAuthorization();
 signedIn.MapTitles();
 signedIn.MapConversations();
 signedIn.MapSearch();
 signedIn.MapSettings();
+signedIn.MapAddresses();
 signedIn.MapQuarantine();
 app.Run();
 

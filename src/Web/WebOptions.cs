@@ -10,6 +10,9 @@ public sealed class WebOptions
     /// <summary>Lets anyone pick a listed account and sign in without mail. Only for the demo (<c>scripts/up</c>).</summary>
     public bool DemoMode { get; set; }
 
+    /// <summary>The IMAP server (host:port) that holds the demo mailboxes, shown on the demo's home page.</summary>
+    public string DemoMailServer { get; set; } = "127.0.0.1:1143";
+
     /// <summary>How long a mailed sign-in link works.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Web:SignInLinkLifetime must be between one minute and one day.")]
     public TimeSpan SignInLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);

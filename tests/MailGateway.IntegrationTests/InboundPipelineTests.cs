@@ -198,19 +198,65 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
     }
 
     [Fact]
-    public async Task VendorReplyToBroadcast_WithSeveralLanguages_IsRefusedWithTheChannelsTheyCanUse()
+    public async Task VendorReplyToBroadcast_SeveralLanguages_LandsInTheLanguageItIsWrittenIn()
     {
-        var reply = await ReplyAsync(_frDe, "broadcast", "Noted for both languages.");
+        var reply = await ReplyAsync(_frDe, "broadcast", "Danke für die Information, wir prüfen die Untertitel morgen früh und melden uns.");
+
+        var summary = await DeliverAndPollAsync(reply);
+
+        Assert.Equal(1, summary.Posted);
+        Assert.Single(await _gateway.MessagesAsync(Ch("vendor-de")));
+        Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
+        Assert.Contains("the reply is written in de", Assert.Single(await _gateway.InboundAsync()).Trace, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Noted, thanks a lot for the heads-up.")] // English: neither of the vendor's languages
+    [InlineData("OK")] // too short to tell
+    public async Task VendorReplyToBroadcast_LanguageNotClear_LandsInTheVendorsPrimaryLanguage(string text)
+    {
+        await _gateway.World.SaveAsync(db => db.VendorAssignments.Where(a => a.VendorId == _lumen.Id && a.Language == "de").ExecuteUpdate(s => s.SetProperty(a => a.IsPrimary, true)));
+
+        var summary = await DeliverAndPollAsync(await ReplyAsync(_frDe, "broadcast", text));
+
+        Assert.Equal(1, summary.Posted);
+        Assert.Equal(text, Assert.Single(await _gateway.MessagesAsync(Ch("vendor-de"))).Text);
+        Assert.Contains("the vendor's primary language", Assert.Single(await _gateway.InboundAsync()).Trace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VendorReplyToBroadcast_OneEnabledLanguageOfSeveralAssigned_LandsThere()
+    {
+        // A vendor covering fr and de; the user turned on fr only: fr is the one candidate, whatever the text.
+        var summary = await DeliverAndPollAsync(await ReplyAsync(_fr, "broadcast", "Danke, alles klar."));
+
+        Assert.Equal(1, summary.Posted);
+        Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr")));
+    }
+
+    [Fact]
+    public async Task VendorReplyToBroadcast_NoLanguageEnabled_IsRefusedAndCanBeMovedByAnOperator()
+    {
+        var none = await _gateway.World.UserAsync(UserRole.Vendor, _lumen, []);
+        var reply = await ReplyAsync(none, "broadcast", "Where do I answer?");
 
         await DeliverAndPollAsync(reply);
         await _gateway.SendOutboxAsync();
 
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal("broadcast_reply", inbound.Reason);
-        Assert.Empty(await _gateway.MessagesAsync(Ch("broadcast")));
-        var told = await servers.WaitForMessageAsync(Address(_frDe), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
-        Assert.Contains("Vendor · French (fr): " + _gateway.LocalPart + "+", told.TextBody, StringComparison.Ordinal);
-        Assert.Contains("Vendor · German (de): " + _gateway.LocalPart + "+", told.TextBody, StringComparison.Ordinal);
+        var told = await servers.WaitForMessageAsync(Address(none), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        Assert.Contains("Turn on your languages in your settings", told.TextBody, StringComparison.Ordinal);
+
+        // The operator moves it: only to a channel the sender may post to, checked again.
+        var refused = await _gateway.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ReplayAsync(inbound.Id, Ch("vendor-fr").Id, CancellationToken.None));
+        Assert.Equal(("permission_denied", InboundStatus.Rejected), (refused!.Reason, refused.Status));
+        await _gateway.World.SaveAsync(db => db.UserLanguages.Add(new UserLanguage { UserId = none.Id, Language = "fr" }));
+        var moved = await _gateway.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ReplayAsync(inbound.Id, Ch("vendor-fr").Id, CancellationToken.None));
+
+        Assert.Equal(InboundStatus.Posted, moved!.Status);
+        Assert.Equal("Where do I answer?", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr"))).Text);
+        Assert.Contains("an operator chose vendor-fr", moved.Trace, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -145,7 +145,8 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         var posted = Assert.Single(messages, m => m.Id != message.Id);
         Assert.Equal(_fr1.Id, posted.AuthorId);
         Assert.Equal("Confirmed, all good.", posted.Text);
-        Assert.Equal($"m{message.Id}.u{_fr1.Id}@clp.test", notification.MessageId);
+        // The channel's first notification to her starts her thread of it.
+        Assert.Equal($"c{message.ChannelId}.u{_fr1.Id}@clp.test", notification.MessageId);
         Assert.Equal("auto-generated", notification.Headers["Auto-Submitted"]);
         Assert.Equal("List-Unsubscribe=One-Click", notification.Headers["List-Unsubscribe-Post"]);
     }
@@ -206,7 +207,7 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
 
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal(("digest_reply", InboundStatus.Rejected), (inbound.Reason, inbound.Status));
-        Assert.Contains($"/t/{_title.Slug}/broadcast", inbound.ReasonDetail, StringComparison.Ordinal);
+        Assert.Contains($"/titles/{_title.Slug}/broadcast", inbound.ReasonDetail, StringComparison.Ordinal);
         Assert.Contains(await _gateway.OutboxAsync(), m => m.Purpose == OutboundPurposes.Rejection && m.ToAddress == Address(_fr1));
     }
 
@@ -252,7 +253,8 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         foreach (var user in users)
         {
             var mail = await servers.WaitForMessageAsync(Address(user), tag, Wait);
-            Assert.Contains(tag, mail.Subject, StringComparison.Ordinal);
+            Assert.Contains(tag, mail.TextBody, StringComparison.Ordinal);
+            Assert.StartsWith($"[{_title.Name}] ", mail.Subject, StringComparison.Ordinal);
             Assert.Equal(1, await servers.CountAsync(Address(user), "INBOX"));
         }
     }

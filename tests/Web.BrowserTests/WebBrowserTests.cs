@@ -96,13 +96,13 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
     {
         var userId = await QueryAsync(db => db.UserEmails.Where(e => e.Address == "de.jonas@clp.test").Select(e => e.UserId).SingleAsync());
         var keys = new ReplyTokenOptions { CurrentKeyId = "t1", Keys = { ["t1"] = TestDatabase.TestTokenKey } };
-        var url = UnsubscribeTokenCodec.Url(fixture.BaseUrl, UnsubscribeTokenCodec.Encode(keys, userId, ChannelKind.Vendor));
+        var url = UnsubscribeTokenCodec.Url(fixture.BaseUrl, UnsubscribeTokenCodec.Encode(keys, UnsubscribeTarget.ForKind(userId, ChannelKind.Vendor)));
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(url);
         await BrowserFixture.ScreenshotAsync(page, "07-unsubscribe");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Stop these mails" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop this mail" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Unsubscribed" })).ToBeVisibleAsync();
         Assert.Equal(DeliveryMode.Off, await QueryAsync(db => db.UserSettings.Where(s => s.UserId == userId).Select(s => s.VendorDelivery).SingleAsync()));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.TestSupport;
@@ -8,48 +9,76 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClpMailGateway.Web.Tests;
 
-public sealed class UnsubscribeTests : IAsyncLifetime
+public sealed partial class UnsubscribeTests : IAsyncLifetime
 {
     private static readonly ReplyTokenOptions Keys = new() { CurrentKeyId = "t1", Keys = { ["t1"] = TestDatabase.TestTokenKey } };
     private WebApp _app = null!;
+    private Title _title = null!;
     private User _vendor = null!;
 
     public async Task InitializeAsync()
     {
         _app = await WebApp.StartAsync();
-        var title = await _app.World.TitleAsync("fr");
-        _vendor = await _app.World.UserAsync(UserRole.Vendor, await _app.World.VendorAsync(title, "fr"), ["fr"]);
+        _title = await _app.World.TitleAsync("fr");
+        _vendor = await _app.World.UserAsync(UserRole.Vendor, await _app.World.VendorAsync(_title, "fr"), ["fr"]);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    [Fact]
-    public async Task OneClick_ValidTokenWithoutCookies_TurnsThatKindOff()
-    {
-        var token = UnsubscribeTokenCodec.Encode(Keys, _vendor.Id, ChannelKind.Broadcast);
-        using var client = _app.Client();
-        using var body = new StringContent("List-Unsubscribe=One-Click", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+    private string ChannelToken(string key) => UnsubscribeTokenCodec.Encode(Keys, UnsubscribeTarget.ForChannel(_vendor.Id, World.Channel(_title, key).Id));
 
-        var response = await client.PostAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative), body);
+    [Fact]
+    public async Task OneClick_NotificationTokenWithoutCookies_MutesThatChannelOnly()
+    {
+        using var client = _app.Client();
+
+        var response = await OneClickAsync(client, ChannelToken("broadcast"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([World.Channel(_title, "broadcast").Id], await _app.QueryAsync(db => db.ChannelMutes.Where(m => m.UserId == _vendor.Id).Select(m => m.ChannelId).ToListAsync()));
         var settings = await _app.QueryAsync(db => db.UserSettings.SingleAsync(s => s.UserId == _vendor.Id));
-        Assert.Equal(DeliveryMode.Off, settings.BroadcastDelivery);
-        Assert.Equal(DeliveryMode.Immediate, settings.VendorDelivery);
+        Assert.Equal((DeliveryMode.Immediate, DeliveryMode.Immediate), (settings.BroadcastDelivery, settings.VendorDelivery));
     }
 
     [Fact]
-    public async Task Confirmation_Get_ShowsAButtonThatPostsOneClick()
+    public async Task Page_AfterOneClick_OffersUndoAndWiderChoicesThatWork()
     {
-        var token = UnsubscribeTokenCodec.Encode(Keys, _vendor.Id, ChannelKind.Vendor);
+        using var client = _app.Client();
+        var token = ChannelToken("vendor-fr");
+
+        var html = await (await OneClickAsync(client, token)).Content.ReadAsStringAsync();
+
+        Assert.Contains($"No more mail from {_title.Name} · Vendor · French (fr).", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains($"action=\"/unsubscribe/{token}/undo\"", html, StringComparison.Ordinal);
+        var choices = FormActions().Matches(html).Select(m => m.Groups[1].Value).Where(a => !a.EndsWith("/undo", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, choices.Count); // this title, Vendor channels of every title, all mail
+        var scopes = choices.Select(a => UnsubscribeTokenCodec.TryVerify(Keys, a["/unsubscribe/".Length..], out var t) ? t : default).ToList();
+        Assert.Equal(
+            [UnsubscribeTarget.ForTitle(_vendor.Id, _title.Id), UnsubscribeTarget.ForKind(_vendor.Id, ChannelKind.Vendor), UnsubscribeTarget.ForAll(_vendor.Id)],
+            scopes);
+
+        var undo = await client.PostAsync(new Uri($"/unsubscribe/{token}/undo", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, undo.StatusCode);
+        Assert.Equal(0, await _app.QueryAsync(db => db.ChannelMutes.CountAsync(m => m.UserId == _vendor.Id)));
+
+        await OneClickAsync(client, choices[2]["/unsubscribe/".Length..]);
+        var settings = await _app.QueryAsync(db => db.UserSettings.SingleAsync(s => s.UserId == _vendor.Id));
+        Assert.Equal((DeliveryMode.Off, DeliveryMode.Off, false), (settings.BroadcastDelivery, settings.VendorDelivery, settings.MentionsEnabled));
+    }
+
+    [Fact]
+    public async Task Confirmation_Get_ShowsAButtonThatPostsOneClickAndChangesNothing()
+    {
+        var token = ChannelToken("vendor-fr");
         using var client = _app.Client();
 
         var html = await client.GetStringAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative));
 
-        Assert.Contains($"{_vendor.Handle}@clp.test will no longer get mail for new messages in Vendor channels", html, StringComparison.Ordinal);
+        Assert.Contains($"Stop mail from {_title.Name} · Vendor · French (fr)?", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains($"action=\"/unsubscribe/{token}\"", html, StringComparison.Ordinal);
         Assert.Contains("name=\"List-Unsubscribe\" value=\"One-Click\"", html, StringComparison.Ordinal);
-        Assert.Equal(DeliveryMode.Immediate, await _app.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _vendor.Id).Select(s => s.VendorDelivery).SingleAsync()));
+        Assert.Equal(0, await _app.QueryAsync(db => db.ChannelMutes.CountAsync()));
     }
 
     [Theory]
@@ -58,16 +87,15 @@ public sealed class UnsubscribeTests : IAsyncLifetime
     [InlineData(20)]
     public async Task OneClick_TamperedToken_IsNotFoundAndChangesNothing(int position)
     {
-        var token = UnsubscribeTokenCodec.Encode(Keys, _vendor.Id, ChannelKind.Broadcast).ToCharArray();
+        var token = ChannelToken("broadcast").ToCharArray();
         var index = token.Length - 1 - position;
         token[index] = token[index] == 'a' ? 'b' : 'a';
         using var client = _app.Client();
-        using var body = new StringContent("List-Unsubscribe=One-Click", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
 
-        var response = await client.PostAsync(new Uri($"/unsubscribe/{new string(token)}", UriKind.Relative), body);
+        var response = await OneClickAsync(client, new string(token));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(DeliveryMode.Immediate, await _app.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _vendor.Id).Select(s => s.BroadcastDelivery).SingleAsync()));
+        Assert.Equal(0, await _app.QueryAsync(db => db.ChannelMutes.CountAsync()));
     }
 
     [Theory]
@@ -75,11 +103,10 @@ public sealed class UnsubscribeTests : IAsyncLifetime
     [InlineData("")]
     public async Task OneClick_WrongBody_IsRefusedWithAReason(string form)
     {
-        var token = UnsubscribeTokenCodec.Encode(Keys, _vendor.Id, ChannelKind.Broadcast);
         using var client = _app.Client();
         using var body = new StringContent(form, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
 
-        var response = await client.PostAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative), body);
+        var response = await client.PostAsync(new Uri($"/unsubscribe/{ChannelToken("broadcast")}", UriKind.Relative), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("List-Unsubscribe=One-Click", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -88,12 +115,21 @@ public sealed class UnsubscribeTests : IAsyncLifetime
     [Fact]
     public async Task OneClick_TokenSignedWithAnotherKey_IsNotFound()
     {
-        var other = new ReplyTokenOptions { CurrentKeyId = "t1", Keys = { ["t1"] = Convert.ToBase64String(new byte[32]) } };
-        var token = UnsubscribeTokenCodec.Encode(other, _vendor.Id, ChannelKind.Broadcast);
+        var other = new ReplyTokenOptions { CurrentKeyId = "t1", Keys = { ["t1"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) } };
+        var token = UnsubscribeTokenCodec.Encode(other, UnsubscribeTarget.ForChannel(_vendor.Id, World.Channel(_title, "broadcast").Id));
         using var client = _app.Client();
 
         var response = await client.GetAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    private static async Task<HttpResponseMessage> OneClickAsync(HttpClient client, string token)
+    {
+        using var body = new StringContent("List-Unsubscribe=One-Click", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+        return await client.PostAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative), body);
+    }
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    private static partial Regex FormActions();
 }

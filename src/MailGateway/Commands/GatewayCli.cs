@@ -19,7 +19,7 @@ public static class GatewayCli
           messages --title SLUG --channel KEY [--as EMAIL] [--search QUERY] [--limit N]
           inspect PATH...             classify and trim raw mails (.eml) or reply bodies (.txt); no database
           poll                        poll the gateway mailbox once now and send the outbox
-          quarantine list [--all] | show ID [--raw] | replay ID
+          quarantine list [--all] | show ID [--raw] | replay ID | post ID --channel KEY
           notifications stuck [--all] | retry ID
           tokens issue --as EMAIL --title SLUG --channel KEY | tokens revoke --user EMAIL
         channel keys: internal, broadcast, vendor-<language tag> (vendor-fr, vendor-pt-br)

@@ -55,11 +55,7 @@ internal static class PostCommand
             // Its notifications are queued now (and any other post's still pending), as the gateway's jobs would.
             await services.GetRequiredService<NotificationFanout>().RunAsync(cancellationToken);
             var output = (await MessageQueries.LoadAsync(db, title, channel, [result.Message!.Id], null, cancellationToken)).Single();
-            var warnings = result.UnknownMentions.Select(m => $"{m} matches no user; nobody was notified for it.")
-                .Concat(result.MentionsWithoutAccess.Select(u =>
-                    $"@{u.Handle} ({u.Name}) cannot read this channel, so the mention notifies nobody."))
-                .ToList();
-            JsonLines.Write(stdout, output with { Warnings = warnings });
+            JsonLines.Write(stdout, output with { Warnings = result.MentionWarnings() });
             return ExitCodes.Ok;
         }
         finally

@@ -3,25 +3,27 @@ using System.Text.Json.Nodes;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClpMailGateway.Commands;
 
-/// <summary><c>quarantine list [--all]</c>, <c>quarantine show ID [--raw]</c>, <c>quarantine replay ID</c>: the inbound
-/// mails that were not posted, their reasons and traces, and replaying one after its cause is fixed.</summary>
+/// <summary><c>quarantine list [--all]</c>, <c>quarantine show ID [--raw]</c>, <c>quarantine replay ID</c>,
+/// <c>quarantine post ID --channel KEY</c>: the inbound mails that were not posted, their reasons and traces, replaying
+/// one after its cause is fixed, and moving a reply to a channel of its title its sender may post to.</summary>
 internal static class QuarantineCommand
 {
     public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
         if (args.Length == 0)
         {
-            throw CommandException.Usage("quarantine: say list, show ID or replay ID.");
+            throw CommandException.Usage("quarantine: say list, show ID, replay ID or post ID --channel KEY.");
         }
 
         var db = services.GetRequiredService<GatewayDbContext>();
         await CommandLookups.EnsureMigratedAsync(db, cancellationToken);
-        var arguments = CommandArguments.Parse("quarantine " + args[0], args[1..], new HashSet<string>(), flags: new HashSet<string> { "all", "raw" });
+        var arguments = CommandArguments.Parse("quarantine " + args[0], args[1..], new HashSet<string> { "channel" }, flags: new HashSet<string> { "all", "raw" });
         switch (args[0])
         {
             case "list":
@@ -60,8 +62,34 @@ internal static class QuarantineCommand
                     ?? throw CommandException.NotFound($"quarantine replay: no inbound mail {mail.Id}.");
                 JsonLines.Write(stdout, Describe(after));
                 return after.Status == InboundStatus.Posted ? ExitCodes.Ok : ExitCodes.Refused;
+            case "post":
+                var quarantined = await FindAsync(db, arguments, cancellationToken);
+                var key = arguments.Required("channel");
+                if (quarantined.Status == InboundStatus.Posted)
+                {
+                    throw new CommandException(ExitCodes.Refused, $"quarantine post: inbound mail {quarantined.Id} is already posted (message {quarantined.PostedMessageId}).");
+                }
+
+                var targets = await QuarantineTargets.ForAsync(db, quarantined, cancellationToken);
+                if (targets.Count == 0)
+                {
+                    throw new CommandException(ExitCodes.PermissionDenied, $"quarantine post: inbound mail {quarantined.Id} has no known sender who may post in its title.");
+                }
+
+                var target = ChannelKey.TryParse(key, out _, out var normalizedKey, out _) ? targets.SingleOrDefault(c => c.Key == normalizedKey) : null;
+                if (target is null)
+                {
+                    throw new CommandException(
+                        ExitCodes.PermissionDenied,
+                        $"quarantine post: the sender may not post in '{key}'; they may post in {string.Join(", ", targets.Select(c => c.Key))}.");
+                }
+
+                var moved = await services.GetRequiredService<InboundProcessor>().ReplayAsync(quarantined.Id, target.Id, cancellationToken)
+                    ?? throw CommandException.NotFound($"quarantine post: no inbound mail {quarantined.Id}.");
+                JsonLines.Write(stdout, Describe(moved));
+                return moved.Status == InboundStatus.Posted ? ExitCodes.Ok : ExitCodes.Refused;
             default:
-                throw CommandException.Usage($"quarantine: unknown action '{args[0]}'; say list, show ID or replay ID.");
+                throw CommandException.Usage($"quarantine: unknown action '{args[0]}'; say list, show ID, replay ID or post ID --channel KEY.");
         }
     }
 

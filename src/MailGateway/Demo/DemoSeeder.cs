@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ClpMailGateway.Demo;
 
 /// <summary>Creates the demo world (<see cref="DemoData"/>). Idempotent: what exists is left as it is, so running it
-/// again adds nothing twice; the report always lists the whole demo world as it is in the database.</summary>
+/// again adds nothing twice; the report always lists the whole demo world as it is in the database. The demo's message
+/// history counts as already notified: a new installation does not mail it to every demo mailbox.</summary>
 public sealed class DemoSeeder(GatewayDbContext db, MessagePoster poster, TimeProvider timeProvider)
 {
     public async Task<IReadOnlyList<SeedLine>> SeedAsync(CancellationToken cancellationToken)
@@ -70,7 +71,11 @@ public sealed class DemoSeeder(GatewayDbContext db, MessagePoster poster, TimePr
                     var key = (vendors[demo.Name].Id, titles[slug].Id, language);
                     if (existing.Add(key))
                     {
-                        db.VendorAssignments.Add(new VendorAssignment { VendorId = key.Item1, TitleId = key.Item2, Language = language });
+                        // The first language listed for a vendor on a title is its primary one there.
+                        db.VendorAssignments.Add(new VendorAssignment
+                        {
+                            VendorId = key.Item1, TitleId = key.Item2, Language = language, IsPrimary = language == LanguageTag.Canonicalize(languages[0]),
+                        });
                     }
                 }
             }
@@ -130,6 +135,7 @@ public sealed class DemoSeeder(GatewayDbContext db, MessagePoster poster, TimePr
     private async Task PostMessagesAsync(
         HashSet<string> newTitles, Dictionary<string, Title> titles, Dictionary<string, User> users, CancellationToken cancellationToken)
     {
+        var posted = new List<long>();
         foreach (var demo in DemoData.Messages.Where(m => newTitles.Contains(m.Title)))
         {
             var channel = titles[demo.Title].Channels.Single(c => c.Key == demo.Channel);
@@ -139,7 +145,12 @@ public sealed class DemoSeeder(GatewayDbContext db, MessagePoster poster, TimePr
             {
                 throw new InvalidOperationException($"Demo message in {demo.Title}/{demo.Channel} by {demo.Author} was refused: {error.Message}");
             }
+
+            posted.Add(result.Message!.Id);
         }
+
+        // History, not news: nobody is mailed about it.
+        await db.PendingFanouts.Where(f => posted.Contains(f.MessageId)).ExecuteDeleteAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<SeedLine>> ReportAsync(CancellationToken cancellationToken)

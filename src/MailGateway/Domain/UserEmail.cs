@@ -12,4 +12,13 @@ public sealed class UserEmail
 
     public bool IsPrimary { get; set; }
     public DateTime? VerifiedAtUtc { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the secret in the verification link mailed to an added address; null once
+    /// verified (or for an address added verified).</summary>
+    public string? VerificationSecretHash { get; set; }
+
+    /// <summary>When the verification link stops working.</summary>
+    public DateTime? VerificationExpiresAtUtc { get; set; }
+
+    public DateTime? AddedAtUtc { get; set; }
 }

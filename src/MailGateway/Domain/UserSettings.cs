@@ -11,6 +11,10 @@ public sealed class UserSettings
     public DeliveryMode BroadcastDelivery { get; set; } = DeliveryMode.Immediate;
     public DeliveryMode VendorDelivery { get; set; } = DeliveryMode.Immediate;
 
+    /// <summary>A message that @mentions the user is mailed at once, whatever the delivery of its channel's kind (Digest
+    /// or Off) and whatever the user muted; off only when the user turns mentions off.</summary>
+    public bool MentionsEnabled { get; set; } = true;
+
     public DeliveryMode DeliveryFor(ChannelKind kind) => kind switch
     {
         ChannelKind.Internal => InternalDelivery,

@@ -6,4 +6,9 @@ public sealed class VendorAssignment
     public int VendorId { get; set; }
     public int TitleId { get; set; }
     public required string Language { get; set; }
+
+    /// <summary>The vendor's main language on the title: where a vendor user's reply to Broadcast goes when their
+    /// languages there leave more than one channel and the reply's own language does not decide it. At most one per
+    /// vendor and title.</summary>
+    public bool IsPrimary { get; set; }
 }

@@ -44,7 +44,7 @@ public sealed class InboundProcessor(
         var done = new List<InboundStatus>(ids.Count);
         foreach (var group in ids.Where(id => skip is null || !skip.Contains(id)).Chunk(GroupSize))
         {
-            done.AddRange(await ProcessGroupAsync(group.Select(id => (id, (InboundMail?)null, (ParsedReply?)null)).ToList(), cancellationToken));
+            done.AddRange(await ProcessGroupAsync(group.Select(id => (id, (InboundMail?)null, (ParsedReply?)null)).ToList(), null, cancellationToken));
         }
 
         return done;
@@ -79,7 +79,7 @@ public sealed class InboundProcessor(
         {
             var parsed = await next!;
             next = i + 1 < groups.Count ? ParseAsync(groups[i + 1]) : null;
-            done.AddRange(await ProcessGroupAsync(groups[i].Select(m => (m.Id, (InboundMail?)m, parsed.Of(m.Raw))).ToList(), cancellationToken));
+            done.AddRange(await ProcessGroupAsync(groups[i].Select(m => (m.Id, (InboundMail?)m, parsed.Of(m.Raw))).ToList(), null, cancellationToken));
         }
 
         return done;
@@ -117,7 +117,11 @@ public sealed class InboundProcessor(
     /// <summary>Threads a quarantined mail again after its cause is fixed (the command line and the web's quarantine
     /// share this): the mail is set Pending with a fresh attempt count and processed at once. A posted mail is left as
     /// it is. Returns the mail as it is afterwards, or null when there is no such mail.</summary>
-    public async Task<InboundMail?> ReplayAsync(long id, CancellationToken cancellationToken)
+    public Task<InboundMail?> ReplayAsync(long id, CancellationToken cancellationToken) => ReplayAsync(id, null, cancellationToken);
+
+    /// <param name="channelOverride">A channel of the reply's title an operator chose ("post to…"), or null to thread
+    /// the mail as it came; permission is decided again either way.</param>
+    public async Task<InboundMail?> ReplayAsync(long id, int? channelOverride, CancellationToken cancellationToken)
     {
         var status = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
             .Select(m => (InboundStatus?)m.Status).SingleOrDefaultAsync(cancellationToken);
@@ -130,7 +134,7 @@ public sealed class InboundProcessor(
         {
             await db.InboundMails.Where(m => m.Id == id).ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken);
-            await ProcessOneAsync(id, cancellationToken);
+            await ProcessGroupAsync([(id, null, null)], channelOverride, cancellationToken);
         }
 
         db.ChangeTracker.Clear();
@@ -140,7 +144,7 @@ public sealed class InboundProcessor(
     /// <summary>Threads one pending mail in its own transaction; null when it is not pending (or failed this time).</summary>
     public async Task<InboundMail?> ProcessOneAsync(long id, CancellationToken cancellationToken)
     {
-        var statuses = await ProcessGroupAsync([(id, null, null)], cancellationToken);
+        var statuses = await ProcessGroupAsync([(id, null, null)], null, cancellationToken);
         if (statuses.Count == 0)
         {
             return null;
@@ -154,7 +158,7 @@ public sealed class InboundProcessor(
     /// transaction (token rows, users, channels, access) are made once per group, and kept for the next group
     /// while nothing they read has changed since (<see cref="LookupCache.LookupVersion"/>).</summary>
     private async Task<List<InboundStatus>> ProcessGroupAsync(
-        IReadOnlyList<(long Id, InboundMail? Stored, ParsedReply? Parsed)> group, CancellationToken cancellationToken)
+        IReadOnlyList<(long Id, InboundMail? Stored, ParsedReply? Parsed)> group, int? channelOverride, CancellationToken cancellationToken)
     {
         var done = new List<InboundStatus>(group.Count);
         db.ChangeTracker.Clear();
@@ -187,7 +191,7 @@ public sealed class InboundProcessor(
                         ? await LoadWithoutRawAsync(id, cancellationToken) // read from its row while it is threaded, not loaded whole
                         : await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken));
                 mail.Attempts++;
-                await threader.ThreadAsync(mail, parsed, cancellationToken);
+                await threader.ThreadAsync(mail, parsed, channelOverride, cancellationToken);
                 await outcome.ExecuteAsync(mail);
                 if (db.ChangeTracker.HasChanges())
                 {

@@ -25,6 +25,7 @@ public static class InboundServiceCollectionExtensions
         services.AddScoped<InboundProcessor>();
         services.AddScoped<ImapPoller>();
         services.AddScoped<ReplyThreader>();
+        services.AddSingleton<IReplyLanguageDetector, LinguaReplyLanguageDetector>();
         services.AddScoped<BounceRecorder>();
         services.AddOutbound();
         services.TryAddSingleton<IInboundFaults, NoInboundFaults>();

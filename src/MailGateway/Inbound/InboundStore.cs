@@ -173,7 +173,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
 
     /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty): what is read of a
     /// row whose bytes are not needed, or may be large and are read from the row as a stream (<see cref="OpenRaw"/>).</summary>
-    internal static readonly Expression<Func<InboundMail, InboundMail>> WithoutRaw = m => new InboundMail
+    public static readonly Expression<Func<InboundMail, InboundMail>> WithoutRaw = m => new InboundMail
     {
         Id = m.Id,
         Mailbox = m.Mailbox,

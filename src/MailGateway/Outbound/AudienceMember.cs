@@ -9,6 +9,8 @@ namespace ClpMailGateway.Outbound;
 /// <param name="Delivery">The user's mode for the channel's kind (<see cref="UserSettings.DeliveryFor"/>).</param>
 /// <param name="Address">The address notifications go to (the primary one); null when the user has none.</param>
 /// <param name="Suppressed">The address bounced permanently (<see cref="AddressHealth.SuppressedAtUtc"/>).</param>
+/// <param name="Muted">The user muted the channel or its title (<see cref="ChannelMute"/>, <see cref="TitleMute"/>): no mail from it at all.</param>
+/// <param name="MentionsEnabled">A mention of the user is mailed (<see cref="UserSettings.MentionsEnabled"/>).</param>
 public sealed record AudienceMember(
     int UserId,
     string Name,
@@ -17,4 +19,6 @@ public sealed record AudienceMember(
     bool IsFollower,
     bool IsMentioned,
     string? Address,
-    bool Suppressed);
+    bool Suppressed,
+    bool Muted = false,
+    bool MentionsEnabled = true);

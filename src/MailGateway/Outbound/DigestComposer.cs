@@ -1,12 +1,16 @@
 using System.Globalization;
+using System.Text;
+using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Unsubscribe;
 using MimeKit;
 
 namespace ClpMailGateway.Outbound;
 
 /// <summary>Writes a digest mail. Pure (given the templates). Its Message-ID <c>&lt;digest-{id}@domain&gt;</c> lets the
 /// inbound pipeline recognise a reply to it and refuse it with links to each channel; Reply-To is the gateway mailbox
-/// itself (no token), since a digest spans channels.</summary>
+/// itself (no token), since a digest spans channels. Its own <c>List-Id</c> (<c>digest.domain</c>) and RFC 8058
+/// one-click <c>List-Unsubscribe</c> turn digests off.</summary>
 public static class DigestComposer
 {
     public static MimeMessage Compose(MailOptions mail, MailTemplates templates, DigestContent content)
@@ -25,6 +29,10 @@ public static class DigestComposer
         message.Subject = subject;
         message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
         message.MessageId = MailIds.Digest(content.DigestId, mail.Domain);
+        var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, content.UnsubscribeToken);
+        message.Headers.Add(new Header(Encoding.UTF8, "List-Id", $"{mail.GatewayName} digest <digest.{mail.Domain}>"));
+        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>, <mailto:{mail.ReplyLocalPart}@{mail.Domain}?subject=unsubscribe%20{content.UnsubscribeToken}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-CLP-Reason", "digest");
@@ -34,12 +42,13 @@ public static class DigestComposer
             ["subject"] = subject,
             ["name"] = content.Name,
             ["count"] = count.ToString(CultureInfo.InvariantCulture),
-            ["settingsUrl"] = MailLinks.Settings(mail.WebBaseUrl),
+            ["settingsUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
+            ["unsubscribeUrl"] = unsubscribeUrl,
             ["groups"] = content.Groups.Select(g => new TemplateModel
             {
                 ["title"] = g.TitleName,
                 ["channel"] = g.ChannelName,
-                ["channelUrl"] = MailLinks.Channel(mail.WebBaseUrl, g.TitleSlug, g.ChannelKey),
+                ["channelUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.ChannelPath(g.TitleSlug, g.ChannelKey)),
                 ["messages"] = g.Messages.Select(m => new TemplateModel
                 {
                     ["author"] = m.AuthorName,

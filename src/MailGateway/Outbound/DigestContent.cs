@@ -1,4 +1,7 @@
 namespace ClpMailGateway.Outbound;
 
 /// <summary>One digest for one user: new messages grouped by title and channel.</summary>
-public sealed record DigestContent(long DigestId, int UserId, string Name, string Address, DateTime CreatedAtUtc, IReadOnlyList<DigestGroup> Groups);
+/// <param name="UnsubscribeToken">The token of the digest's one-click unsubscribe link, which turns digests off
+/// (<see cref="Unsubscribe.UnsubscribeScope.Digest"/>).</param>
+public sealed record DigestContent(
+    long DigestId, int UserId, string Name, string Address, DateTime CreatedAtUtc, IReadOnlyList<DigestGroup> Groups, string UnsubscribeToken);

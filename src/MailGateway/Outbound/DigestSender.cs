@@ -2,6 +2,8 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Tokens;
+using ClpMailGateway.Unsubscribe;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,12 +14,14 @@ namespace ClpMailGateway.Outbound;
 /// Turns waiting digest items into one digest mail per user, grouped by title and channel, queued in the outbox. Each
 /// user's digest is written in one transaction (digest row, outbox row, items marked), so a crash never loses an item
 /// nor puts it in two digests. What changed since posting is checked again: a user who lost access to a channel, turned
-/// its kind Off, was deactivated or whose address is suppressed does not get those messages (the items are dropped).
+/// its kind Off, muted it or its title, was deactivated or whose address is suppressed does not get those messages (the
+/// items are dropped).
 /// </summary>
 public sealed class DigestSender(
     GatewayDbContext db,
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
+    IOptions<ReplyTokenOptions> tokenOptions,
     TimeProvider timeProvider,
     ILogger<DigestSender> logger)
 {
@@ -59,6 +63,8 @@ public sealed class DigestSender(
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 
         var settings = user.Settings ?? new UserSettings();
+        var mutedChannels = (await db.ChannelMutes.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.ChannelId).ToListAsync(cancellationToken)).ToHashSet();
+        var mutedTitles = (await db.TitleMutes.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.TitleId).ToListAsync(cancellationToken)).ToHashSet();
         var readers = new Dictionary<int, ReaderContext>();
         var kept = new List<(Message Message, int Files)>();
         if (user.IsActive && address is not null && !suppressed)
@@ -72,7 +78,8 @@ public sealed class DigestSender(
                     readers[channel.TitleId] = reader;
                 }
 
-                if (settings.DeliveryFor(channel.Kind) != DeliveryMode.Off && ChannelPolicy.Decide(reader, channel.Kind, channel.Language).CanRead)
+                if (settings.DeliveryFor(channel.Kind) != DeliveryMode.Off && !mutedChannels.Contains(channel.Id) && !mutedTitles.Contains(channel.TitleId)
+                    && ChannelPolicy.Decide(reader, channel.Kind, channel.Language).CanRead)
                 {
                     kept.Add((message, fileCounts.GetValueOrDefault(message.Id)));
                 }
@@ -115,7 +122,8 @@ public sealed class DigestSender(
 
         var mail = mailOptions.Value;
         var mime = DigestComposer.Compose(mail, MailTemplates.Shipped(notificationOptions.Value.Language),
-            new DigestContent(digest.Id, userId, user.Name, address!, now, groups));
+            new DigestContent(digest.Id, userId, user.Name, address!, now, groups, UnsubscribeTokenCodec.Encode(
+                tokenOptions.Value, UnsubscribeTarget.ForDigest(userId, Enum.GetValues<ChannelKind>().Where(k => settings.DeliveryFor(k) == DeliveryMode.Digest)))));
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(buffer, cancellationToken);
         db.OutboundMails.Add(new OutboundMail

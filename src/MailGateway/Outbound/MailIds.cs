@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ClpMailGateway.Outbound;
 
 /// <summary>The stable Message-IDs (without angle brackets) that make mail clients thread notifications per channel:
-/// each notification is <c>m{message}.u{user}@domain</c> and answers the channel's thread root
-/// <c>c{channel}.u{user}@domain</c>, which is never sent itself (clients thread on the shared reference).</summary>
+/// the first notification of a channel to a user is <c>c{channel}.u{user}@domain</c>, the thread root; each later one is
+/// <c>m{message}.u{user}@domain</c> and answers the root (In-Reply-To and References).</summary>
 public static class MailIds
 {
     public static string Notification(long messageId, int userId, string domain) =>

@@ -19,11 +19,10 @@ public sealed partial class MailTemplates(string folder, string language)
     [GeneratedRegex(@"^[ \t]*(\{\{[#/][A-Za-z0-9_]+\}\})[ \t]*\r?\n", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex StandaloneTag();
 
-    [GeneratedRegex(@"\{\{#([A-Za-z0-9_]+)\}\}(.*?)\{\{/\1\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Section();
-
-    [GeneratedRegex(@"\{\{([A-Za-z0-9_]+)\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Value();
+    /// <summary>A section (groups 1 and 2) or a value (group 3), matched in one pass over the template, so that text a
+    /// value brings in is never read as template syntax.</summary>
+    [GeneratedRegex(@"\{\{#([A-Za-z0-9_]+)\}\}(.*?)\{\{/\1\}\}|\{\{([A-Za-z0-9_]+)\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Tag();
 
     /// <summary>The templates shipped beside the executable.</summary>
     public static MailTemplates Shipped(string language) =>
@@ -38,19 +37,18 @@ public sealed partial class MailTemplates(string folder, string language)
         return RenderText(Load(name), [model], html);
     }
 
-    private static string RenderText(string template, IReadOnlyList<TemplateModel> scopes, bool html)
-    {
-        var expanded = Section().Replace(template, match =>
+    private static string RenderText(string template, IReadOnlyList<TemplateModel> scopes, bool html) =>
+        Tag().Replace(template, match =>
         {
-            var items = Lookup(scopes, match.Groups[1].Value) as IReadOnlyList<TemplateModel> ?? [];
-            return string.Concat(items.Select(item => RenderText(match.Groups[2].Value, [item, .. scopes], html)));
-        });
-        return Value().Replace(expanded, match =>
-        {
-            var value = Lookup(scopes, match.Groups[1].Value) as string ?? string.Empty;
+            if (match.Groups[1].Success)
+            {
+                var items = Lookup(scopes, match.Groups[1].Value) as IReadOnlyList<TemplateModel> ?? [];
+                return string.Concat(items.Select(item => RenderText(match.Groups[2].Value, [item, .. scopes], html)));
+            }
+
+            var value = Lookup(scopes, match.Groups[3].Value) as string ?? string.Empty;
             return html ? EscapeHtml(value) : value;
         });
-    }
 
     /// <summary>Escapes only what HTML needs (&amp; &lt; &gt; quotes); other characters stay as UTF-8 text.</summary>
     internal static string EscapeHtml(string value) =>

@@ -1,24 +1,26 @@
-using ClpMailGateway.Unsubscribe;
 using System.Globalization;
 using System.Text;
-using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
+using ClpMailGateway.Unsubscribe;
 using MimeKit;
 
 namespace ClpMailGateway.Outbound;
 
 /// <summary>
 /// Writes the notification mail of one message for one recipient. Pure (given the templates). Headers:
-/// <c>From: "Author via CLP" &lt;notifications@domain&gt;</c>, <c>Reply-To: reply+TOKEN@domain</c>, a stable
-/// <c>Message-ID</c> per message and recipient, <c>In-Reply-To</c>/<c>References</c> naming the channel's per-recipient
-/// thread root plus a <c>&lt;reply-TOKEN@domain&gt;</c> entry, <c>List-Id</c> per channel, RFC 8058 one-click
-/// <c>List-Unsubscribe</c>, <c>Auto-Submitted: auto-generated</c>, <c>X-Auto-Response-Suppress: All</c> and
-/// <c>X-CLP-Reason</c>.
+/// <c>From: "Author via CLP" &lt;notifications@domain&gt;</c>, <c>Reply-To: reply+TOKEN@domain</c>, one stable subject
+/// per conversation (<c>[Title] Channel</c>; the message's first words open the body instead), a stable
+/// <c>Message-ID</c> per message and recipient (the channel's thread root for its first notification to the recipient),
+/// <c>In-Reply-To</c>/<c>References</c> naming that root on every later one plus a <c>&lt;reply-TOKEN@domain&gt;</c>
+/// entry, <c>List-Id</c> per channel, RFC 8058 one-click <c>List-Unsubscribe</c> for the channel,
+/// <c>Auto-Submitted: auto-generated</c>, <c>X-Auto-Response-Suppress: All</c> and <c>X-CLP-Reason</c>.
 /// </summary>
 public static class NotificationComposer
 {
-    public const int SubjectPreviewLength = 60;
+    /// <summary>How much of the message opens the body (the preview mail clients show beside the subject).</summary>
+    public const int PreviewLength = 100;
 
     public static MimeMessage Compose(
         MailOptions mail,
@@ -55,8 +57,13 @@ public static class NotificationComposer
         MailOptions mail, MailTemplates templates, NotificationContent content, Recipient first, string replyToken, string unsubscribeToken,
         long attachFilesBelowBytes, NotificationRendering shared)
     {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(shared);
         var markers = (NotificationStamp.TextMarker(shared.Marker), NotificationStamp.HtmlMarker(shared.Marker));
-        using var template = ComposeWithLinks(mail, templates, content, first, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
+        // Composed as an answer to the thread root, so the stamp has a place for In-Reply-To; a recipient whose
+        // notification starts the thread is written without it.
+        using var template = ComposeWithLinks(
+            mail, templates, content, first with { StartsThread = false }, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
         // The bodies as rendered for this reason (cached by the compose above): each marker in them is a link to fill in.
         var (text, html) = shared.Bodies(first.Reason, () => throw new InvalidOperationException("The bodies were not rendered."));
         var links = text.AsSpan().Count(shared.Marker) + html.AsSpan().Count(shared.Marker);
@@ -64,17 +71,18 @@ public static class NotificationComposer
     }
 
     /// <summary>The values of the headers that differ between the recipients of one message (for one reason): To,
-    /// Reply-To, Message-Id, In-Reply-To (the thread root), References (the root and the token reference) and
-    /// List-Unsubscribe (the RFC 8058 one-click link and a mailto).</summary>
+    /// Reply-To, Message-Id, In-Reply-To (the thread root; none for the notification that starts the thread), References
+    /// (the root and the token reference) and List-Unsubscribe (the RFC 8058 one-click link and a mailto).</summary>
     internal static RecipientHeaderValues RecipientValues(MailOptions mail, NotificationContent content, Recipient recipient, string replyToken, string unsubscribeToken)
     {
         var domain = mail.Domain;
         var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
+        var root = MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain);
         return new RecipientHeaderValues(
             new MailboxAddress(recipient.Name, recipient.Address),
             mail.ReplyAddress(replyToken),
-            MailIds.Notification(content.MessageId, recipient.UserId, domain),
-            MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain),
+            recipient.StartsThread ? root : MailIds.Notification(content.MessageId, recipient.UserId, domain),
+            recipient.StartsThread ? null : root,
             MailIds.TokenReference(mail.ReplyLocalPart, replyToken, domain),
             unsubscribeUrl,
             $"<{unsubscribeUrl}>, <mailto:{mail.ReplyLocalPart}@{domain}?subject=unsubscribe%20{unsubscribeToken}>");
@@ -88,7 +96,11 @@ public static class NotificationComposer
         message.ReplyTo.Add(new MailboxAddress(string.Empty, own.ReplyTo));
         message.MessageId = own.MessageId;
         message.InReplyTo = own.ThreadRoot;
-        message.References.Add(own.ThreadRoot);
+        if (own.ThreadRoot is not null)
+        {
+            message.References.Add(own.ThreadRoot);
+        }
+
         message.References.Add(own.TokenReference);
     }
 
@@ -103,7 +115,6 @@ public static class NotificationComposer
         ArgumentNullException.ThrowIfNull(recipient);
         var domain = mail.Domain;
         var subject = Subject(content);
-        var channelUrl = MailLinks.Channel(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey);
         var attach = content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachFilesBelowBytes;
 
         var message = new MimeMessage();
@@ -119,7 +130,7 @@ public static class NotificationComposer
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
-        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient.Reason, subject, channelUrl, unsubscribeLinkText, attach);
+        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient.Reason, subject, unsubscribeLinkText, attach);
         var marker = shared?.Marker ?? NotificationRendering.NewMarker();
         var (text, html) = shared is null ? Render(marker) : shared.Bodies(recipient.Reason, () => Render(marker));
         var textBody = text.Replace(marker, unsubscribeLink.Text, StringComparison.Ordinal);
@@ -159,18 +170,23 @@ public static class NotificationComposer
     }
 
     private static (string Text, string Html) BodyTexts(
-        MailOptions mail, MailTemplates templates, NotificationContent content, RecipientReason reason, string subject, string channelUrl, string unsubscribeUrl, bool attach)
+        MailOptions mail, MailTemplates templates, NotificationContent content, RecipientReason reason, string subject, string unsubscribeUrl, bool attach)
     {
+        var (preview, complete) = Preview(content);
         var model = new TemplateModel
         {
             ["subject"] = subject,
+            ["preview"] = $"{content.AuthorName}: {preview}",
             ["author"] = content.AuthorName,
             ["title"] = content.TitleName,
             ["channel"] = content.ChannelName,
-            ["text"] = content.Text.Length > 0 ? content.Text : "(files only)",
-            ["channelUrl"] = channelUrl,
+            ["text"] = content.Text,
+            // The text again in full below its preview line, unless the preview line already holds all of it.
+            ["hasMore"] = TemplateModel.If(!complete),
+            ["hasText"] = TemplateModel.If(content.Text.Length > 0),
+            ["channelUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.MessagePath(content.TitleSlug, content.ChannelKey, content.MessageId)),
+            ["settingsUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
             ["unsubscribeUrl"] = unsubscribeUrl,
-            ["kind"] = KindName(content.Kind),
             ["reason"] = reason == RecipientReason.Mention
                 ? $"{content.AuthorName} mentioned you"
                 : $"you follow {content.TitleName}",
@@ -180,47 +196,45 @@ public static class NotificationComposer
                 ["name"] = f.FileName,
                 ["size"] = PostingLimits.Describe(f.SizeBytes),
                 ["attachedNote"] = attach ? ", attached" : string.Empty,
-                ["url"] = MailLinks.Attachment(mail.WebBaseUrl, content.TitleSlug, content.ChannelKey, f.Id),
+                ["url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.AttachmentPath(f.Id)),
             }).ToList(),
         };
 
         return (templates.Render("notification.txt", model), templates.Render("notification.html", model));
     }
 
-    /// <summary><c>[Title · Channel] Author: first words…</c></summary>
+    /// <summary><c>[Title] Channel</c>: the same for every message of a conversation, so mail clients keep one thread per
+    /// channel.</summary>
     public static string Subject(NotificationContent content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return $"[{content.TitleName} · {content.ChannelName}] {content.AuthorName}: {Preview(content)}";
+        return $"[{content.TitleName}] {content.ChannelName}";
     }
 
-    public static string KindName(ChannelKind kind) => kind switch
+    /// <summary>The message's first words on one line, and whether they are the whole message.</summary>
+    internal static (string Preview, bool Complete) Preview(NotificationContent content)
     {
-        ChannelKind.Internal => "Internal",
-        ChannelKind.Broadcast => "Broadcast",
-        _ => "Vendor channel",
-    };
-
-    private static string Preview(NotificationContent content)
-    {
+        ArgumentNullException.ThrowIfNull(content);
         var words = string.Join(' ', content.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (words.Length == 0)
         {
-            return content.Files.Count == 1
+            var files = content.Files.Count == 1
                 ? content.Files[0].FileName
                 : string.Create(CultureInfo.InvariantCulture, $"{content.Files.Count} files");
+            return (files, true);
         }
 
-        if (words.Length <= SubjectPreviewLength)
+        if (words.Length <= PreviewLength)
         {
-            return words;
+            return (words, !content.Text.Contains('\n', StringComparison.Ordinal));
         }
 
-        var cut = words.LastIndexOf(' ', SubjectPreviewLength);
-        return words[..(cut > SubjectPreviewLength / 2 ? cut : SubjectPreviewLength)].TrimEnd(',', ';', ':', '.', ' ') + "…";
+        var cut = words.LastIndexOf(' ', PreviewLength);
+        return (words[..(cut > PreviewLength / 2 ? cut : PreviewLength)].TrimEnd(',', ';', ':', '.', ' ') + "…", false);
     }
 }
 
 /// <summary>What differs between the notifications of one message's recipients (<see cref="NotificationComposer.RecipientValues"/>).</summary>
+/// <param name="ThreadRoot">The root this notification answers; null for the one that starts the thread.</param>
 internal readonly record struct RecipientHeaderValues(
-    MailboxAddress To, string ReplyTo, string MessageId, string ThreadRoot, string TokenReference, string UnsubscribeUrl, string ListUnsubscribe);
+    MailboxAddress To, string ReplyTo, string MessageId, string? ThreadRoot, string TokenReference, string UnsubscribeUrl, string ListUnsubscribe);

@@ -131,6 +131,7 @@ public sealed class NotificationFanout(
             byId.GetValueOrDefault(file.MessageId)?.Attachments.Add(file);
         }
 
+        var threadsStarted = new HashSet<(int ChannelId, int UserId)>();
         foreach (var message in messages)
         {
             try
@@ -139,7 +140,9 @@ public sealed class NotificationFanout(
                     ?? throw new InvalidOperationException($"Channel {message.ChannelId} of message {message.Id} does not exist.");
                 var author = await CachedRows.UserAsync(db, cache, message.AuthorId, cancellationToken)
                     ?? throw new InvalidOperationException($"Author {message.AuthorId} of message {message.Id} does not exist.");
-                rendered[message.Id] = await outbox.PrepareAsync(message, channel, author, cancellationToken);
+                var notifications = await outbox.PrepareAsync(message, channel, author, threadsStarted, cancellationToken);
+                rendered[message.Id] = notifications;
+                threadsStarted.UnionWith(notifications.ThreadStarts.Select(t => (t.ChannelId, t.UserId)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -203,9 +206,24 @@ public sealed class NotificationFanout(
         var user = item.Parameters.Add("$user", SqliteType.Integer);
         var message = item.Parameters.Add("$message", SqliteType.Integer);
         var itemCreated = item.Parameters.Add("$created", SqliteType.Text);
+        await using var thread = db.CreateCommand();
+        thread.CommandText = "INSERT INTO MailThreads (ChannelId, UserId, StartedAtUtc) VALUES ($channel, $user, $started) ON CONFLICT DO NOTHING";
+        var threadChannel = thread.Parameters.Add("$channel", SqliteType.Integer);
+        var threadUser = thread.Parameters.Add("$user", SqliteType.Integer);
+        var threadStarted = thread.Parameters.Add("$started", SqliteType.Text);
         var count = 0;
         foreach (var notifications in queued)
         {
+            foreach (var start in notifications.ThreadStarts)
+            {
+                (threadChannel.Value, threadUser.Value, threadStarted.Value) = (start.ChannelId, start.UserId, start.Mail.CreatedAtUtc);
+                if (await thread.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    // Another fan-out started this thread since the rendering looked: answer its root instead.
+                    start.Mail.Raw = start.AsAnswer();
+                }
+            }
+
             foreach (var row in notifications.Mails)
             {
                 purpose.Value = row.Purpose;

@@ -4,6 +4,7 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Outbound;
@@ -30,7 +31,13 @@ public sealed class NotificationOutbox(
 
     /// <summary>The notification mails and digest items of <paramref name="message"/> (with its attachments, without
     /// their content, and its mentions) as of now.</summary>
-    public async Task<QueuedNotifications> PrepareAsync(Message message, Channel channel, User author, CancellationToken cancellationToken)
+    public Task<QueuedNotifications> PrepareAsync(Message message, Channel channel, User author, CancellationToken cancellationToken) =>
+        PrepareAsync(message, channel, author, new HashSet<(int ChannelId, int UserId)>(), cancellationToken);
+
+    /// <param name="threadsStarted">The (channel, user) threads that notifications rendered before this one, not yet
+    /// saved, start: a recipient in it gets an answer to the thread root, not a second root.</param>
+    public async Task<QueuedNotifications> PrepareAsync(
+        Message message, Channel channel, User author, IReadOnlySet<(int ChannelId, int UserId)> threadsStarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
@@ -56,7 +63,10 @@ public sealed class NotificationOutbox(
         var settings = notificationOptions.Value;
         var templates = MailTemplates.Shipped(settings.Language);
         var content = NotificationContent.From(message, channel, channel.Title!, author);
-        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediate.Select(r => r.UserId).ToList(), cancellationToken);
+        var immediateIds = immediate.Select(r => r.UserId).ToList();
+        var tokens = await replyTokens.IssueManyAsync(channel.Id, immediateIds, cancellationToken);
+        var threaded = (await db.MailThreads.AsNoTracking().Where(t => t.ChannelId == channel.Id && immediateIds.Contains(t.UserId))
+            .Select(t => t.UserId).ToListAsync(cancellationToken)).ToHashSet();
         var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var fileBytes = content.Files.Sum(f => f.SizeBytes);
         var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
@@ -64,14 +74,16 @@ public sealed class NotificationOutbox(
         // Attached files by reference: the sender fills them in from their rows (AttachedFiles).
         var shared = new NotificationRendering { ByReference = true };
         var mails = new List<OutboundMail>(immediate.Count);
-        foreach (var recipient in immediate)
+        var starts = new List<ThreadStart>();
+        foreach (var each in immediate)
         {
-            var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, recipient.UserId, channel.Kind);
+            var recipient = each with { StartsThread = !threaded.Contains(each.UserId) && !threadsStarted.Contains((channel.Id, each.UserId)) };
+            var unsubscribe = UnsubscribeTokenCodec.Encode(tokenOptions.Value, UnsubscribeTarget.ForChannel(recipient.UserId, channel.Id));
             var token = tokens[recipient.UserId];
             // The mail as composed for this recipient, from the message's stamp (composed and written once per reason).
             var stamp = shared.Stamp(
                 recipient.Reason, () => NotificationComposer.Stamp(mail, templates, content, recipient, token, unsubscribe, attachBelow, shared));
-            mails.Add(new OutboundMail
+            var row = new OutboundMail
             {
                 Purpose = OutboundPurposes.Notification,
                 ToAddress = recipient.Address,
@@ -79,10 +91,15 @@ public sealed class NotificationOutbox(
                 Raw = stamp.Write(content, recipient, token, unsubscribe),
                 CreatedAtUtc = now,
                 NextAttemptAtUtc = now,
-            });
+            };
+            mails.Add(row);
+            if (recipient.StartsThread)
+            {
+                starts.Add(new ThreadStart(channel.Id, recipient.UserId, row, () => stamp.Write(content, recipient with { StartsThread = false }, token, unsubscribe)));
+            }
         }
 
-        return new QueuedNotifications(mails, digestItems);
+        return new QueuedNotifications(mails, digestItems) { ThreadStarts = starts };
     }
 }
 
@@ -90,4 +107,12 @@ public sealed class NotificationOutbox(
 public sealed record QueuedNotifications(IReadOnlyList<OutboundMail> Mails, IReadOnlyList<DigestItem> DigestItems)
 {
     public static QueuedNotifications None { get; } = new([], []);
+
+    /// <summary>The mails among <see cref="Mails"/> that start their recipient's thread of the channel.</summary>
+    public IReadOnlyList<ThreadStart> ThreadStarts { get; init; } = [];
 }
+
+/// <summary>A notification written as the thread root of a channel for a user (<see cref="MailThread"/>). When the thread
+/// turns out to be started already (another process queued a root first), the mail is written again by
+/// <see cref="AsAnswer"/>, as an answer to that root.</summary>
+public sealed record ThreadStart(int ChannelId, int UserId, OutboundMail Mail, Func<byte[]> AsAnswer);

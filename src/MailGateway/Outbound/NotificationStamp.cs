@@ -141,6 +141,7 @@ public sealed class NotificationStamp
         probe.To.Clear();
         probe.ReplyTo.Clear();
         probe.References.Clear();
+        probe.InReplyTo = null;
         probe.Headers.Remove(ListUnsubscribeField);
         NotificationComposer.SetRecipientHeaders(probe, own);
         probe.Headers.Add(ListUnsubscribeField, own.ListUnsubscribe);
@@ -161,8 +162,14 @@ public sealed class NotificationStamp
                     output.Write(htmlLink);
                     break;
                 default:
-                    output.Write(piece.Bytes);
-                    output.Write(FindHeader(probe.Headers, piece.Field!).RawValue);
+                    // A header this recipient's mail has none of (In-Reply-To of the notification that starts the
+                    // thread) is left out, name and all.
+                    if (FindHeader(probe.Headers, piece.Field!) is { } header)
+                    {
+                        output.Write(piece.Bytes);
+                        output.Write(header.RawValue);
+                    }
+
                     break;
             }
         }
@@ -170,7 +177,7 @@ public sealed class NotificationStamp
         return output.ToArray();
     }
 
-    private static Header FindHeader(HeaderList headers, string field)
+    private static Header? FindHeader(HeaderList headers, string field)
     {
         foreach (var header in headers)
         {
@@ -180,7 +187,7 @@ public sealed class NotificationStamp
             }
         }
 
-        throw new InvalidOperationException($"The recipient's {field} header was not set.");
+        return null;
     }
 
     /// <param name="Bytes">A constant piece's bytes; a header's name and colon as the template wrote them.</param>

@@ -11,13 +11,20 @@ namespace ClpMailGateway.Outbound;
 /// (<see cref="WithSuppressionAsync"/>): an audience may be cached, a bounce must be seen at once.</summary>
 public static class RecipientLoader
 {
+    public static Task<IReadOnlyList<AudienceMember>> LoadAsync(
+        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, CancellationToken cancellationToken) =>
+        LoadAsync(db, channel, mentionedUserIds, includeFollowers: true, cancellationToken);
+
+    /// <param name="includeFollowers">False: only the mentioned users (who may follow too), for telling an author who
+    /// will not be mailed.</param>
     public static async Task<IReadOnlyList<AudienceMember>> LoadAsync(
-        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, CancellationToken cancellationToken)
+        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, bool includeFollowers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(mentionedUserIds);
-        var followerIds = await db.Follows.AsNoTracking().Where(f => f.TitleId == channel.TitleId)
+        var followerIds = await db.Follows.AsNoTracking()
+            .Where(f => f.TitleId == channel.TitleId && (includeFollowers || mentionedUserIds.Contains(f.UserId)))
             .Select(f => f.UserId).ToListAsync(cancellationToken);
         var followers = followerIds.ToHashSet();
         var mentioned = mentionedUserIds.ToHashSet();
@@ -47,6 +54,11 @@ public static class RecipientLoader
             .GroupBy(a => a.VendorId)
             .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Language).ToHashSet(StringComparer.Ordinal));
 
+        var muted = (await db.TitleMutes.AsNoTracking().Where(m => m.TitleId == channel.TitleId && ids.Contains(m.UserId))
+                .Select(m => m.UserId).ToListAsync(cancellationToken))
+            .Concat(await db.ChannelMutes.AsNoTracking().Where(m => m.ChannelId == channel.Id && ids.Contains(m.UserId))
+                .Select(m => m.UserId).ToListAsync(cancellationToken))
+            .ToHashSet();
         var none = (IReadOnlySet<string>)new HashSet<string>(StringComparer.Ordinal);
         return users.Select(u => new AudienceMember(
                 u.Id,
@@ -61,7 +73,9 @@ public static class RecipientLoader
                 followers.Contains(u.Id),
                 mentioned.Contains(u.Id),
                 u.Address,
-                false))
+                false,
+                muted.Contains(u.Id),
+                u.Settings == null || u.Settings.MentionsEnabled))
             .ToList();
     }
 

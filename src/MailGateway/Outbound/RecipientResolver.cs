@@ -8,8 +8,9 @@ namespace ClpMailGateway.Outbound;
 /// want mail for its kind, plus the users mentioned in it who may read the channel, minus the author, inactive users,
 /// users without an address and suppressed addresses.
 /// <list type="bullet">
-/// <item>A mention reaches a non-follower, and reaches a Digest follower at once, but respects Off (they unsubscribed).
-/// A mention never widens the audience: it too needs read access.</item>
+/// <item>A mention reaches a non-follower at once, whatever the delivery of the channel's kind (Digest or Off), unless
+/// the user turned mentions off. A mention never widens the audience: it too needs read access.</item>
+/// <item>A user who muted the channel or its title (the one-click unsubscribe of its mails) gets no mail from it.</item>
 /// <item>Internal followers get a Vendor channel's mail only for the languages in their settings, when they set any
 /// (none set: every language).</item>
 /// </list>
@@ -23,24 +24,43 @@ public static class RecipientResolver
         var seen = new HashSet<int>();
         foreach (var member in audience.OrderBy(m => m.UserId))
         {
-            if (member.UserId == authorId || !seen.Add(member.UserId) || !member.Reader.IsActive
-                || member.Address is not { Length: > 0 } address || member.Suppressed || member.Delivery == DeliveryMode.Off
-                || !ChannelPolicy.Decide(member.Reader, kind, language).CanRead)
+            if (member.UserId == authorId || !seen.Add(member.UserId) || WhyNoMail(member, kind, language) is not null)
             {
                 continue;
             }
 
-            if (member.IsMentioned)
+            var address = member.Address!;
+            if (member.IsMentioned && member.MentionsEnabled)
             {
                 recipients.Add(new Recipient(member.UserId, member.Name, address, DeliveryMode.Immediate, RecipientReason.Mention));
             }
-            else if (member.IsFollower && WantsAsFollower(member.Reader, kind, language))
+            else if (member.IsFollower && member.Delivery != DeliveryMode.Off && WantsAsFollower(member.Reader, kind, language))
             {
                 recipients.Add(new Recipient(member.UserId, member.Name, address, member.Delivery, RecipientReason.Follower));
             }
         }
 
         return recipients;
+    }
+
+    /// <summary>Why the user can get no mail about a message in this channel at all, or null when they can (whether they
+    /// do then depends on following, muting and their delivery settings).</summary>
+    public static string? WhyNoMail(AudienceMember member, ChannelKind kind, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return !member.Reader.IsActive ? "their account is deactivated"
+            : !ChannelPolicy.Decide(member.Reader, kind, language).CanRead ? "they cannot read this channel"
+            : member.Address is not { Length: > 0 } ? "they have no mail address"
+            : member.Suppressed ? "mail to their address is paused because it bounced"
+            : member.Muted ? "they turned off mail from this channel"
+            : null;
+    }
+
+    /// <summary>Why a mention of the user sends them no mail, or null when it does.</summary>
+    public static string? WhyMentionUnmailed(AudienceMember member, ChannelKind kind, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return WhyNoMail(member, kind, language) ?? (member.MentionsEnabled ? null : "they turned mention mails off");
     }
 
     private static bool WantsAsFollower(ReaderContext reader, ChannelKind kind, string? language) =>

@@ -118,7 +118,27 @@ public sealed class MessagePoster(
             "Posted message {MessageId} by user {UserId} in channel {ChannelId} ({Origin}, {AttachmentCount} attachments)",
             message.Id, author.Id, channel.Id, request.Origin, message.Attachments.Count);
 
-        return new PostResult(message, null, mentions.Permitted, mentions.Unknown, mentions.WithoutAccess);
+        return new PostResult(message, null, mentions.Permitted, mentions.Unknown, mentions.WithoutAccess)
+        {
+            MentionsWithoutMail = await UnmailedMentionsAsync(channel, mentions.Permitted, cancellationToken),
+        };
+    }
+
+    /// <summary>The permitted mentions that will send no mail, as the fan-out will see them now.</summary>
+    private async Task<IReadOnlyList<UnmailedMention>> UnmailedMentionsAsync(Channel channel, List<User> mentioned, CancellationToken cancellationToken)
+    {
+        if (mentioned.Count == 0)
+        {
+            return [];
+        }
+
+        var members = await RecipientLoader.WithSuppressionAsync(
+            db, await RecipientLoader.LoadAsync(db, channel, mentioned.Select(u => u.Id).ToList(), includeFollowers: false, cancellationToken), cancellationToken);
+        return members
+            .Select(m => (Member: m, Reason: RecipientResolver.WhyMentionUnmailed(m, channel.Kind, channel.Language)))
+            .Where(x => x.Reason is not null)
+            .Select(x => new UnmailedMention(mentioned.First(u => u.Id == x.Member.UserId), x.Reason!))
+            .ToList();
     }
 
     private static string NormalizeText(string? text) =>

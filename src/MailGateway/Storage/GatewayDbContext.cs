@@ -28,6 +28,9 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<Digest> Digests => Set<Digest>();
     public DbSet<DigestItem> DigestItems => Set<DigestItem>();
     public DbSet<PendingFanout> PendingFanouts => Set<PendingFanout>();
+    public DbSet<ChannelMute> ChannelMutes => Set<ChannelMute>();
+    public DbSet<TitleMute> TitleMutes => Set<TitleMute>();
+    public DbSet<MailThread> MailThreads => Set<MailThread>();
 
     /// <summary>A plain SQLite command on this context's connection, enlisted in its current transaction if there is one
     /// (for the statements the hot paths write by hand instead of through EF).</summary>

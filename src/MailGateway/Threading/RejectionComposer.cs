@@ -15,20 +15,13 @@ public static class RejectionComposer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(original);
         var subject = original.Subject is { Length: > 0 } s ? s : "(no subject)";
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress(options.GatewayName, options.NotificationsFrom));
-        message.To.Add(MailboxAddress.Parse(toAddress));
-        message.Subject = "Not posted: " + subject;
-        message.Date = new DateTimeOffset(nowUtc, TimeSpan.Zero);
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(options.Domain);
+        var message = SystemMail.Create(options, MailboxAddress.Parse(toAddress), "Not posted: " + subject, nowUtc, "auto-replied");
         if (original.MessageId is { Length: > 0 } originalId)
         {
             message.InReplyTo = originalId;
             message.References.Add(originalId);
         }
 
-        message.Headers.Add("Auto-Submitted", "auto-replied");
-        message.Headers.Add("X-Auto-Response-Suppress", "All");
         message.Headers.Add("X-CLP-Reject-Reason", reason);
 
         var body = new StringBuilder();

@@ -1,6 +1,7 @@
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
+using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Parsing;
@@ -27,6 +28,7 @@ public sealed class ReplyThreader(
     BounceRecorder bounces,
     UnsubscribeService unsubscribe,
     LookupCache cache,
+    IReplyLanguageDetector languageDetector,
     IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
@@ -46,7 +48,9 @@ public sealed class ReplyThreader(
 
     private MailOptions Options => mailOptions.Value;
 
-    public Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken) => ThreadAsync(mail, null, cancellationToken);
+    public Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken) => ThreadAsync(mail, null, null, cancellationToken);
+
+    public Task ThreadAsync(InboundMail mail, ParsedReply? parsed, CancellationToken cancellationToken) => ThreadAsync(mail, parsed, null, cancellationToken);
 
     /// <summary>Parses and classifies a mail held in memory (its raw bytes, before or after it is stored): pure work, done
     /// by the inbound pipeline on another core while a group of mails is in its transaction.</summary>
@@ -95,7 +99,9 @@ public sealed class ReplyThreader(
     }
 
     /// <param name="parsed">The mail as <see cref="TryParse"/> gave it, or null to parse it here.</param>
-    public async Task ThreadAsync(InboundMail mail, ParsedReply? parsed, CancellationToken cancellationToken)
+    /// <param name="channelOverride">A channel of the reply token's title an operator chose for the reply (the
+    /// quarantine's "post to"), instead of the token's channel and its routing; permission is decided as for any reply.</param>
+    public async Task ThreadAsync(InboundMail mail, ParsedReply? parsed, int? channelOverride, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
         MimeMessage message;
@@ -134,7 +140,8 @@ public sealed class ReplyThreader(
                 return;
             case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken
                 && await ApplyUnsubscribeAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
-                Finish(mail, InboundStatus.Ignored, "unsubscribed", $"List-Unsubscribe mailto: user {unsubscribed.UserId} {unsubscribed.Outcome} for {unsubscribed.Kind}.");
+                Finish(mail, InboundStatus.Ignored, "unsubscribed",
+                    $"List-Unsubscribe mailto: user {unsubscribed.Target.UserId}, {unsubscribed.Description}: {unsubscribed.Outcome}.");
                 return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
                 await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
@@ -154,12 +161,12 @@ public sealed class ReplyThreader(
                 return;
         }
 
-        await ThreadReplyAsync(mail, message, analysis, parsed?.Files, cancellationToken);
+        await ThreadReplyAsync(mail, message, analysis, parsed?.Files, channelOverride, cancellationToken);
     }
 
     /// <param name="decoded">The files decoded ahead (<see cref="ParsedReply.Files"/>), or null to decode them here.</param>
     private async Task ThreadReplyAsync(
-        InboundMail mail, MimeMessage message, ReplyAnalysis analysis, IReadOnlyList<byte[]>? decoded, CancellationToken cancellationToken)
+        InboundMail mail, MimeMessage message, ReplyAnalysis analysis, IReadOnlyList<byte[]>? decoded, int? channelOverride, CancellationToken cancellationToken)
     {
         var verification = await tokens.VerifyAsync(analysis.Token, cancellationToken);
         if (!verification.IsValid)
@@ -196,23 +203,33 @@ public sealed class ReplyThreader(
             ?? throw new InvalidOperationException($"Channel {verification.ChannelId} of a verified reply token does not exist.");
         var access = await AccessContextLoader.LoadAsync(db, cache, user.Id, channel.TitleId, cancellationToken);
         var target = channel;
-        if (channel.Kind == ChannelKind.Broadcast && !access.IsInternal)
+        if (channelOverride is { } chosenId)
         {
-            if (access.VendorLanguagesOnTitle.Count == 1)
+            target = await CachedRows.ChannelAsync(db, cache, chosenId, cancellationToken) is { } chosen && chosen.TitleId == channel.TitleId
+                ? chosen
+                : throw new InvalidOperationException($"Channel {chosenId} is not a channel of the reply's title.");
+            Trace(mail, "routed", $"an operator chose {target.Key}");
+        }
+        else if (channel.Kind == ChannelKind.Broadcast && !access.IsInternal)
+        {
+            var candidates = access.EnabledLanguages.Intersect(access.VendorLanguagesOnTitle, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var primary = user.VendorId is { } vendorId
+                ? await db.VendorAssignments.AsNoTracking().Where(a => a.VendorId == vendorId && a.TitleId == channel.TitleId && a.IsPrimary)
+                    .Select(a => a.Language).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            var (language, why) = BroadcastRouting.Choose(candidates, among => languageDetector.DetectAmong(analysis.Text, among), primary);
+            if (language is null)
             {
-                var language = access.VendorLanguagesOnTitle.Single();
-                target = await cache.GetAsync(
-                    "vendor-channel",
-                    (channel.TitleId, language),
-                    () => db.Channels.AsNoTracking().Include(c => c.Title)
-                        .SingleAsync(c => c.TitleId == channel.TitleId && c.Kind == ChannelKind.Vendor && c.Language == language, cancellationToken));
-                Trace(mail, "routed", $"Broadcast reply of a vendor with one language: to {target.Key}");
-            }
-            else
-            {
-                await RejectAsync(mail, message, analysis, RejectReasons.BroadcastReply, await BroadcastAdviceAsync(user, channel, access, cancellationToken), cancellationToken);
+                await RejectAsync(mail, message, analysis, RejectReasons.BroadcastReply, await BroadcastAdviceAsync(channel, access, why, cancellationToken), cancellationToken);
                 return;
             }
+
+            target = await cache.GetAsync(
+                "vendor-channel",
+                (channel.TitleId, language),
+                () => db.Channels.AsNoTracking().Include(c => c.Title)
+                    .SingleAsync(c => c.TitleId == channel.TitleId && c.Kind == ChannelKind.Vendor && c.Language == language, cancellationToken));
+            Trace(mail, "routed", $"Broadcast reply of a vendor to {target.Key}: {why}");
         }
 
         var decision = ChannelPolicy.Decide(access, target.Kind, target.Language);
@@ -282,23 +299,21 @@ public sealed class ReplyThreader(
         Finish(mail, InboundStatus.Posted, null, $"posted as message {result.Message.Id} in {target.Title!.Slug}/{target.Key} by user {user.Id}");
     }
 
-    private async Task<string> BroadcastAdviceAsync(User user, Channel broadcast, ReaderContext access, CancellationToken cancellationToken)
+    /// <summary>Why a vendor's reply to Broadcast has nowhere to go, and every channel of the title the sender may post
+    /// to, with its link.</summary>
+    private async Task<string> BroadcastAdviceAsync(Channel broadcast, ReaderContext access, string why, CancellationToken cancellationToken)
     {
         var channels = await db.Channels.AsNoTracking()
-            .Where(c => c.TitleId == broadcast.TitleId && c.Kind == ChannelKind.Vendor)
+            .Where(c => c.TitleId == broadcast.TitleId && c.Kind != ChannelKind.Broadcast)
             .OrderBy(c => c.Key).ToListAsync(cancellationToken);
-        var lines = new List<string>();
-        foreach (var channel in channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost))
-        {
-            var token = await tokens.IssueAsync(user.Id, channel.Id, cancellationToken);
-            cache.Clear(); // the channel's cached reply tokens may lack this one
-            lines.Add($"{ChannelNames.Display(channel)}: {Options.ReplyAddress(token)}");
-        }
-
+        var lines = channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost)
+            .Select(c => $"{ChannelNames.Display(c)}: {WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(broadcast.Title!.Slug, c.Key))}")
+            .ToList();
         var title = broadcast.Title!.Name;
+        var settings = WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.Settings);
         return lines.Count == 0
-            ? $"Only staff post to the Broadcast channel of {title}, and you cannot write to any of its language channels."
-            : $"Only staff post to the Broadcast channel of {title}, and your vendor covers several languages there, so your reply could not be routed. Write to one of these instead:\n  " + string.Join("\n  ", lines);
+            ? $"Only staff post to the Broadcast channel of {title}, and your reply has no language channel to go to: {why}. Turn on your languages in your settings ({settings}), then send your reply again."
+            : $"Only staff post to the Broadcast channel of {title}, and your reply could not be placed: {why}. You can post in:\n  " + string.Join("\n  ", lines);
     }
 
     private async Task<UnsubscribeResult> ApplyUnsubscribeAsync(string token, CancellationToken cancellationToken)
@@ -331,7 +346,7 @@ public sealed class ReplyThreader(
         var channelIds = digests.SelectMany(d => d.ChannelIdList()).Distinct().ToList();
         var channels = await db.Channels.AsNoTracking().Include(c => c.Title).Where(c => channelIds.Contains(c.Id)).ToListAsync(cancellationToken);
         var lines = channels.OrderBy(c => c.Title!.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => $"{c.Title!.Name} · {ChannelNames.Display(c)}: {MailLinks.Channel(Options.WebBaseUrl, c.Title.Slug, c.Key)}");
+            .Select(c => $"{c.Title!.Name} · {ChannelNames.Display(c)}: {WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(c.Title.Slug, c.Key))}");
         return "Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
             + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines));
     }
@@ -358,18 +373,7 @@ public sealed class ReplyThreader(
             else
             {
                 var rejection = RejectionComposer.Compose(Options, message, to, reason, detail, analysis.Text, now);
-                using var buffer = new MemoryStream();
-                await rejection.WriteToAsync(buffer, cancellationToken);
-                db.OutboundMails.Add(new OutboundMail
-                {
-                    Purpose = "rejection",
-                    ToAddress = to,
-                    EnvelopeFrom = string.Empty,
-                    RateKey = rateKey,
-                    Raw = buffer.ToArray(),
-                    CreatedAtUtc = now,
-                    NextAttemptAtUtc = now,
-                });
+                await SystemMail.QueueAsync(db, rejection, OutboundPurposes.Rejection, to, string.Empty, rateKey, now, cancellationToken);
                 Trace(mail, "sender told", to);
             }
         }

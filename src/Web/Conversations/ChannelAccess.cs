@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ internal sealed record ChannelAccess(Title Title, Channel Channel, AccessDecisio
 {
     public string Name => ChannelNames.Display(Channel);
 
-    public string Path => $"/titles/{Uri.EscapeDataString(Title.Slug)}/{Uri.EscapeDataString(Channel.Key)}";
+    public string Path => WebRoutes.ChannelPath(Title.Slug, Channel.Key);
 
     /// <summary>Null when there is no such title or channel.</summary>
     public static async Task<ChannelAccess?> FindAsync(GatewayDbContext db, int userId, string slug, string key, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Layout;
@@ -16,7 +17,7 @@ public static class ConversationEndpoints
 {
     public static RouteGroupBuilder MapConversations(this RouteGroupBuilder group)
     {
-        group.MapGet("/titles/{slug}/{key}", async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.Channel, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, string slug, string key, [FromQuery] string? before,
             CancellationToken cancellationToken) =>
         {
@@ -30,7 +31,7 @@ public static class ConversationEndpoints
             return await RenderAsync(context, db, options.Value, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
         });
 
-        group.MapPost("/titles/{slug}/{key}/messages", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost(WebRoutes.ChannelMessages, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, MessagePoster poster, IOptions<WebOptions> options, string slug, string key,
             [FromForm] string? text, IFormFileCollection files, CancellationToken cancellationToken) =>
         {
@@ -62,23 +63,14 @@ public static class ConversationEndpoints
                 return await RenderAsync(context, db, options.Value, user, access, null, text, [result.Error.Message], [], status, cancellationToken);
             }
 
-            var notices = new List<string>();
-            if (result.UnknownMentions.Count > 0)
-            {
-                notices.Add($"Posted. Nobody is called {string.Join(", ", result.UnknownMentions)}, so no one was mentioned by that.");
-            }
-
-            if (result.MentionsWithoutAccess.Count > 0)
-            {
-                notices.Add($"Posted. {string.Join(", ", result.MentionsWithoutAccess.Select(u => u.Name))} cannot read this channel and was not notified.");
-            }
-
+            // The post stands; what the author should know about its mentions is shown above the conversation.
+            var notices = result.MentionWarnings().Select(w => "Posted. " + w).ToList();
             return notices.Count == 0
                 ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
                 : await RenderAsync(context, db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
         });
 
-        group.MapGet("/attachments/{id:long}", async Task<Results<FileContentHttpResult, ContentHttpResult>> (
+        group.MapGet(WebRoutes.Attachment, async Task<Results<FileContentHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
@@ -127,7 +119,7 @@ public static class ConversationEndpoints
             var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
             return (user, null, titleShared
                 ? Page.Message(context, user, StatusCodes.Status403Forbidden, "Not shared with you",
-                    $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", $"/titles/{Uri.EscapeDataString(access.Title.Slug)}", "Back to the title")
+                    $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", WebRoutes.TitlePath(access.Title.Slug), "Back to the title")
                 : Page.NotFound(context, user));
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public static class TitleEndpoints
 {
     public static RouteGroupBuilder MapTitles(this RouteGroupBuilder group)
     {
-        group.MapGet("/titles", async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
+        group.MapGet(WebRoutes.Titles, async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
@@ -47,7 +48,7 @@ public static class TitleEndpoints
             return Page.Render(context, user, "My titles", html.ToString());
         });
 
-        group.MapGet("/titles/{slug}", async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, string slug, CancellationToken cancellationToken) =>
+        group.MapGet(WebRoutes.Title, async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, string slug, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)

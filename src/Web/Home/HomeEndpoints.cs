@@ -11,12 +11,13 @@ public static class HomeEndpoints
 {
     public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async Task<ContentHttpResult> (HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, CancellationToken cancellationToken) =>
+        app.MapGet("/", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (!options.Value.DemoMode)
             {
-                return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, null, null));
+                return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, null, null, null));
             }
 
             var titles = await db.Titles.AsNoTracking().OrderBy(t => t.Name)
@@ -34,7 +35,7 @@ public static class HomeEndpoints
                     u.Role,
                     u.Vendor != null ? u.Vendor.Name : null))
                 .ToListAsync(cancellationToken);
-            return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, titles, users));
+            return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, titles, users, options.Value.DemoMailServer));
         });
 
         app.MapGet("/health", async Task<Ok<HealthReport>> (GatewayDbContext db, CancellationToken cancellationToken) =>

@@ -14,7 +14,8 @@ internal static class HomePage
 
     public sealed record UserRow(string Name, string Email, UserRole Role, string? Vendor);
 
-    public static string Render(bool signedIn, IReadOnlyList<TitleRow>? titles, IReadOnlyList<UserRow>? users)
+    /// <param name="mailServer">Host and port of the IMAP server that holds the demo mailboxes.</param>
+    public static string Render(bool signedIn, IReadOnlyList<TitleRow>? titles, IReadOnlyList<UserRow>? users, string? mailServer)
     {
         var html = new StringBuilder();
         html.Append("""
@@ -58,7 +59,8 @@ internal static class HomePage
 
         if (users is not null)
         {
-            html.Append("<h2>Demo accounts</h2><p class=\"muted\">On the demo mail servers every address below has a mailbox (IMAP 127.0.0.1:1143, password <code>demo</code>); ")
+            html.Append("<h2>Demo accounts</h2><p class=\"muted\">On the demo mail servers every address below has a mailbox (IMAP ")
+                .Append(Html.E(mailServer)).Append(", password <code>demo</code>); ")
                 .Append("in demo mode the sign-in page also lets you pick one directly.</p>");
             html.Append("<div class=\"table-wrap\"><table><thead><tr><th>Name</th><th>Address</th><th>Role</th><th>Vendor</th></tr></thead><tbody>");
             foreach (var user in users)

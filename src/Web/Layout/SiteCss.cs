@@ -66,6 +66,9 @@ internal static class SiteCss
         ul.files a { display: inline-block; border: 1px solid var(--line); border-radius: 6px; padding: .15rem .6rem; font-size: .9rem; text-decoration: none; background: var(--soft); overflow-wrap: anywhere; }
         mark { background: #ffe066; color: inherit; padding: 0 .1em; border-radius: 2px; }
         .pager { margin: 1rem 0; }
+        ul.plain { list-style: none; padding: 0; margin: .4rem 0; }
+        ul.plain > li { padding: .3rem 0; overflow-wrap: anywhere; }
+        form.inline { display: inline; }
         table { border-collapse: collapse; width: 100%; font-size: .92rem; }
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
         th, td button { overflow-wrap: normal; white-space: nowrap; }

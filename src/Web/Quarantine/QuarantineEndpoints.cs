@@ -4,7 +4,9 @@ using System.Text.Json;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
+using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Threading;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,10 +35,10 @@ public static class QuarantineEndpoints
         group.MapGet("/quarantine", async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, [FromQuery] long? retried, CancellationToken cancellationToken) =>
         {
-            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
-            if (user is not { IsAdmin: true })
+            var (user, denied) = await AdminAsync(context, db, cancellationToken);
+            if (denied is not null)
             {
-                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+                return denied;
             }
 
             var rejected = db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Rejected);
@@ -71,18 +73,10 @@ public static class QuarantineEndpoints
         group.MapGet("/quarantine/{id:long}", async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, long id, [FromQuery] string? replayed, CancellationToken cancellationToken) =>
         {
-            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
-            if (user is not { IsAdmin: true })
+            var (user, mail, denied) = await AdminMailAsync(context, db, id, cancellationToken);
+            if (denied is not null)
             {
-                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
-            }
-
-            var mail = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
-                .Select(m => new { m.Id, m.Status, m.Kind, m.Reason, m.ReasonDetail, m.FromAddress, m.Subject, m.MessageId, m.ReceivedAtUtc, m.SizeBytes, m.Trace, m.PostedMessageId, m.Attempts })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (mail is null)
-            {
-                return Page.NotFound(context, user);
+                return denied;
             }
 
             var html = new StringBuilder();
@@ -114,16 +108,29 @@ public static class QuarantineEndpoints
             }
 
             html.Append("</div><p class=\"hint\">Replay threads the mail again with today's settings and permissions, as if it had just arrived.</p>");
+            var targets = await QuarantineTargets.ForAsync(db, mail, cancellationToken);
+            if (targets.Count > 0)
+            {
+                html.Append("<form method=\"post\" action=\"").Append(WebRoutes.QuarantinedMailPath(mail.Id)).Append("/post\" class=\"panel\">").Append(Forms.Antiforgery(context))
+                    .Append("<label for=\"post-channel\">Post to…</label><div class=\"row\"><select id=\"post-channel\" name=\"channel\">");
+                foreach (var target in targets)
+                {
+                    html.Append("<option value=\"").Append(Html.E(target.Key)).Append("\">").Append(Html.E(ChannelNames.Display(target))).Append("</option>");
+                }
+
+                html.Append("</select><button type=\"submit\" class=\"secondary\">Post there</button></div>")
+                    .Append("<p class=\"hint\">The channels of this title the sender may post to now. The reply is threaded again there, with permission checked as for any reply.</p></form>");
+            }
             return Page.Render(context, user, $"Quarantined mail {mail.Id}", html.ToString());
         });
 
         group.MapGet("/quarantine/{id:long}/raw", async Task<Results<FileContentHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
         {
-            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
-            if (user is not { IsAdmin: true })
+            var (user, denied) = await AdminAsync(context, db, cancellationToken);
+            if (denied is not null)
             {
-                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+                return denied;
             }
 
             var raw = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Raw).SingleOrDefaultAsync(cancellationToken);
@@ -136,13 +143,33 @@ public static class QuarantineEndpoints
             return TypedResults.File(raw, "text/plain; charset=utf-8", $"inbound-{id.ToString(CultureInfo.InvariantCulture)}.eml.txt");
         });
 
+        group.MapPost("/quarantine/{id:long}/post", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, InboundProcessor processor, long id, [FromForm] string? channel, CancellationToken cancellationToken) =>
+        {
+            var (user, mail, denied) = await AdminMailAsync(context, db, id, cancellationToken);
+            if (denied is not null)
+            {
+                return denied;
+            }
+
+            var target = (await QuarantineTargets.ForAsync(db, mail, cancellationToken)).SingleOrDefault(c => c.Key == channel);
+            if (target is null)
+            {
+                return Page.Message(context, user, StatusCodes.Status400BadRequest, "Not posted",
+                    "The sender may not post in that channel, or the mail cannot be moved.", WebRoutes.QuarantinedMailPath(id), "Back to the mail");
+            }
+
+            await processor.ReplayAsync(id, target.Id, cancellationToken);
+            return TypedResults.Redirect(WebRoutes.QuarantinedMailPath(id) + "?replayed=1");
+        });
+
         group.MapPost("/quarantine/{id:long}/replay", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, InboundProcessor processor, long id, [FromForm] string? confirm, CancellationToken cancellationToken) =>
         {
-            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
-            if (user is not { IsAdmin: true })
+            var (user, denied) = await AdminAsync(context, db, cancellationToken);
+            if (denied is not null)
             {
-                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+                return denied;
             }
 
             return await processor.ReplayAsync(id, cancellationToken) is null
@@ -153,10 +180,10 @@ public static class QuarantineEndpoints
         group.MapPost("/quarantine/notifications/{messageId:long}/retry", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, NotificationFanout fanout, long messageId, CancellationToken cancellationToken) =>
         {
-            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
-            if (user is not { IsAdmin: true })
+            var (user, denied) = await AdminAsync(context, db, cancellationToken);
+            if (denied is not null)
             {
-                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+                return denied;
             }
 
             return await fanout.RetryAsync(messageId, cancellationToken)
@@ -165,6 +192,29 @@ public static class QuarantineEndpoints
         });
 
         return group;
+    }
+
+    /// <summary>The signed-in operator, or the page for anyone else: not found, so the quarantine's existence is not
+    /// told to users who may not see it.</summary>
+    private static async Task<(CurrentUser? Admin, ContentHttpResult? Denied)> AdminAsync(HttpContext context, GatewayDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+        return user is { IsAdmin: true } ? (user, null)
+            : (null, user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user));
+    }
+
+    /// <summary>As <see cref="AdminAsync"/>, with inbound mail <paramref name="id"/> (its raw bytes left out), or the not-found page.</summary>
+    private static async Task<(CurrentUser? Admin, InboundMail Mail, ContentHttpResult? Denied)> AdminMailAsync(
+        HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken)
+    {
+        var (user, denied) = await AdminAsync(context, db, cancellationToken);
+        if (denied is not null)
+        {
+            return (null, null!, denied);
+        }
+
+        var mail = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(InboundStore.WithoutRaw).SingleOrDefaultAsync(cancellationToken);
+        return mail is null ? (user, null!, Page.NotFound(context, user)) : (user, mail, null);
     }
 
     /// <summary>The posts whose notifications were given up, with their last error and a retry button; after a retry,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ClpMailGateway.Links;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
@@ -17,7 +18,7 @@ public static class SearchEndpoints
 {
     public static RouteGroupBuilder MapSearch(this RouteGroupBuilder group)
     {
-        group.MapGet("/titles/{slug}/{key}/search", async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.ChannelSearch, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, MessageSearch search, IOptions<WebOptions> options, string slug, string key,
             [FromQuery] string? q, CancellationToken cancellationToken) =>
         {

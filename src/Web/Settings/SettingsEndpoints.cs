@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Layout;
@@ -14,7 +15,7 @@ public static class SettingsEndpoints
 {
     public static RouteGroupBuilder MapSettings(this RouteGroupBuilder group)
     {
-        group.MapGet("/settings", async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.Settings, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, [FromQuery] string? saved, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
@@ -27,12 +28,15 @@ public static class SettingsEndpoints
             {
                 "1" => "Settings saved.",
                 "mail" => "Mail to that address is on again.",
+                "address" => "We mailed a confirmation link to the new address. It counts as yours once you open that link.",
+                "removed" => "The address was removed.",
+                "unmuted" => "You get its mail again.",
                 _ => null,
             };
             return Page.Render(context, user, "Settings", SettingsPage.Render(context, await ModelAsync(db, user, cancellationToken), [], notice));
         });
 
-        group.MapPost("/settings", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost(WebRoutes.Settings, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, IFormCollection form, CancellationToken cancellationToken) =>
         {
             // Read as strings, whatever was sent, so that every odd value gets a precise message rather than a binding error.
@@ -41,6 +45,7 @@ public static class SettingsEndpoints
             var internalDelivery = Single(form, "internalDelivery");
             var broadcastDelivery = Single(form, "broadcastDelivery");
             var vendorDelivery = Single(form, "vendorDelivery");
+            var mentionDelivery = Single(form, "mentionDelivery");
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
@@ -84,6 +89,11 @@ public static class SettingsEndpoints
 
             var broadcastMode = ParseDelivery(broadcastDelivery, "Broadcast channels", model.Broadcast, errors);
             var vendorMode = ParseDelivery(vendorDelivery, "Vendor channels", model.Vendor, errors);
+            var mentionMode = ParseDelivery(mentionDelivery, "mentions", model.MentionsEnabled ? DeliveryMode.Immediate : DeliveryMode.Off, errors);
+            if (mentionMode == DeliveryMode.Digest)
+            {
+                errors.Add("Mentions are mailed at once or not at all: choose immediate or off.");
+            }
             if (errors.Count > 0)
             {
                 return Page.Render(context, user, "Settings", SettingsPage.Render(context, model, errors, null), StatusCodes.Status400BadRequest);
@@ -100,6 +110,7 @@ public static class SettingsEndpoints
             settings.InternalDelivery = internalMode;
             settings.BroadcastDelivery = broadcastMode;
             settings.VendorDelivery = vendorMode;
+            settings.MentionsEnabled = mentionMode == DeliveryMode.Immediate;
 
             // Languages outside what can be chosen here (none today) are kept; the chosen ones replace the rest.
             var current = await db.UserLanguages.Where(l => l.UserId == user.Id).ToListAsync(cancellationToken);
@@ -121,9 +132,7 @@ public static class SettingsEndpoints
             var normalized = EmailAddress.Normalize(address ?? string.Empty);
             if (!await db.UserEmails.AnyAsync(e => e.UserId == user.Id && e.Address == normalized, cancellationToken))
             {
-                var model = await ModelAsync(db, user, cancellationToken);
-                return Page.Render(context, user, "Settings",
-                    SettingsPage.Render(context, model, [$"'{Clip(address)}' is not one of your addresses."], null), StatusCodes.Status400BadRequest);
+                return await ErrorAsync(context, db, user, $"'{Clip(address)}' is not one of your addresses.", cancellationToken);
             }
 
             await db.AddressHealth.Where(a => a.Address == normalized)
@@ -131,8 +140,35 @@ public static class SettingsEndpoints
             return TypedResults.Redirect("/settings?saved=mail");
         });
 
+        group.MapPost("/settings/mutes/remove", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, [FromForm] int? channelId, [FromForm] int? titleId, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (user is null)
+            {
+                return TitleEndpoints.Deactivated(context);
+            }
+
+            // Only the user's own mutes: another user's ids match nothing.
+            if (channelId is { } channel)
+            {
+                await db.ChannelMutes.Where(m => m.UserId == user.Id && m.ChannelId == channel).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            if (titleId is { } title)
+            {
+                await db.TitleMutes.Where(m => m.UserId == user.Id && m.TitleId == title).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            return TypedResults.Redirect("/settings?saved=unmuted");
+        });
+
         return group;
     }
+
+    /// <summary>The settings page with one error above it, as a 400.</summary>
+    internal static async Task<ContentHttpResult> ErrorAsync(HttpContext context, GatewayDbContext db, CurrentUser user, string error, CancellationToken cancellationToken) =>
+        Page.Render(context, user, "Settings", SettingsPage.Render(context, await ModelAsync(db, user, cancellationToken), [error], null), StatusCodes.Status400BadRequest);
 
     private static DeliveryMode ParseDelivery(string? value, string label, DeliveryMode current, List<string> errors)
     {
@@ -154,7 +190,7 @@ public static class SettingsEndpoints
 
     private static string Clip(string? value) => value is null ? string.Empty : value.Length > 40 ? value[..40] + "…" : value;
 
-    private static async Task<SettingsPage.Model> ModelAsync(GatewayDbContext db, CurrentUser user, CancellationToken cancellationToken)
+    internal static async Task<SettingsPage.Model> ModelAsync(GatewayDbContext db, CurrentUser user, CancellationToken cancellationToken)
     {
         var settings = await db.UserSettings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == user.Id, cancellationToken) ?? new UserSettings();
         var mine = await db.UserLanguages.AsNoTracking().Where(l => l.UserId == user.Id).Select(l => l.Language).ToListAsync(cancellationToken);
@@ -170,9 +206,17 @@ public static class SettingsEndpoints
         }
 
         var addresses = await db.UserEmails.AsNoTracking().Where(e => e.UserId == user.Id).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id)
-            .Select(e => e.Address).ToListAsync(cancellationToken);
-        var suppressed = await db.AddressHealth.AsNoTracking().Where(a => addresses.Contains(a.Address) && a.SuppressedAtUtc != null)
+            .Select(e => new SettingsPage.Address(e.Address, e.IsPrimary, e.VerifiedAtUtc != null)).ToListAsync(cancellationToken);
+        var values = addresses.Select(a => a.Value).ToList();
+        var suppressed = await db.AddressHealth.AsNoTracking().Where(a => values.Contains(a.Address) && a.SuppressedAtUtc != null)
             .Select(a => new SettingsPage.SuppressedAddress(a.Address, a.SuppressedAtUtc!.Value, a.LastBounceDetail)).ToListAsync(cancellationToken);
+        var mutedChannels = await db.ChannelMutes.AsNoTracking().Where(m => m.UserId == user.Id)
+            .Join(db.Channels.Include(c => c.Title), m => m.ChannelId, c => c.Id, (m, c) => c).ToListAsync(cancellationToken);
+        var mutedTitles = await db.TitleMutes.AsNoTracking().Where(m => m.UserId == user.Id)
+            .Join(db.Titles, m => m.TitleId, t => t.Id, (m, t) => new { t.Id, t.Name }).ToListAsync(cancellationToken);
+        var mutes = mutedTitles.Select(t => new SettingsPage.Mute($"Every channel of {t.Name}", null, t.Id))
+            .Concat(mutedChannels.Select(c => new SettingsPage.Mute($"{c.Title!.Name} · {ChannelNames.Display(c)}", c.Id, null)))
+            .OrderBy(m => m.Label, StringComparer.CurrentCulture).ToList();
         return new SettingsPage.Model(
             user.IsInternal,
             settings.InternalMessagesEnabled,
@@ -182,6 +226,10 @@ public static class SettingsEndpoints
             settings.BroadcastDelivery,
             settings.VendorDelivery,
             addresses,
-            suppressed);
+            suppressed)
+        {
+            MentionsEnabled = settings.MentionsEnabled,
+            Mutes = mutes,
+        };
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Layout;
@@ -17,13 +18,9 @@ namespace ClpMailGateway.Web.SignIn;
 /// <summary>Sign-in by a single-use link mailed through the outbox; in demo mode also by picking an account.</summary>
 public static class SignInEndpoints
 {
-    public const string LinkPath = "/signin/link/";
-
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/signin");
-
-        group.MapGet("/", async Task<ContentHttpResult> (
+        app.MapGet(WebRoutes.SignIn, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
@@ -33,7 +30,7 @@ public static class SignInEndpoints
             return Page.Render(context, user, "Sign in", body);
         });
 
-        group.MapPost("/", async Task<ContentHttpResult> (
+        app.MapPost(WebRoutes.SignIn, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, IOptions<MailOptions> mailOptions, TimeProvider timeProvider,
             [FromForm] string? email, [FromForm] string? returnUrl, CancellationToken cancellationToken) =>
         {
@@ -52,7 +49,7 @@ public static class SignInEndpoints
             return Page.Render(context, null, "Check your mail", SignInPages.Sent(address));
         });
 
-        group.MapGet("/link/{secret}", async Task<ContentHttpResult> (
+        app.MapGet(WebRoutes.SignInLink, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret,
             [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
@@ -66,7 +63,7 @@ public static class SignInEndpoints
                 : Page.Render(context, null, "Sign in", SignInPages.Confirm(context, secret, address, Forms.LocalReturnUrl(returnUrl)));
         });
 
-        group.MapPost("/link/{secret}", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        app.MapPost(WebRoutes.SignInLink, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, [FromForm] string? confirm,
             [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
@@ -91,7 +88,7 @@ public static class SignInEndpoints
             return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
         });
 
-        group.MapPost("/demo", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        app.MapPost(WebRoutes.SignIn + "/demo", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromForm] string? userId, [FromForm] string? returnUrl,
             CancellationToken cancellationToken) =>
         {
@@ -141,8 +138,8 @@ public static class SignInEndpoints
         }
 
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var link = mailOptions.WebBaseUrl.TrimEnd('/') + LinkPath + secret
-            + (returnUrl is not null && returnUrl != "/titles" ? "?ReturnUrl=" + Uri.EscapeDataString(returnUrl) : string.Empty);
+        var link = WebRoutes.Absolute(mailOptions.WebBaseUrl, WebRoutes.SignInLinkPath(secret))
+            + (returnUrl is not null && returnUrl != WebRoutes.Titles ? "?" + WebRoutes.ReturnUrlParameter + "=" + Uri.EscapeDataString(returnUrl) : string.Empty);
         db.Set<SignInLink>().Add(new SignInLink
         {
             SecretHash = Hash(secret),
@@ -152,18 +149,7 @@ public static class SignInEndpoints
             ExpiresAtUtc = now + options.SignInLinkLifetime,
         });
         var mail = SignInMail.Compose(mailOptions, address, user.Name, link, options.SignInLinkLifetime, now);
-        using var buffer = new MemoryStream();
-        await mail.WriteToAsync(buffer, cancellationToken);
-        db.OutboundMails.Add(new OutboundMail
-        {
-            Purpose = SignInMail.Purpose,
-            ToAddress = address,
-            EnvelopeFrom = mailOptions.NotificationsFrom,
-            RateKey = SignInMail.Purpose,
-            Raw = buffer.ToArray(),
-            CreatedAtUtc = now,
-            NextAttemptAtUtc = now,
-        });
+        await SystemMail.QueueAsync(db, mail, SignInMail.Purpose, address, mailOptions.NotificationsFrom, SignInMail.Purpose, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -11,14 +11,7 @@ internal static class SignInMail
 
     public static MimeMessage Compose(MailOptions options, string toAddress, string name, string link, TimeSpan lifetime, DateTime nowUtc)
     {
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress(options.GatewayName, options.NotificationsFrom));
-        message.To.Add(new MailboxAddress(name, toAddress));
-        message.Subject = "Your sign-in link";
-        message.Date = new DateTimeOffset(nowUtc, TimeSpan.Zero);
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(options.Domain);
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Headers.Add("X-Auto-Response-Suppress", "All");
+        var message = SystemMail.Create(options, new MailboxAddress(name, toAddress), "Your sign-in link", nowUtc);
         var minutes = ((int)lifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture);
         message.Body = new TextPart("plain")
         {

@@ -1,17 +1,20 @@
-using ClpMailGateway.Domain;
-using ClpMailGateway.Storage;
+using System.Text;
+using ClpMailGateway.Links;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Web.Unsubscribe;
 
-/// <summary>RFC 8058 one-click unsubscribe: <c>POST /unsubscribe/{token}</c> with <c>List-Unsubscribe=One-Click</c> turns off
-/// mail for one channel kind, without a session or an antiforgery token (the signed token is the capability);
-/// <c>GET</c> shows what it will do and a button.</summary>
+/// <summary>
+/// Unsubscribe links, without a session or an antiforgery token (the signed token is the capability):
+/// <c>POST /unsubscribe/{token}</c> with <c>List-Unsubscribe=One-Click</c> (RFC 8058) turns off what the token stands for
+/// (a notification's: that channel of that title; a digest's: digests); <c>GET</c> shows what it will do, with a
+/// button; the page after it offers the way back (<c>POST /unsubscribe/{token}/undo</c>) and the wider choices (the
+/// whole title, that kind of channel on every title, all mail), each a signed link of its own.
+/// </summary>
 public static class UnsubscribeEndpoints
 {
     public const string OneClickField = "List-Unsubscribe";
@@ -19,30 +22,27 @@ public static class UnsubscribeEndpoints
 
     public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/unsubscribe");
-
-        group.MapGet("/{token}", async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, IOptions<ReplyTokenOptions> options, string token, CancellationToken cancellationToken) =>
+        app.MapGet(WebRoutes.Unsubscribe, async Task<ContentHttpResult> (
+            HttpContext context, UnsubscribeService unsubscribe, IOptions<ReplyTokenOptions> options, string token, CancellationToken cancellationToken) =>
         {
-            var target = await ResolveAsync(db, options.Value, token, cancellationToken);
-            if (target is null)
+            var target = await unsubscribe.DescribeAsync(token, cancellationToken);
+            if (!target.IsValid)
             {
                 return Invalid(context);
             }
 
-            var body = $"<h1>Stop mail from {Html.E(KindName(target.Value.Kind))}?</h1>"
-                + $"<p>{Html.E(target.Value.Email)} will no longer get mail for new messages in {Html.E(KindName(target.Value.Kind))} of any title. "
-                + "You can still read them on the web, and turn mail back on in your settings.</p>"
-                + $"<form method=\"post\" action=\"/unsubscribe/{Html.Segment(token)}\"><input type=\"hidden\" name=\"{OneClickField}\" value=\"{OneClickValue}\">"
-                + "<button type=\"submit\">Stop these mails</button></form>";
-            return Page.Render(context, null, "Unsubscribe", body);
+            var body = new StringBuilder()
+                .Append("<h1>Stop mail from ").Append(Html.E(target.Description)).Append("?</h1>")
+                .Append("<p>You will no longer get mail about new messages there. You can still read them on the web, and turn mail back on at any time.</p>")
+                .Append(OneClickForm(WebRoutes.UnsubscribePath(token), "Stop this mail"));
+            await AppendChoicesAsync(body, unsubscribe, options.Value, target.Target, cancellationToken);
+            return Page.Render(context, null, "Unsubscribe", body.ToString());
         });
 
-        group.MapPost("/{token}", async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, IOptions<ReplyTokenOptions> options, UnsubscribeService unsubscribe, string token, CancellationToken cancellationToken) =>
+        app.MapPost(WebRoutes.Unsubscribe, async Task<ContentHttpResult> (
+            HttpContext context, UnsubscribeService unsubscribe, IOptions<ReplyTokenOptions> options, string token, CancellationToken cancellationToken) =>
         {
-            var target = await ResolveAsync(db, options.Value, token, cancellationToken);
-            if (target is null)
+            if (!(await unsubscribe.DescribeAsync(token, cancellationToken)).IsValid)
             {
                 return Invalid(context);
             }
@@ -51,7 +51,7 @@ public static class UnsubscribeEndpoints
                 || (await context.Request.ReadFormAsync(cancellationToken))[OneClickField] != OneClickValue)
             {
                 return Page.Message(context, null, StatusCodes.Status400BadRequest, "Not unsubscribed",
-                    $"A one-click unsubscribe request carries {OneClickField}={OneClickValue} as a form.", $"/unsubscribe/{Uri.EscapeDataString(token)}", "Unsubscribe with the button instead");
+                    $"A one-click unsubscribe request carries {OneClickField}={OneClickValue} as a form.", WebRoutes.UnsubscribePath(token), "Unsubscribe with the button instead");
             }
 
             var result = await unsubscribe.ApplyAsync(token, cancellationToken);
@@ -60,35 +60,63 @@ public static class UnsubscribeEndpoints
                 return Invalid(context);
             }
 
-            var kind = result.Kind;
-            return Page.Message(context, null, StatusCodes.Status200OK, "Unsubscribed",
-                $"No more mail for new messages in {KindName(kind)}. You can turn it back on in your settings.", "/settings", "Open settings");
+            var body = new StringBuilder()
+                .Append("<h1>Unsubscribed</h1><div class=\"notice\" role=\"status\"><p>No more mail from ").Append(Html.E(result.Description)).Append(".</p></div>")
+                .Append("<form method=\"post\" action=\"").Append(Html.E(WebRoutes.UnsubscribePath(token))).Append("/undo\">")
+                .Append("<button type=\"submit\" class=\"secondary\">Undo: send me this mail again</button></form>");
+            await AppendChoicesAsync(body, unsubscribe, options.Value, result.Target, cancellationToken);
+            return Page.Render(context, null, "Unsubscribed", body.ToString());
+        }).DisableAntiforgery();
+
+        app.MapPost(WebRoutes.Unsubscribe + "/undo", async Task<ContentHttpResult> (
+            HttpContext context, UnsubscribeService unsubscribe, string token, CancellationToken cancellationToken) =>
+        {
+            var result = await unsubscribe.UndoAsync(token, cancellationToken);
+            return result.IsValid
+                ? Page.Message(context, null, StatusCodes.Status200OK, "Mail is on again",
+                    $"You get mail from {result.Description} again.", WebRoutes.Settings, "Choose what you get in your settings")
+                : Invalid(context);
         }).DisableAntiforgery();
 
         return app;
     }
 
-    private static async Task<(int UserId, ChannelKind Kind, string Email)?> ResolveAsync(
-        GatewayDbContext db, ReplyTokenOptions options, string token, CancellationToken cancellationToken)
+    /// <summary>The wider choices after (or instead of) the link's own: each a one-click form of its own signed token.</summary>
+    private static async Task AppendChoicesAsync(StringBuilder body, UnsubscribeService unsubscribe, ReplyTokenOptions options, UnsubscribeTarget target, CancellationToken cancellationToken)
     {
-        if (!UnsubscribeTokenCodec.TryVerify(options, token, out var userId, out var kind))
+        var choices = new List<(UnsubscribeTarget Target, string Label)>();
+        if (await unsubscribe.TitleOfAsync(target, cancellationToken) is { } of)
         {
-            return null;
+            if (target.Scope == UnsubscribeScope.Channel)
+            {
+                choices.Add((UnsubscribeTarget.ForTitle(target.UserId, of.TitleId), "Stop mail from every channel of this title"));
+            }
+
+            if (of.Kind is { } kind)
+            {
+                choices.Add((UnsubscribeTarget.ForKind(target.UserId, kind), $"Stop mail from the {UnsubscribeService.KindPlural(kind)} of every title"));
+            }
         }
 
-        var email = await db.UserEmails.AsNoTracking().Where(e => e.UserId == userId).OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id)
-            .Select(e => e.Address).FirstOrDefaultAsync(cancellationToken);
-        return email is null ? null : (userId, kind, email);
+        if (target.Scope != UnsubscribeScope.All)
+        {
+            choices.Add((UnsubscribeTarget.ForAll(target.UserId), "Stop all mail about messages, mentions included"));
+        }
+
+        body.Append("<h2>More choices</h2><div class=\"actions\">");
+        foreach (var (choice, label) in choices)
+        {
+            body.Append(OneClickForm(WebRoutes.UnsubscribePath(UnsubscribeTokenCodec.Encode(options, choice)), label, secondary: true));
+        }
+
+        body.Append("</div><p>Or <a href=\"").Append(WebRoutes.Settings).Append("\">choose exactly what you get in your settings</a> (sign-in needed).</p>");
     }
 
-    private static string KindName(ChannelKind kind) => kind switch
-    {
-        ChannelKind.Internal => "Internal channels",
-        ChannelKind.Broadcast => "Broadcast channels",
-        _ => "Vendor channels",
-    };
+    private static string OneClickForm(string action, string label, bool secondary = false) =>
+        $"<form method=\"post\" action=\"{Html.E(action)}\"><input type=\"hidden\" name=\"{OneClickField}\" value=\"{OneClickValue}\">"
+        + $"<button type=\"submit\"{(secondary ? " class=\"secondary\"" : string.Empty)}>{Html.E(label)}</button></form>";
 
     private static ContentHttpResult Invalid(HttpContext context) =>
         Page.Message(context, null, StatusCodes.Status404NotFound, "This unsubscribe link is not valid",
-            "It may have been cut off by your mail program, or it is too old. You can change which mails you get in your settings.", "/settings", "Open settings");
+            "It may have been cut off by your mail program, or it is too old. You can change which mails you get in your settings.", WebRoutes.Settings, "Open settings");
 }

@@ -56,9 +56,10 @@ public sealed class MailServersFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Waits until a mail with the subject is in the mailbox's INBOX and returns it (Dovecot delivery via LMTP is
-    /// asynchronous to SMTP acceptance).</summary>
-    public async Task<MimeMessage> WaitForMessageAsync(string user, string subject, TimeSpan timeout)
+    /// <summary>Waits until a mail with <paramref name="text"/> in its subject or body is in the mailbox's INBOX and returns
+    /// the newest such mail (Dovecot delivery via LMTP is asynchronous to SMTP acceptance; notifications of one channel
+    /// share their subject, so a test marks their text instead).</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(string user, string text, TimeSpan timeout)
     {
         using var client = new ImapClient();
         await client.ConnectAsync(Host, ImapPort, MailKit.Security.SecureSocketOptions.None);
@@ -68,7 +69,7 @@ public sealed class MailServersFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var uids = await inbox.SearchAsync(SearchQuery.SubjectContains(subject));
+            var uids = await inbox.SearchAsync(SearchQuery.SubjectContains(text).Or(SearchQuery.BodyContains(text)));
             if (uids.Count > 0)
             {
                 var message = await inbox.GetMessageAsync(uids[^1]);
@@ -78,7 +79,7 @@ public sealed class MailServersFixture : IAsyncLifetime
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"no mail with subject '{subject}' reached {user} within {timeout.TotalSeconds:0} s");
+                throw new TimeoutException($"no mail with '{text}' reached {user} within {timeout.TotalSeconds:0} s");
             }
 
             await Task.Delay(100);

@@ -3,6 +3,7 @@ using ClpMailGateway.Commands;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Snapshooter.Xunit;
 
 namespace ClpMailGateway.Tests.Commands;
@@ -46,6 +47,48 @@ public sealed class GatewayCliTests : IAsyncLifetime
         Assert.True(messages >= 19, $"the demo has a few messages in each channel, found {messages}");
         Assert.Equal(messages, await world.CountAsync<Message>());
         Assert.Equal(8, await world.CountAsync<User>());
+    }
+
+    [Fact]
+    public async Task SeedDemo_History_IsAlreadyNotifiedAndMailsNobody()
+    {
+        await _cli.RunAsync("seed-demo");
+        var world = new World(_database);
+
+        Assert.Equal(0, await world.CountAsync<PendingFanout>());
+        Assert.Equal(0, await _database.FanOutAsync());
+        Assert.Equal(0, await world.CountAsync<OutboundMail>());
+        Assert.Equal(0, await world.CountAsync<DigestItem>());
+    }
+
+    [Fact]
+    public async Task SeedDemo_EachVendorHasOnePrimaryLanguagePerTitle_TheFirstListed()
+    {
+        await _cli.RunAsync("seed-demo");
+
+        var rows = await new World(_database).QueryAsync(db =>
+            db.VendorAssignments.Where(a => a.IsPrimary).Join(db.Vendors, a => a.VendorId, v => v.Id, (a, v) => new { v.Name, a.TitleId, a.Language })
+                .Join(db.Titles, x => x.TitleId, t => t.Id, (x, t) => new { x.Name, t.Slug, x.Language }).ToListAsync());
+        var primaries = rows.Select(r => $"{r.Name}/{r.Slug}/{r.Language}").Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            ["Kaiju Dubbing/blue-harbor-s2/ja", "Kaiju Dubbing/midnight-atlas/es", "Lumen Subtitles/blue-harbor-s2/fr", "Lumen Subtitles/midnight-atlas/fr"],
+            primaries);
+    }
+
+    [Fact]
+    public async Task Post_MentionOfSomeoneWithMentionMailsOff_WarnsWhoAndWhy()
+    {
+        await _cli.RunAsync("seed-demo");
+        await new World(_database).SaveAsync(db => db.UserSettings.Where(s => s.UserId == db.UserEmails.Single(e => e.Address == "fr.lea@clp.test").UserId)
+            .ExecuteUpdate(s => s.SetProperty(x => x.MentionsEnabled, false)));
+
+        var post = await _cli.RunAsync("post", "--as", "pm.anna@clp.test", "--title", "blue-harbor-s2", "--channel", "vendor-fr", "--text", "@lea please check");
+
+        Assert.Equal(ExitCodes.Ok, post.ExitCode);
+        Assert.Equal(
+            ["@lea (Léa Martin) will not get a mail about it: they turned mention mails off."],
+            Assert.Single(post.Lines).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
     }
 
     [Fact]

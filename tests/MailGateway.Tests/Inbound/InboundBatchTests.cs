@@ -400,7 +400,8 @@ public sealed class InboundBatchTests : IAsyncLifetime
         var raws = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking()
             .Where(m => m.ToAddress == address).OrderBy(m => m.Id).Select(m => m.Raw).ToListAsync());
         var notifications = raws.Select(raw => MimeMessage.Load(new MemoryStream(raw))).ToList();
-        Assert.Equal(messages.Select(m => $"m{m.Id}.u{follower.Id}@clp.test"), notifications.Select(n => n.MessageId));
+        // The first notification of the channel to the follower starts its thread; the next one names its message.
+        Assert.Equal([$"c{messages[0].ChannelId}.u{follower.Id}@clp.test", $"m{messages[1].Id}.u{follower.Id}@clp.test"], notifications.Select(n => n.MessageId));
         var reference = Assert.IsType<MimePart>(Assert.Single(notifications[1].Attachments));
         Assert.Equal(Assert.Single(messages[1].Attachments).Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference.Headers[AttachedFiles.Header]);
         Assert.Equal(file, messages[1].Attachments[0].Content);

@@ -19,12 +19,14 @@ public class DigestComposerTests
                 new DigestEntry(2, "Anna Kowalski", at.AddMinutes(-40), "Reel 2 <timeline> fixed?", 1),
                 new DigestEntry(3, "Bruno Costa", at.AddMinutes(-20), "Yes & thanks.", 0),
             ]),
-        ]);
+        ],
+        "t1_digesttoken");
 
         var mail = DigestComposer.Compose(new MailOptions { Domain = "clp.test", WebBaseUrl = "https://clp.example" }, MailTemplates.Shipped("en"), content);
 
         Assert.Equal("digest-77@clp.test", mail.MessageId);
         Assert.Equal("reply@clp.test", mail.ReplyTo.Mailboxes.Single().Address);
+        Assert.Equal("<https://clp.example/unsubscribe/t1_digesttoken>, <mailto:reply@clp.test?subject=unsubscribe%20t1_digesttoken>", mail.Headers["List-Unsubscribe"]);
         Snapshot.Match(NotificationComposerTests.Describe(mail));
     }
 }

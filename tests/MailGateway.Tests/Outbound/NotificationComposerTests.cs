@@ -49,7 +49,8 @@ public partial class NotificationComposerTests
         var mail = NotificationComposer.Compose(Mail, Templates, Content("See file", file), Lea, ReplyToken, UnsubscribeToken, file[0].SizeBytes);
 
         Assert.Empty(mail.Attachments);
-        Assert.Contains("https://clp.example/t/blue-harbor-s2/vendor-fr/attachments/9", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://clp.example/attachments/9", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://clp.example/attachments/9\"", mail.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,20 +65,56 @@ public partial class NotificationComposerTests
     }
 
     [Theory]
-    [InlineData("Short text", "Short text")]
-    [InlineData("  spread\n over\tlines  ", "spread over lines")]
-    [InlineData("The locked cut arrives tomorrow morning, please hold every conform until it is here", "The locked cut arrives tomorrow morning, please hold every…")]
-    public void Subject_Text_ShowsTitleChannelAuthorAndFirstWords(string text, string expected)
+    [InlineData("Short text")]
+    [InlineData("The locked cut arrives tomorrow morning, please hold every conform until it is here")]
+    [InlineData("")]
+    public void Subject_AnyMessage_IsTheConversationOnly(string text)
     {
-        var subject = NotificationComposer.Subject(Content(text, []));
+        Assert.Equal("[Blue Harbor S2] Vendor · French (fr)", NotificationComposer.Subject(Content(text, SmallFile())));
+    }
 
-        Assert.Equal("[Blue Harbor S2 · Vendor · French (fr)] Anna Kowalski: " + expected, subject);
+    [Theory]
+    [InlineData("Short text", "Anna Kowalski: Short text", false)]
+    [InlineData("  spread\n over\tlines  ", "Anna Kowalski: spread over lines", true)]
+    [InlineData("The locked cut arrives tomorrow morning, please hold every conform until it is here, and tell the dubbing team too",
+        "Anna Kowalski: The locked cut arrives tomorrow morning, please hold every conform until it is here, and tell the…", true)]
+    public void Compose_BodyOpensWithAPreviewLine_AndTheWholeTextWhenTheLineIsNotAllOfIt(string text, string firstLine, bool repeated)
+    {
+        var mail = NotificationComposer.Compose(Mail, Templates, Content(text, []), Lea, ReplyToken, UnsubscribeToken, 100);
+
+        var lines = mail.TextBody!.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(firstLine, lines[0]);
+        Assert.Equal(repeated, mail.TextBody.Contains(text.Trim(), StringComparison.Ordinal) && lines[0] != "Anna Kowalski: " + text.Trim());
+        Assert.Contains(firstLine, mail.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Subject_FileOnly_NamesTheFile()
+    public void Compose_FileOnly_PreviewNamesTheFile()
     {
-        Assert.EndsWith("Anna Kowalski: timeline.srt", NotificationComposer.Subject(Content(string.Empty, SmallFile())), StringComparison.Ordinal);
+        var mail = NotificationComposer.Compose(Mail, Templates, Content(string.Empty, SmallFile()), Lea, ReplyToken, UnsubscribeToken, 100);
+
+        Assert.StartsWith("Anna Kowalski: timeline.srt", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_FirstOfItsChannel_IsTheThreadRootAndAnswersNothing()
+    {
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("Hi", []), Lea with { StartsThread = true }, ReplyToken, UnsubscribeToken, 100);
+
+        Assert.Equal("c7.u42@clp.test", mail.MessageId);
+        Assert.Null(mail.InReplyTo);
+        Assert.Equal(["reply-" + ReplyToken + "@clp.test"], mail.References);
+    }
+
+    [Fact]
+    public void Compose_ValuesThatLookLikeTemplateSyntax_StayLiteral()
+    {
+        var files = new[] { new NotificationFile(9, "{{text}}.pdf", "application/pdf", 10, new byte[10]) };
+        var mail = NotificationComposer.Compose(Mail, Templates, Content("{{channelUrl}} and {{#files}}x{{/files}}", files), Lea, ReplyToken, UnsubscribeToken, 0);
+
+        Assert.Contains("{{text}}.pdf", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("{{channelUrl}} and {{#files}}x{{/files}}", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("{{text}}.pdf", mail.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         var token = mail.ReplyTo.Mailboxes.Single().Address["reply+".Length..^"@clp.test".Length];
         var verification = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().VerifyAsync(token, CancellationToken.None));
         Assert.Equal((_fr.Id, World.Channel(_title, "vendor-fr").Id), (verification.UserId, verification.ChannelId));
-        Assert.Equal($"m{result.Message.Id}.u{_fr.Id}@clp.test", mail.MessageId);
+        Assert.Equal($"c{World.Channel(_title, "vendor-fr").Id}.u{_fr.Id}@clp.test", mail.MessageId);
     }
 
     [Fact]
@@ -143,29 +143,175 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unsubscribe_ValidToken_TurnsThatKindOffOnce()
+    public async Task Unsubscribe_NotificationLink_MutesThatChannelOfThatTitleOnlyAndUndoes()
     {
-        var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ReplyTokenOptions>>().Value));
-        var token = UnsubscribeTokenCodec.Encode(options, _fr.Id, ChannelKind.Broadcast);
+        await PostAsync(_pm, "broadcast", "first broadcast");
+        var link = await UnsubscribeTokenOfAsync(Address(_fr));
 
-        var first = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));
-        var second = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync(token, CancellationToken.None));
+        var first = await UnsubscribeAsync(s => s.ApplyAsync(link, CancellationToken.None));
+        var second = await UnsubscribeAsync(s => s.ApplyAsync(link, CancellationToken.None));
 
-        Assert.Equal(new UnsubscribeResult(UnsubscribeOutcome.TurnedOff, _fr.Id, ChannelKind.Broadcast), first);
-        Assert.Equal(UnsubscribeOutcome.AlreadyOff, second.Outcome);
+        Assert.Equal((UnsubscribeOutcome.Changed, UnsubscribeTarget.ForChannel(_fr.Id, World.Channel(_title, "broadcast").Id)), (first.Outcome, first.Target));
+        Assert.Equal($"{_title.Name} · Broadcast", first.Description);
+        Assert.Equal(UnsubscribeOutcome.Unchanged, second.Outcome);
+        // The kind stays on: other titles' Broadcast channels, and this title's other channels, still mail.
         var settings = await _world.QueryAsync(db => db.UserSettings.AsNoTracking().SingleAsync(s => s.UserId == _fr.Id));
-        Assert.Equal((DeliveryMode.Off, DeliveryMode.Immediate), (settings.BroadcastDelivery, settings.VendorDelivery));
-        await PostAsync(_pm, "broadcast", "after unsubscribe");
-        Assert.DoesNotContain(Address(_fr), await _world.QueryAsync(db => db.OutboundMails.Select(m => m.ToAddress).ToListAsync()));
+        Assert.Equal(DeliveryMode.Immediate, settings.BroadcastDelivery);
+        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "muted broadcast, @" + _fr.Handle)));
+        Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "still mailed")));
+        var other = await _world.TitleAsync("fr");
+        await _world.SaveAsync(db =>
+        {
+            db.Follows.Add(new Follow { UserId = _fr.Id, TitleId = other.Id });
+            db.VendorAssignments.Add(new VendorAssignment { VendorId = _fr.VendorId!.Value, TitleId = other.Id, Language = "fr" });
+        });
+        Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostInAsync(other, _pm, "broadcast", "another title's broadcast")));
+
+        var undone = await UnsubscribeAsync(s => s.UndoAsync(link, CancellationToken.None));
+
+        Assert.Equal(UnsubscribeOutcome.Changed, undone.Outcome);
+        Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "back on")));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_WiderChoices_TitleKindAndAll()
+    {
+        var options = await TokenOptionsAsync();
+
+        await UnsubscribeAsync(s => s.ApplyAsync(UnsubscribeTokenCodec.Encode(options, UnsubscribeTarget.ForTitle(_fr.Id, _title.Id)), CancellationToken.None));
+        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "title muted")));
+        await UnsubscribeAsync(s => s.UndoAsync(UnsubscribeTokenCodec.Encode(options, UnsubscribeTarget.ForTitle(_fr.Id, _title.Id)), CancellationToken.None));
+
+        await UnsubscribeAsync(s => s.ApplyAsync(UnsubscribeTokenCodec.Encode(options, UnsubscribeTarget.ForKind(_fr.Id, ChannelKind.Vendor)), CancellationToken.None));
+        Assert.Equal(DeliveryMode.Off, await _world.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _fr.Id).Select(s => s.VendorDelivery).SingleAsync()));
+        Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "kind off is Vendor only")));
+
+        var all = await UnsubscribeAsync(s => s.ApplyAsync(UnsubscribeTokenCodec.Encode(options, UnsubscribeTarget.ForAll(_fr.Id)), CancellationToken.None));
+        Assert.Equal(UnsubscribeOutcome.Changed, all.Outcome);
+        var settings = await _world.QueryAsync(db => db.UserSettings.AsNoTracking().SingleAsync(s => s.UserId == _fr.Id));
+        Assert.Equal((DeliveryMode.Off, DeliveryMode.Off, false), (settings.BroadcastDelivery, settings.VendorDelivery, settings.MentionsEnabled));
+        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "all off, even @" + _fr.Handle)));
     }
 
     [Fact]
     public async Task Unsubscribe_ForgedToken_ChangesNothing()
     {
-        var result = await _database.WithAsync(s => s.GetRequiredService<UnsubscribeService>().ApplyAsync("t1_aaaaaaaaaaaaaaaaaaaaaaaa", CancellationToken.None));
+        var result = await UnsubscribeAsync(s => s.ApplyAsync("t1_aaaaaaaaaaaaaaaaaaaaaaaa", CancellationToken.None));
 
         Assert.Equal(UnsubscribeOutcome.InvalidToken, result.Outcome);
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public async Task Notifications_OfOneChannel_ShareOneSubjectAndAnswerTheFirst()
+    {
+        var first = await PostAsync(_pm, "vendor-fr", "Reel 2 timeline drifts after the recap, please check");
+        var second = await PostAsync(_pm, "vendor-fr", "A second, unrelated question about the glossary");
+
+        var mails = await MailsToAsync(Address(_fr));
+        Assert.Equal(2, mails.Count);
+        var root = $"c{World.Channel(_title, "vendor-fr").Id}.u{_fr.Id}@clp.test";
+        Assert.Equal(root, mails[0].MessageId);
+        Assert.Null(mails[0].InReplyTo);
+        Assert.Equal($"m{second.Message!.Id}.u{_fr.Id}@clp.test", mails[1].MessageId);
+        Assert.Equal(root, mails[1].InReplyTo);
+        Assert.Equal(root, mails[1].References[0]);
+        Assert.Equal(mails[0].Subject, mails[1].Subject);
+        Assert.Equal($"[{_title.Name}] Vendor · French (fr)", mails[0].Subject);
+        // The message opens the body instead of the subject.
+        Assert.StartsWith($"{_pm.Name}: Reel 2 timeline drifts", mails[0].TextBody, StringComparison.Ordinal);
+        Assert.Equal(1, await _world.QueryAsync(db => db.MailThreads.CountAsync(t => t.UserId == _fr.Id)));
+        _ = first;
+    }
+
+    [Fact]
+    public async Task Notifications_TwoMessagesInOneFanOut_StartTheThreadOnce()
+    {
+        // Both posts wait for one fan-out: the second's mail must answer the first's, not be a second root.
+        foreach (var text in new[] { "one", "two" })
+        {
+            var posted = await _database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+                new PostRequest(_pm.Id, World.Channel(_title, "vendor-fr").Id, text, [], MessageOrigin.Web), CancellationToken.None));
+            Assert.True(posted.Succeeded);
+        }
+
+        Assert.Equal(2, await _database.FanOutAsync());
+
+        var mails = await MailsToAsync(Address(_fr));
+        Assert.Equal([null, mails[0].MessageId], mails.Select(m => m.InReplyTo));
+        Assert.NotEqual(mails[0].MessageId, mails[1].MessageId);
+    }
+
+    [Fact]
+    public async Task Mention_DeliveryOffOrDigest_IsMailedAtOnce()
+    {
+        await _world.SaveAsync(db =>
+        {
+            db.UserSettings.Attach(_fr.Settings!);
+            _fr.Settings!.VendorDelivery = DeliveryMode.Off;
+        });
+
+        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "no mention")));
+        var mentioned = await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "@" + _fr.Handle + " please check"));
+        var digestUser = await MailsToAfterAsync(Address(_cpcDigest), () => PostAsync(_pm, "vendor-fr", "@" + _cpcDigest.Handle + " too"));
+
+        Assert.Equal("mention", Assert.Single(mentioned).Headers["X-CLP-Reason"]);
+        Assert.Equal("mention", Assert.Single(digestUser).Headers["X-CLP-Reason"]);
+    }
+
+    [Fact]
+    public async Task Mention_MentionsTurnedOff_NoMailAndTheAuthorIsTold()
+    {
+        await _world.SaveAsync(db =>
+        {
+            db.UserSettings.Attach(_fr.Settings!);
+            _fr.Settings!.VendorDelivery = DeliveryMode.Off;
+            _fr.Settings!.MentionsEnabled = false;
+        });
+        await _world.SaveAsync(db => db.AddressHealth.Add(new AddressHealth { Address = Address(_de), SuppressedAtUtc = DateTime.UtcNow }));
+
+        PostResult result = null!;
+        var mails = await MailsToAfterAsync(Address(_fr), async () => result = await PostAsync(_pm, "vendor-fr", $"@{_fr.Handle} and @{_de.Handle} please"));
+
+        Assert.Empty(mails);
+        Assert.Equal(
+            [(_fr.Id, "they turned mention mails off")],
+            result.MentionsWithoutMail.Select(m => (m.User.Id, m.Reason)));
+        Assert.Contains(result.MentionWarnings(), w => w.Contains($"@{_fr.Handle}", StringComparison.Ordinal) && w.Contains("turned mention mails off", StringComparison.Ordinal));
+        // @de cannot read vendor-fr: reported as such, not as unmailed.
+        Assert.Equal([_de.Id], result.MentionsWithoutAccess.Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task Mention_SuppressedAddress_AuthorIsTold()
+    {
+        await _world.SaveAsync(db => db.AddressHealth.Add(new AddressHealth { Address = Address(_fr), SuppressedAtUtc = DateTime.UtcNow }));
+
+        var result = await PostAsync(_pm, "vendor-fr", $"@{_fr.Handle} ping");
+
+        Assert.Equal("mail to their address is paused because it bounced", Assert.Single(result.MentionsWithoutMail).Reason);
+    }
+
+    [Fact]
+    public async Task Digest_CarriesItsOwnListIdAndAnUnsubscribeThatTurnsDigestsOff()
+    {
+        await PostAsync(_pm, "vendor-fr", "one");
+        await _database.WithAsync(s => s.GetRequiredService<DigestSender>().SendDueAsync(CancellationToken.None));
+        var raw = await _world.QueryAsync(db => db.OutboundMails.Where(m => m.Purpose == OutboundPurposes.Digest).Select(m => m.Raw).SingleAsync());
+        var digest = await MimeMessage.LoadAsync(new MemoryStream(raw));
+
+        Assert.Equal("CLP Mail Gateway digest <digest.clp.test>", digest.Headers["List-Id"]);
+        Assert.Equal("List-Unsubscribe=One-Click", digest.Headers["List-Unsubscribe-Post"]);
+        var url = digest.Headers["List-Unsubscribe"]!.Split(',')[0].Trim('<', '>', ' ');
+        var token = url[(url.LastIndexOf('/') + 1)..];
+        Assert.Contains(url, digest.TextBody, StringComparison.Ordinal);
+
+        var result = await UnsubscribeAsync(s => s.ApplyAsync(token, CancellationToken.None));
+
+        Assert.Equal(UnsubscribeScope.Digest, result.Target.Scope);
+        Assert.Equal(DeliveryMode.Off, await _world.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _cpcDigest.Id).Select(s => s.VendorDelivery).SingleAsync()));
+        await UnsubscribeAsync(s => s.UndoAsync(token, CancellationToken.None));
+        Assert.Equal(DeliveryMode.Digest, await _world.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _cpcDigest.Id).Select(s => s.VendorDelivery).SingleAsync()));
     }
 
     [Theory]
@@ -302,12 +448,46 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
 
     private static string Address(User user) => user.Emails[0].Address;
 
-    private async Task<PostResult> PostAsync(User author, string channelKey, string text)
+    private Task<PostResult> PostAsync(User author, string channelKey, string text) => PostInAsync(_title, author, channelKey, text);
+
+    private async Task<PostResult> PostInAsync(Title title, User author, string channelKey, string text)
     {
         var result = await _database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
-            new PostRequest(author.Id, World.Channel(_title, channelKey).Id, text, [], MessageOrigin.Web), CancellationToken.None));
+            new PostRequest(author.Id, World.Channel(title, channelKey).Id, text, [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
         Assert.Equal(1, await _database.FanOutAsync());
         return result;
+    }
+
+    /// <summary>The notification mails that <paramref name="act"/> queued to <paramref name="address"/>, oldest first.</summary>
+    private async Task<List<MimeMessage>> MailsToAfterAsync(string address, Func<Task> act)
+    {
+        var before = await _world.QueryAsync(db => db.OutboundMails.Select(m => (long?)m.Id).MaxAsync()) ?? 0;
+        await act();
+        return await MailsToAsync(address, before);
+    }
+
+    /// <summary>The notification mails queued to <paramref name="address"/> after row <paramref name="after"/>, oldest first.</summary>
+    private async Task<List<MimeMessage>> MailsToAsync(string address, long after = 0)
+    {
+        var raws = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking()
+            .Where(m => m.Id > after && m.ToAddress == address && m.Purpose == OutboundPurposes.Notification)
+            .OrderBy(m => m.Id).Select(m => m.Raw).ToListAsync());
+        return raws.Select(r => MimeMessage.Load(new MemoryStream(r))).ToList();
+    }
+
+    private Task<ReplyTokenOptions> TokenOptionsAsync() =>
+        _database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ReplyTokenOptions>>().Value));
+
+    private Task<UnsubscribeResult> UnsubscribeAsync(Func<UnsubscribeService, Task<UnsubscribeResult>> act) =>
+        _database.WithAsync(s => act(s.GetRequiredService<UnsubscribeService>()));
+
+    /// <summary>The one-click token in the newest notification mailed to <paramref name="address"/>.</summary>
+    private async Task<string> UnsubscribeTokenOfAsync(string address)
+    {
+        var raw = await _world.QueryAsync(db => db.OutboundMails.Where(m => m.ToAddress == address).OrderByDescending(m => m.Id).Select(m => m.Raw).FirstAsync());
+        var header = MimeMessage.Load(new MemoryStream(raw)).Headers["List-Unsubscribe"];
+        var url = header!.Split(',')[0].Trim('<', '>', ' ');
+        return url[(url.LastIndexOf('/') + 1)..];
     }
 }

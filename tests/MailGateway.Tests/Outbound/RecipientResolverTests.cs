@@ -18,7 +18,7 @@ public class RecipientResolverTests
         pm     internal  on  none  none imm    n y n mention
         pm     internal  on  none  none digest n y n mention
         pm     internal  on  none  none digest y y n mention
-        pm     internal  on  none  none off    n y n none
+        pm     internal  on  none  none off    n y n mention
         pm     internal  on  none  none imm    y n y none
         pm     internal  on  none  none imm    n y y none
         pm     internal  on  none  none imm    n n n none
@@ -26,7 +26,7 @@ public class RecipientResolverTests
         cpc    internal  off none  none digest y n n none
         pm     broadcast off none  none imm    y n n now
         pm     broadcast on  none  none digest y n n digest
-        pm     broadcast on  none  none off    y y n none
+        pm     broadcast on  none  none off    y y n mention
         cpc    broadcast off none  de   imm    y n n now
         pm     vendor    on  none  none imm    y n n now
         pm     vendor    on  none  fr   imm    y n n now
@@ -35,7 +35,7 @@ public class RecipientResolverTests
         pm     vendor    on  none  de   imm    y y n mention
         pm     vendor    on  none  de   digest y n n none
         pm     vendor    off none  fr   digest y n n digest
-        cpc    vendor    on  none  de   off    y y n none
+        cpc    vendor    on  none  de   off    y y n mention
         cpc    vendor    on  none  none imm    n n n none
         cpc    vendor    on  none  none imm    y n y none
         vendor internal  on  fr    fr   imm    y n n none
@@ -56,7 +56,7 @@ public class RecipientResolverTests
         vendor vendor    on  other fr   imm    y n n none
         vendor vendor    on  other fr   imm    n y n none
         vendor vendor    on  none  fr   imm    y n n none
-        vendor vendor    on  fr    fr   off    y y n none
+        vendor vendor    on  fr    fr   off    y y n mention
         vendor vendor    on  fr    fr   digest y y n mention
         vendor vendor    on  fr    fr   imm    n y n mention
         vendor vendor    on  fr    fr   imm    n y y none
@@ -116,6 +116,39 @@ public class RecipientResolverTests
         };
 
         Assert.Empty(RecipientResolver.Resolve(ChannelKind.Broadcast, null, AuthorId, [member]));
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Resolve_MutedChannel_NoMailAtAllNotEvenForAMention(bool follows, bool mentioned)
+    {
+        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Immediate, follows, mentioned, suppressed: false) with { Muted = true };
+
+        Assert.Empty(RecipientResolver.Resolve(ChannelKind.Vendor, "fr", AuthorId, [member]));
+        Assert.Equal("they turned off mail from this channel", RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "fr"));
+    }
+
+    [Theory]
+    [InlineData(DeliveryMode.Immediate, "now")]
+    [InlineData(DeliveryMode.Digest, "digest")]
+    [InlineData(DeliveryMode.Off, "none")]
+    public void Resolve_MentionsOff_FollowerGetsWhatTheKindSays(DeliveryMode delivery, string expected)
+    {
+        var member = Member(UserId, "vendor", true, "fr", "fr", delivery, follows: true, mentioned: true, suppressed: false) with { MentionsEnabled = false };
+
+        Assert.Equal(expected, Describe(RecipientResolver.Resolve(ChannelKind.Vendor, "fr", AuthorId, [member])));
+        Assert.Equal("they turned mention mails off", RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "fr"));
+    }
+
+    [Fact]
+    public void WhyMentionUnmailed_Mailable_IsNull()
+    {
+        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Off, follows: false, mentioned: true, suppressed: false);
+
+        Assert.Null(RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "fr"));
+        Assert.Equal("they cannot read this channel", RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "de"));
     }
 
     [Fact]

@@ -10,5 +10,7 @@ internal sealed class UserEmailConfiguration : IEntityTypeConfiguration<UserEmai
     {
         builder.Property(e => e.Address).HasMaxLength(254);
         builder.HasIndex(e => e.Address).IsUnique();
+        builder.Property(e => e.VerificationSecretHash).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(e => e.VerificationSecretHash).IsUnique();
     }
 }

@@ -112,6 +112,24 @@ namespace ClpMailGateway.Storage.Migrations
                     b.ToTable("Channels");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ChannelId");
+
+                    b.HasIndex("ChannelId");
+
+                    b.ToTable("ChannelMutes");
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.Digest", b =>
                 {
                     b.Property<long>("Id")
@@ -291,6 +309,24 @@ namespace ClpMailGateway.Storage.Migrations
                         {
                             t.Property("Raw");
                         });
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.MailThread", b =>
+                {
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("MailThreads");
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.MailboxCheckpoint", b =>
@@ -560,6 +596,24 @@ namespace ClpMailGateway.Storage.Migrations
                     b.ToTable("TitleLanguages");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.TitleMute", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TitleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "TitleId");
+
+                    b.HasIndex("TitleId");
+
+                    b.ToTable("TitleMutes");
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.User", b =>
                 {
                     b.Property<int>("Id")
@@ -610,6 +664,9 @@ namespace ClpMailGateway.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AddedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -621,6 +678,14 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Property<int>("UserId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("VerificationExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerificationSecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
                     b.Property<DateTime?>("VerifiedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -630,6 +695,9 @@ namespace ClpMailGateway.Storage.Migrations
                         .IsUnique();
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("VerificationSecretHash")
+                        .IsUnique();
 
                     b.ToTable("UserEmails");
                 });
@@ -664,6 +732,9 @@ namespace ClpMailGateway.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("InternalMessagesEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MentionsEnabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("VendorDelivery")
@@ -707,6 +778,9 @@ namespace ClpMailGateway.Storage.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsPrimary")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("VendorId", "TitleId", "Language");
 
                     b.HasIndex("TitleId", "Language");
@@ -732,6 +806,21 @@ namespace ClpMailGateway.Storage.Migrations
                         .IsRequired();
 
                     b.Navigation("Title");
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.Digest", b =>
@@ -782,6 +871,21 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasOne("ClpMailGateway.Domain.InboundMail", null)
                         .WithOne()
                         .HasForeignKey("ClpMailGateway.Domain.InboundMail", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.MailThread", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -858,6 +962,21 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasOne("ClpMailGateway.Domain.Title", null)
                         .WithMany("Languages")
                         .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.TitleMute", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Title", null)
+                        .WithMany()
+                        .HasForeignKey("TitleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
