@@ -248,15 +248,24 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         var told = await servers.WaitForMessageAsync(Address(none), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
         Assert.Contains("Turn on your languages in your settings", told.TextBody, StringComparison.Ordinal);
 
-        // The operator moves it: only to a channel the sender may post to, checked again.
-        var refused = await _gateway.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ReplayAsync(inbound.Id, Ch("vendor-fr").Id, CancellationToken.None));
-        Assert.Equal(("permission_denied", InboundStatus.Rejected), (refused!.Reason, refused.Status));
+        // The operator moves it (quarantine post): only to a channel the sender may post to, checked again.
+        var cli = new Cli(_gateway.Database);
+        var id = inbound.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var refused = await cli.RunWithSettingsAsync(GatewaySettings(), "quarantine", "post", id, "--channel", "vendor-fr");
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("may post in no channel of its title now", refused.Error, StringComparison.Ordinal);
+        var raced = await _gateway.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ReplayAsync(inbound.Id, Ch("vendor-fr").Id, CancellationToken.None));
+        Assert.Equal(("permission_denied", InboundStatus.Rejected), (raced!.Reason, raced.Status)); // the threader checks again itself
         await _gateway.World.SaveAsync(db => db.UserLanguages.Add(new UserLanguage { UserId = none.Id, Language = "fr" }));
-        var moved = await _gateway.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ReplayAsync(inbound.Id, Ch("vendor-fr").Id, CancellationToken.None));
+        var wrong = await cli.RunWithSettingsAsync(GatewaySettings(), "quarantine", "post", id, "--channel", "vendor-de");
+        var moved = await cli.RunWithSettingsAsync(GatewaySettings(), "quarantine", "post", id, "--channel", "VENDOR-FR");
 
-        Assert.Equal(InboundStatus.Posted, moved!.Status);
+        Assert.Equal(4, wrong.ExitCode);
+        Assert.Contains("they may post in vendor-fr", wrong.Error, StringComparison.Ordinal);
+        Assert.Equal(0, moved.ExitCode);
+        Assert.Equal("posted", moved.Lines[0].GetProperty("status").GetString());
         Assert.Equal("Where do I answer?", Assert.Single(await _gateway.MessagesAsync(Ch("vendor-fr"))).Text);
-        Assert.Contains("an operator chose vendor-fr", moved.Trace, StringComparison.Ordinal);
+        Assert.Contains("an operator chose vendor-fr", Assert.Single(await _gateway.InboundAsync()).Trace, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
             var download = await client.GetAsync(new Uri($"/attachments/{_scene.AttachmentIds[key]}", UriKind.Relative));
             var downloadBody = await download.Content.ReadAsStringAsync();
-            Check(problems, $"{key} download", readable ? HttpStatusCode.OK : HttpStatusCode.NotFound, download.StatusCode, downloadBody, word, readable);
+            // A file answers as its conversation does: 403 on a title the user shares, not found otherwise.
+            Check(problems, $"{key} download", readable ? HttpStatusCode.OK : refused, download.StatusCode, downloadBody, word, readable);
 
             var before = await _app.World.CountAsync<Domain.Message>();
             var post = await WebApp.PostMultipartAsync(client, "/settings", $"{_scene.ChannelPath(key)}/messages", $"reply by {role}");

@@ -51,6 +51,21 @@ public sealed class PostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_MentionOfSomeoneWhoGetsNoMail_TellsTheAuthorWhoAndWhy()
+    {
+        var quiet = await _app.World.UserAsync(UserRole.Cpc);
+        await _app.World.SaveAsync(db => db.UserSettings.Where(s => s.UserId == quiet.Id).ToList().ForEach(s => s.MentionsEnabled = false));
+
+        var response = await WebApp.PostMultipartAsync(_client, Broadcast, $"{Broadcast}/messages", $"@{quiet.Handle} please check, and @nobody-here");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"Posted. @{quiet.Handle} ({quiet.Name}) will not get a mail about it: they turned mention mails off.", html, StringComparison.Ordinal);
+        Assert.Contains("Posted. @nobody-here matches no user", html, StringComparison.Ordinal);
+        Assert.Equal(1, await _app.QueryAsync(db => Task.FromResult(db.Messages.Count())));
+    }
+
+    [Fact]
     public async Task Post_AttachmentOver10MB_NamesTheFileAndSavesNothing()
     {
         var big = new byte[11 * 1024 * 1024];

@@ -165,6 +165,66 @@ public sealed class QuarantineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostTo_Admin_MovesTheReplyToAChannelTheSenderMayPostTo()
+    {
+        await KnownSenderAsync();
+        var vendor = await _app.World.UserAsync(UserRole.Vendor, await _app.World.VendorAsync(_title, "fr"), ["fr"]);
+        using var client = await _app.SignedInAsync(_admin);
+
+        var detail = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+        var response = await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/post", new() { ["channel"] = "vendor-fr" });
+
+        Assert.Contains("<option value=\"vendor-fr\">Vendor · French (fr)</option>", detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var mail = await _app.QueryAsync(db => db.InboundMails.SingleAsync(m => m.Id == _mailId));
+        Assert.Equal(InboundStatus.Posted, mail.Status);
+        var posted = await _app.QueryAsync(db => db.Messages.SingleAsync(m => m.Id == mail.PostedMessageId));
+        Assert.Equal((ClpMailGateway.TestSupport.World.Channel(_title, "vendor-fr").Id, _pm.Id), (posted.ChannelId, posted.AuthorId));
+        _ = vendor;
+    }
+
+    [Fact]
+    public async Task PostTo_ChannelTheSenderMayNotPostTo_IsRefusedAndChangesNothing()
+    {
+        await KnownSenderAsync();
+        await _app.World.SaveAsync(db => db.UserSettings.Where(s => s.UserId == _pm.Id).ToList().ForEach(s => s.InternalMessagesEnabled = false));
+        using var client = await _app.SignedInAsync(_admin);
+
+        var response = await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/post", new() { ["channel"] = "internal" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(InboundStatus.Rejected, await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task PostTo_NotAdmin_ChangesNothing()
+    {
+        await KnownSenderAsync();
+        using var client = await _app.SignedInAsync(_pm);
+
+        var response = await WebApp.PostFormAsync(client, "/titles", $"/quarantine/{_mailId}/post", new() { ["channel"] = "broadcast" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(InboundStatus.Rejected, await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Detail_UnknownSender_OffersNoPostTo()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+
+        Assert.DoesNotContain("Post to…", await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    /// <summary>The quarantined reply's token was verified: its user and channel are known, as the threader records them.</summary>
+    private Task KnownSenderAsync() =>
+        _app.World.SaveAsync(db => db.InboundMails.Where(m => m.Id == _mailId).ToList().ForEach(m =>
+        {
+            m.UserId = _pm.Id;
+            m.ChannelId = ClpMailGateway.TestSupport.World.Channel(_title, "broadcast").Id;
+        }));
+
+    [Fact]
     public async Task Replay_NotAdmin_ChangesNothing()
     {
         using var client = await _app.SignedInAsync(_pm);

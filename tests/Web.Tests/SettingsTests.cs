@@ -119,4 +119,40 @@ public sealed class SettingsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull(await _app.QueryAsync(db => db.AddressHealth.Where(a => a.Address == other).Select(a => a.SuppressedAtUtc).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Save_MentionMailsOff_IsStoredAndDigestIsRefused()
+    {
+        using var client = await _app.SignedInAsync(_vendor);
+
+        var digest = await WebApp.PostFormAsync(client, "/settings", "/settings", new() { ["languages"] = "fr", ["mentionDelivery"] = "digest" });
+        var off = await WebApp.PostFormAsync(client, "/settings", "/settings", new() { ["languages"] = "fr", ["mentionDelivery"] = "off" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, digest.StatusCode);
+        Assert.Contains("Mentions are mailed at once or not at all", await digest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        Assert.False(await _app.QueryAsync(db => db.UserSettings.Where(s => s.UserId == _vendor.Id).Select(s => s.MentionsEnabled).SingleAsync()));
+        Assert.Contains("<option value=\"off\" selected>Off</option>", await client.GetStringAsync(new Uri("/settings", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mutes_AreListedAndCanBeUndone_OnlyTheUsersOwn()
+    {
+        var channel = ClpMailGateway.TestSupport.World.Channel(_title, "vendor-fr");
+        await _app.World.SaveAsync(db =>
+        {
+            db.ChannelMutes.Add(new ChannelMute { UserId = _vendor.Id, ChannelId = channel.Id });
+            db.TitleMutes.Add(new TitleMute { UserId = _pm.Id, TitleId = _title.Id });
+        });
+        using var client = await _app.SignedInAsync(_vendor);
+
+        var page = await client.GetStringAsync(new Uri("/settings", UriKind.Relative));
+        var someoneElses = await WebApp.PostFormAsync(client, "/settings", "/settings/mutes/remove", new() { ["titleId"] = _title.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var own = await WebApp.PostFormAsync(client, "/settings", "/settings/mutes/remove", new() { ["channelId"] = channel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Contains(WebUtility.HtmlEncode($"{_title.Name} · Vendor · French (fr)"), WebUtility.HtmlEncode(WebUtility.HtmlDecode(page)), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (someoneElses.StatusCode, own.StatusCode));
+        Assert.Equal(0, await _app.QueryAsync(db => db.ChannelMutes.CountAsync()));
+        Assert.Equal(1, await _app.QueryAsync(db => db.TitleMutes.CountAsync(m => m.UserId == _pm.Id)));
+    }
 }

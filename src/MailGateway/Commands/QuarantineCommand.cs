@@ -73,7 +73,9 @@ internal static class QuarantineCommand
                 var targets = await QuarantineTargets.ForAsync(db, quarantined, cancellationToken);
                 if (targets.Count == 0)
                 {
-                    throw new CommandException(ExitCodes.PermissionDenied, $"quarantine post: inbound mail {quarantined.Id} has no known sender who may post in its title.");
+                    throw new CommandException(ExitCodes.PermissionDenied, quarantined.UserId is null
+                        ? $"quarantine post: inbound mail {quarantined.Id} has no verified sender (its reply address did not verify), so it cannot be posted as anyone."
+                        : $"quarantine post: the sender of inbound mail {quarantined.Id} may post in no channel of its title now.");
                 }
 
                 var target = ChannelKey.TryParse(key, out _, out var normalizedKey, out _) ? targets.SingleOrDefault(c => c.Key == normalizedKey) : null;

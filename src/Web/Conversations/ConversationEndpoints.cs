@@ -84,10 +84,16 @@ public static class ConversationEndpoints
                 .SingleOrDefaultAsync(cancellationToken);
             var channel = file is null ? null
                 : await db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == file.ChannelId, cancellationToken);
-            if (file is null || channel is null || !(await ChannelAccess.ForAsync(db, user.Id, channel, cancellationToken)).Decision.CanRead)
+            if (file is null || channel is null)
             {
-                // The same answer for a missing file and a file in a channel the user may not read: nothing leaks.
                 return Page.NotFound(context, user);
+            }
+
+            // As for its conversation: 403 on a title the user shares, not found on any other (nothing leaks).
+            var access = await ChannelAccess.ForAsync(db, user.Id, channel, cancellationToken);
+            if (!access.Decision.CanRead)
+            {
+                return await RefuseAsync(context, db, user, access, cancellationToken);
             }
 
             context.Response.Headers.CacheControl = "private, no-store";
@@ -116,14 +122,20 @@ public static class ConversationEndpoints
 
         if (!access.Decision.CanRead)
         {
-            var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
-            return (user, null, titleShared
-                ? Page.Message(context, user, StatusCodes.Status403Forbidden, "Not shared with you",
-                    $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", WebRoutes.TitlePath(access.Title.Slug), "Back to the title")
-                : Page.NotFound(context, user));
+            return (user, null, await RefuseAsync(context, db, user, access, cancellationToken));
         }
 
         return (user, access, null);
+    }
+
+    /// <summary>403 with the policy's reason when the title shares another channel with the user, else not found.</summary>
+    private static async Task<ContentHttpResult> RefuseAsync(HttpContext context, GatewayDbContext db, CurrentUser user, ChannelAccess access, CancellationToken cancellationToken)
+    {
+        var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
+        return titleShared
+            ? Page.Message(context, user, StatusCodes.Status403Forbidden, "Not shared with you",
+                $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", WebRoutes.TitlePath(access.Title.Slug), "Back to the title")
+            : Page.NotFound(context, user);
     }
 
     internal static IQueryable<ConversationPages.MessageRow> Rows(IQueryable<Message> messages) =>
