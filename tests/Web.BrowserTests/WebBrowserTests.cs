@@ -143,11 +143,19 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
     [Fact]
     public async Task Quarantine_NotificationsGivenUp_AdminSeesTheErrorAndRetries()
     {
-        // A demo post whose fan-out failed every time (the demo seeder leaves its posts' fan-outs pending).
-        var messageId = await QueryAsync(db => db.PendingFanouts.OrderBy(f => f.MessageId).Select(f => f.MessageId).FirstAsync());
-        await QueryAsync(db => db.PendingFanouts.Where(f => f.MessageId == messageId).ExecuteUpdateAsync(u => u
-            .SetProperty(f => f.Attempts, ClpMailGateway.Outbound.NotificationFanout.MaxAttempts)
-            .SetProperty(f => f.LastError, "InvalidOperationException: ReplyTokens:CurrentKeyId 'k0' has no usable key.")));
+        // A demo post whose fan-out failed every time (the seeder marks its history notified: this one is made pending again).
+        var messageId = await QueryAsync(db => db.Messages.OrderBy(m => m.Id).Select(m => m.Id).FirstAsync());
+        await QueryAsync(async db =>
+        {
+            db.PendingFanouts.Add(new PendingFanout
+            {
+                MessageId = messageId,
+                CreatedAtUtc = DateTime.UtcNow,
+                Attempts = ClpMailGateway.Outbound.NotificationFanout.MaxAttempts,
+                LastError = "InvalidOperationException: ReplyTokens:CurrentKeyId 'k0' has no usable key.",
+            });
+            return await db.SaveChangesAsync();
+        });
         await using var context = await fixture.NewContextAsync();
         var page = await SignInByDemoPickAsync(context, "Anna Pérez");
         await page.GetByRole(AriaRole.Link, new() { Name = "Quarantine" }).ClickAsync();
