@@ -1,7 +1,8 @@
 namespace ClpMailGateway.Domain;
 
-/// <summary>Delivery health of one recipient address, fed by bounces of our notifications. A permanent bounce suppresses
-/// notifications to the address until the user re-enables it in settings.</summary>
+/// <summary>Delivery health of one recipient address, fed by bounces of our mails (verified by their return path).
+/// Each bounce adds to a score that decays over time; past a threshold the address is suppressed until the user turns it
+/// back on in settings.</summary>
 public sealed class AddressHealth
 {
     /// <summary>Normalized address.</summary>
@@ -13,15 +14,43 @@ public sealed class AddressHealth
     public string? LastBounceDetail { get; set; }
     public DateTime? SuppressedAtUtc { get; set; }
 
-    /// <summary>A temporary failure: counted, nothing suppressed.</summary>
-    public void RecordTransient(DateTime nowUtc, string? detail)
+    /// <summary>The bounce score as of <see cref="BounceScoreAtUtc"/>.</summary>
+    public double BounceScore { get; set; }
+
+    public DateTime? BounceScoreAtUtc { get; set; }
+
+    /// <summary>The score now, decayed by <paramref name="halfLife"/> since it was last set.</summary>
+    public double ScoreAt(DateTime nowUtc, TimeSpan halfLife) =>
+        BounceScoreAtUtc is { } at && nowUtc > at ? BounceScore * Math.Pow(0.5, (nowUtc - at) / halfLife) : BounceScore;
+
+    /// <summary>Counts a bounce and adds <paramref name="score"/>; suppresses the address when the decayed total reaches
+    /// <paramref name="suppressAt"/>.</summary>
+    /// <returns>True when this bounce suppressed the address.</returns>
+    public bool Record(bool permanent, double score, double suppressAt, TimeSpan halfLife, DateTime nowUtc, string? detail)
     {
-        TransientBounces++;
+        if (permanent)
+        {
+            PermanentBounces++;
+        }
+        else
+        {
+            TransientBounces++;
+        }
+
+        BounceScore = ScoreAt(nowUtc, halfLife) + score;
+        BounceScoreAtUtc = nowUtc;
         LastBounceAtUtc = nowUtc;
         LastBounceDetail = detail;
+        if (SuppressedAtUtc is null && BounceScore >= suppressAt)
+        {
+            SuppressedAtUtc = nowUtc;
+            return true;
+        }
+
+        return false;
     }
 
-    /// <summary>A permanent failure: counted, and notifications to the address stop (from the first one on).</summary>
+    /// <summary>A permanent refusal our own relay gave at once (RCPT TO, 5.1.x): not forgeable, so it suppresses at once.</summary>
     public void RecordPermanent(DateTime nowUtc, string? detail)
     {
         PermanentBounces++;

@@ -13,4 +13,8 @@ public sealed class ReplyToken
     public required string KeyId { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? RevokedAtUtc { get; set; }
+
+    /// <summary>When a notification last carried the token (each one renews it); it expires
+    /// <see cref="Tokens.ReplyTokenOptions.Lifetime"/> after that. Null: as <see cref="CreatedAtUtc"/>.</summary>
+    public DateTime? RenewedAtUtc { get; set; }
 }

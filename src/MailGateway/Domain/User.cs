@@ -19,6 +19,12 @@ public sealed class User
     public bool IsActive { get; set; } = true;
 
     public DateTime CreatedAtUtc { get; set; }
+
+    /// <summary>Changes whenever the user's sessions must end (signing out, "sign out everywhere", deactivation): a
+    /// session cookie carries the stamp it was made with and stops working when it differs.</summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
     public List<UserEmail> Emails { get; } = [];
     public UserSettings? Settings { get; set; }
     public List<UserLanguage> Languages { get; } = [];

@@ -1,3 +1,4 @@
+using ClpMailGateway.Authentication;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Threading;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MimeKit.Cryptography;
 
 namespace ClpMailGateway.Inbound;
 
@@ -25,6 +27,11 @@ public static class InboundServiceCollectionExtensions
         services.AddScoped<InboundProcessor>();
         services.AddScoped<ImapPoller>();
         services.AddScoped<ReplyThreader>();
+        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptions<BounceOptions>().BindConfiguration(BounceOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IDkimPublicKeyLocator>(s => new DnsDkimPublicKeyLocator(
+            s.GetRequiredService<IOptions<InboundOptions>>().Value, s.GetRequiredService<TimeProvider>()));
+        services.AddScoped(s => new SenderAuthenticator(s.GetRequiredService<IDkimPublicKeyLocator>(), s.GetRequiredService<IOptions<InboundOptions>>().Value));
         services.AddSingleton<IReplyLanguageDetector, LinguaReplyLanguageDetector>();
         services.AddScoped<BounceRecorder>();
         services.AddOutbound();

@@ -21,6 +21,7 @@ public static class SystemMail
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(options.Domain);
         message.Headers.Add("Auto-Submitted", autoSubmitted);
         message.Headers.Add("X-Auto-Response-Suppress", "All");
+        LoopMarker.Add(message, options);
         return message;
     }
 

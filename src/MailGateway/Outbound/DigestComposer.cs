@@ -35,6 +35,7 @@ public static class DigestComposer
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
+        LoopMarker.Add(message, mail);
         message.Headers.Add("X-CLP-Reason", "digest");
 
         var model = new TemplateModel

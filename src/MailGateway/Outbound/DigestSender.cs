@@ -130,7 +130,7 @@ public sealed class DigestSender(
         {
             Purpose = OutboundPurposes.Digest,
             ToAddress = address!,
-            EnvelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}",
+            EnvelopeFrom = ReturnPaths.Create(mail, tokenOptions.Value),
             Raw = buffer.ToArray(),
             CreatedAtUtc = now,
             NextAttemptAtUtc = now,

@@ -128,6 +128,7 @@ public static class NotificationComposer
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
+        LoopMarker.Add(message, mail);
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
         (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient.Reason, subject, unsubscribeLinkText, attach);

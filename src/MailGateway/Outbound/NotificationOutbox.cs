@@ -67,7 +67,6 @@ public sealed class NotificationOutbox(
         var tokens = await replyTokens.IssueManyAsync(channel.Id, immediateIds, cancellationToken);
         var threaded = (await db.MailThreads.AsNoTracking().Where(t => t.ChannelId == channel.Id && immediateIds.Contains(t.UserId))
             .Select(t => t.UserId).ToListAsync(cancellationToken)).ToHashSet();
-        var envelopeFrom = $"{mail.ReplyLocalPart}@{mail.Domain}";
         var fileBytes = content.Files.Sum(f => f.SizeBytes);
         var attachBelow = fileBytes * immediate.Count <= settings.AttachedCopiesBudgetBytes ? settings.AttachFilesBelowBytes : 0;
 
@@ -87,7 +86,8 @@ public sealed class NotificationOutbox(
             {
                 Purpose = OutboundPurposes.Notification,
                 ToAddress = recipient.Address,
-                EnvelopeFrom = envelopeFrom,
+                // Its own return path: a bounce proves which mail and recipient it is about (VERP).
+                EnvelopeFrom = ReturnPaths.Create(mail, tokenOptions.Value),
                 Raw = stamp.Write(content, recipient, token, unsubscribe),
                 CreatedAtUtc = now,
                 NextAttemptAtUtc = now,

@@ -18,6 +18,13 @@ public static class RejectReasons
     public const string Refused = "refused";
     public const string Unparseable = "unparseable";
     public const string ProcessingFailed = "processing_failed";
+    public const string SenderUnauthenticated = "sender_unauthenticated";
+    public const string RateLimited = "rate_limited";
+    public const string DuplicatePost = "duplicate_post";
+    public const string Loop = "loop";
+
+    /// <summary>Reasons nobody is mailed about: telling would help a forger or feed a mail loop.</summary>
+    public static bool IsSilent(string reason) => reason is SenderUnauthenticated or RateLimited or DuplicatePost or Loop;
 
     public static string Advice(string reason) => reason switch
     {

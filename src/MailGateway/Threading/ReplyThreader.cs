@@ -1,3 +1,4 @@
+using ClpMailGateway.Authentication;
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
@@ -29,6 +30,9 @@ public sealed class ReplyThreader(
     UnsubscribeService unsubscribe,
     LookupCache cache,
     IReplyLanguageDetector languageDetector,
+    SenderAuthenticator authenticator,
+    IOptions<InboundOptions> inboundOptions,
+    IOptions<ReplyTokenOptions> tokenLifetime,
     IOptions<MailOptions> mailOptions,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
@@ -47,6 +51,11 @@ public sealed class ReplyThreader(
             cancellationToken);
 
     private MailOptions Options => mailOptions.Value;
+
+    private InboundOptions Inbound => inboundOptions.Value;
+
+    /// <summary>The sender authentication of the mail being threaded, once worked out (it may take DNS lookups).</summary>
+    private (InboundMail Mail, SenderAuthentication Result)? _authenticated;
 
     public Task ThreadAsync(InboundMail mail, CancellationToken cancellationToken) => ThreadAsync(mail, null, null, cancellationToken);
 
@@ -127,6 +136,12 @@ public sealed class ReplyThreader(
             _ => "not_a_reply",
         };
         Trace(mail, "classified", $"{mail.Kind}{(analysis.Token is null ? string.Empty : ", token present")}, {analysis.Attachments.Count} attachments");
+        if (LoopMarker.IsOurs(message, Options))
+        {
+            // Our own mail come back (an auto-responder or a forward that kept our X-Loop): answering it would loop.
+            Finish(mail, InboundStatus.Ignored, RejectReasons.Loop, "The mail carries our own X-Loop marker: never posted, nobody told.");
+            return;
+        }
 
         switch (analysis.Kind)
         {
@@ -135,8 +150,7 @@ public sealed class ReplyThreader(
                 return;
             case ReplyKind.Bounce:
                 // The notification fan-out reads suppression afresh for each message: no cached audience to forget.
-                var recorded = await bounces.RecordAsync(analysis, cancellationToken);
-                Finish(mail, InboundStatus.Ignored, "bounce", recorded ?? $"Bounce for {analysis.BouncedRecipient ?? "an unknown recipient"}; not one of our users' addresses.");
+                Finish(mail, InboundStatus.Ignored, "bounce", await bounces.RecordAsync(message, analysis, cancellationToken));
                 return;
             case ReplyKind.NotAReply when UnsubscribeRequest(message) is { } unsubscribeToken
                 && await ApplyUnsubscribeAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
@@ -176,6 +190,8 @@ public sealed class ReplyThreader(
                 TokenProblem.Malformed => (RejectReasons.MalformedToken, "The reply address of your mail is damaged, so it cannot be matched to a conversation."),
                 TokenProblem.UnknownKey => (RejectReasons.ExpiredToken, "The reply address of your mail has expired."),
                 TokenProblem.Revoked => (RejectReasons.RevokedToken, "The reply address of your mail has been revoked."),
+                TokenProblem.Expired => (RejectReasons.ExpiredToken,
+                    $"The reply address of your mail has expired: no notification has carried it for {tokenLifetime.Value.Lifetime.TotalDays:0} days."),
                 _ => (RejectReasons.InvalidToken, "The reply address of your mail is not one the platform issued."),
             };
             await RejectAsync(mail, message, analysis, reason, detail, cancellationToken);
@@ -186,8 +202,19 @@ public sealed class ReplyThreader(
         mail.ChannelId = verification.ChannelId;
         var user = await cache.GetAsync(
             "user-emails", verification.UserId, () => db.Users.AsNoTracking().Include(u => u.Emails).SingleAsync(u => u.Id == verification.UserId, cancellationToken));
+        if (Inbound.SenderAuthentication != SenderAuthenticationMode.Off)
+        {
+            var authenticated = await AuthenticateAsync(mail, message, cancellationToken);
+            if (!authenticated.Passed && Inbound.SenderAuthentication == SenderAuthenticationMode.Require)
+            {
+                // Silently: a forger learns nothing, and nobody else gets mail about it.
+                Finish(mail, InboundStatus.Rejected, RejectReasons.SenderUnauthenticated, "The sender could not be authenticated: " + authenticated.Detail);
+                return;
+            }
+        }
+
         var sender = message.From.Mailboxes.FirstOrDefault()?.Address is { } fromAddress ? EmailAddress.Normalize(fromAddress) : null;
-        if (sender is null || !user.Emails.Any(e => e.Address == sender && e.VerifiedAtUtc != null))
+        if (sender is null || message.From.Count != 1 || !user.Emails.Any(e => e.Address == sender && e.VerifiedAtUtc != null))
         {
             await RejectAsync(
                 mail,
@@ -272,6 +299,11 @@ public sealed class ReplyThreader(
             return;
         }
 
+        if (await FloodAsync(mail, message, user, target, analysis, cancellationToken))
+        {
+            return;
+        }
+
         // Files decoded ahead with the parse are read from memory. Otherwise (a large mail parsed from its row) each file is
         // decoded while the poster reads it, not into a buffer first; a large one is decoded twice (hashed and measured,
         // then written into its row) rather than held.
@@ -351,24 +383,44 @@ public sealed class ReplyThreader(
             + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines));
     }
 
+    /// <summary>
+    /// Quarantines the mail with its reason, and tells the sender only when that cannot turn into backscatter: the sender
+    /// is a verified address of one of our users, authenticated (or the installation does not authenticate senders), not
+    /// an automatic mailer, and under the limits (<see cref="InboundOptions.RejectionsPerHour"/> for everyone,
+    /// <see cref="InboundOptions.RejectionsPerAddressPerDay"/> and one per reason a day for each address). Anyone else
+    /// is quarantined silently. The rejection quotes the sender's own text only.
+    /// </summary>
     private async Task RejectAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, string reason, string detail, CancellationToken cancellationToken)
     {
         Finish(mail, InboundStatus.Rejected, reason, detail);
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var to = message.From.Mailboxes.FirstOrDefault()?.Address;
-        var returnPath = message.Headers[HeaderId.ReturnPath]?.Trim();
-        string? skip = to is null || !EmailAddress.LooksValid(to) ? "no usable sender address"
-            : returnPath == "<>" ? "null return path"
+        var from = message.From.Mailboxes.ToList();
+        var to = from.Count == 1 ? from[0].Address : null;
+        var skip = RejectReasons.IsSilent(reason) ? "held without telling anyone"
+            : to is null || !EmailAddress.LooksValid(to) ? "no single usable sender address"
+            : AutomaticSender(message) is { } automatic ? automatic
             : Options.IsOwnAddress(to) ? "the sender is the gateway itself"
             : null;
         if (skip is null)
         {
             to = EmailAddress.Normalize(to!);
             var rateKey = "rejection:" + reason;
-            var since = now.AddDays(-1);
-            if (await db.OutboundMails.AnyAsync(m => m.ToAddress == to && m.RateKey == rateKey && m.CreatedAtUtc > since, cancellationToken))
+            if (!await db.UserEmails.AnyAsync(e => e.Address == to && e.VerifiedAtUtc != null && e.User!.IsActive, cancellationToken))
             {
-                skip = "already told today for this reason";
+                skip = "the sender is not a user of the platform";
+            }
+            else if (Inbound.SenderAuthentication != SenderAuthenticationMode.Off && await AuthenticateAsync(mail, message, cancellationToken) is { Passed: false } unauthenticated)
+            {
+                skip = "the sender could not be authenticated (" + unauthenticated.Detail + ")";
+            }
+            else if (await db.OutboundMails.CountAsync(m => m.Purpose == OutboundPurposes.Rejection && m.CreatedAtUtc > now.AddHours(-1), cancellationToken) >= Inbound.RejectionsPerHour)
+            {
+                skip = $"over the limit of {Inbound.RejectionsPerHour} rejection mails an hour";
+            }
+            else if (await db.OutboundMails.Where(m => m.ToAddress == to && m.Purpose == OutboundPurposes.Rejection && m.CreatedAtUtc > now.AddDays(-1))
+                .Select(m => m.RateKey).ToListAsync(cancellationToken) is var today && (today.Count >= Inbound.RejectionsPerAddressPerDay || today.Contains(rateKey)))
+            {
+                skip = today.Contains(rateKey) ? "already told today for this reason" : $"already told {today.Count} times today";
             }
             else
             {
@@ -384,6 +436,91 @@ public sealed class ReplyThreader(
         }
 
         logger.LogInformation("Inbound mail {InboundId} ({MessageId}) rejected: {Reason}", mail.Id, mail.MessageId, reason);
+    }
+
+    /// <summary>Why the sender is an automatic mailer that must never get a rejection (RFC 3834 and common practice), or null.</summary>
+    private static string? AutomaticSender(MimeMessage message)
+    {
+        var autoSubmitted = message.Headers["Auto-Submitted"]?.Trim();
+        var precedence = message.Headers["Precedence"]?.Trim().ToLowerInvariant();
+        var local = message.From.Mailboxes.FirstOrDefault()?.LocalPart.ToLowerInvariant() ?? string.Empty;
+        return message.Headers[HeaderId.ReturnPath]?.Trim() == "<>" ? "null return path"
+            : autoSubmitted is { Length: > 0 } && !autoSubmitted.Equals("no", StringComparison.OrdinalIgnoreCase) ? "Auto-Submitted: " + autoSubmitted
+            : precedence is "bulk" or "junk" or "list" ? "Precedence: " + precedence
+            : message.Headers.Contains(HeaderId.ListId) || message.Headers.Contains("List-Unsubscribe") ? "a mailing list's mail"
+            : local is "mailer-daemon" or "postmaster" || local.StartsWith("no-reply", StringComparison.Ordinal) || local.StartsWith("noreply", StringComparison.Ordinal)
+                ? "an automatic mailbox (" + local + ")"
+            : null;
+    }
+
+    /// <summary>The mail's sender authentication, worked out once per mail.</summary>
+    private async Task<SenderAuthentication> AuthenticateAsync(InboundMail mail, MimeMessage message, CancellationToken cancellationToken)
+    {
+        if (_authenticated is { } known && ReferenceEquals(known.Mail, mail))
+        {
+            return known.Result;
+        }
+
+        var result = await authenticator.AuthenticateAsync(message, cancellationToken);
+        _authenticated = (mail, result);
+        Trace(mail, result.Passed ? "sender authenticated" : "sender not authenticated", result.Detail);
+        return result;
+    }
+
+    /// <summary>Holds a reply past a sender's limits (<see cref="InboundOptions.PostsPerSenderPerChannelPerHour"/>,
+    /// <see cref="InboundOptions.PostsPerSenderPerHour"/>, telling the staff once an hour) or repeating the sender's recent
+    /// post in the channel: what two auto-responders answering each other's notifications look like.</summary>
+    /// <returns>True when the reply was held.</returns>
+    private async Task<bool> FloodAsync(InboundMail mail, MimeMessage message, User user, Channel target, ReplyAnalysis analysis, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var hourAgo = now.AddHours(-1);
+        var byMail = db.Messages.AsNoTracking().Where(m => m.AuthorId == user.Id && m.Origin == MessageOrigin.Email && m.CreatedAtUtc > hourAgo);
+        var inChannel = await byMail.CountAsync(m => m.ChannelId == target.Id, cancellationToken);
+        var overall = inChannel >= Inbound.PostsPerSenderPerChannelPerHour ? inChannel : await byMail.CountAsync(cancellationToken);
+        if (inChannel >= Inbound.PostsPerSenderPerChannelPerHour || overall >= Inbound.PostsPerSenderPerHour)
+        {
+            var limit = inChannel >= Inbound.PostsPerSenderPerChannelPerHour
+                ? $"{inChannel} posts by mail in {target.Key} in the last hour (limit {Inbound.PostsPerSenderPerChannelPerHour})"
+                : $"{overall} posts by mail in the last hour (limit {Inbound.PostsPerSenderPerHour})";
+            await RejectAsync(mail, message, analysis, RejectReasons.RateLimited, $"Held: {limit}.", cancellationToken);
+            await NotifyStaffAsync(user, limit, now, cancellationToken);
+            return true;
+        }
+
+        if (analysis.Text.Length > 0 && await db.Messages.AsNoTracking().AnyAsync(
+            m => m.AuthorId == user.Id && m.ChannelId == target.Id && m.Text == analysis.Text && m.CreatedAtUtc > now - Inbound.DuplicateWindow, cancellationToken))
+        {
+            await RejectAsync(mail, message, analysis, RejectReasons.DuplicatePost, $"Held: the same text as the sender's post in {target.Key} a moment ago.", cancellationToken);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>One mail to each operator (admin) per sender and hour when a sender's replies are held for their rate.</summary>
+    private async Task NotifyStaffAsync(User sender, string limit, DateTime now, CancellationToken cancellationToken)
+    {
+        var rateKey = $"staff-notice:rate-limited:{sender.Id}";
+        if (await db.OutboundMails.AnyAsync(m => m.RateKey == rateKey && m.CreatedAtUtc > now.AddHours(-1), cancellationToken))
+        {
+            return;
+        }
+
+        var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.IsActive)
+            .Select(u => new { u.Name, Address = u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        foreach (var admin in admins.Where(a => a.Address is not null))
+        {
+            var notice = SystemMail.Create(Options, new MailboxAddress(admin.Name, admin.Address!), $"Replies from {sender.Name} are being held", now);
+            notice.Body = new TextPart("plain")
+            {
+                Text = $"Replies by mail from {sender.Name} are held in the quarantine: {limit}. This often means a mail loop "
+                    + $"(an auto-responder answering notifications). Look at them and replay or post the ones that are real:\n\n"
+                    + $"{WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.Quarantine)}\n\nYou get at most one such mail an hour per sender.\n",
+            };
+            await SystemMail.QueueAsync(db, notice, "staff-notice", admin.Address!, Options.NotificationsFrom, rateKey, now, cancellationToken);
+        }
     }
 
     private void Finish(InboundMail mail, InboundStatus status, string? reason, string detail)

@@ -12,4 +12,7 @@ public sealed class ReplyTokenOptions
     /// <summary>Key id (1–8 of a-z, 0-9) to base64 secret of at least 32 bytes. Keep them out of committed files
     /// (environment: <c>ReplyTokens__Keys__k1=...</c>).</summary>
     public Dictionary<string, string> Keys { get; set; } = [];
+
+    /// <summary>A reply token stops working this long after the last notification that carried it (each one renews it).</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(180);
 }

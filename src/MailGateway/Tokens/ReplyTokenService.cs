@@ -21,6 +21,8 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
             .FirstOrDefaultAsync(cancellationToken);
         if (existing is not null)
         {
+            await db.ReplyTokens.Where(t => t.Id == existing.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RenewedAtUtc, timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
             return TokenCodec.Encode(keyId, Key(keyId)!, existing.Id, userId, channelId);
         }
 
@@ -38,9 +40,9 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
     }
 
     /// <summary>The tokens of many users for one channel, as <see cref="IssueAsync"/> would give them one by one, in one
-    /// query for the channel's live tokens under the current key. The missing ones are added to the DbContext, not saved:
-    /// the caller saves them with its other rows (the notification fan-out renders its mails before it takes the write
-    /// lock).</summary>
+    /// query for the channel's live tokens under the current key. The missing ones are added to the DbContext, not saved,
+    /// and so are the renewals of existing ones last renewed over a day ago: the caller saves them with its other rows
+    /// (the notification fan-out renders its mails before it takes the write lock).</summary>
     public async Task<IReadOnlyDictionary<int, string>> IssueManyAsync(int channelId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userIds);
@@ -55,32 +57,39 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
         var wanted = userIds.ToHashSet();
         // The oldest live token of each user of the channel; kept for the inbound group (and updated below) while the
         // lookup cache is active.
-        var live = cache.Peek<Dictionary<int, long>>("channel-tokens", (channelId, keyId));
+        var live = cache.Peek<Dictionary<int, (long Id, DateTime Renewed)>>("channel-tokens", (channelId, keyId));
         if (live is null)
         {
             live = [];
             var existing = await db.ReplyTokens.AsNoTracking()
                 .Where(t => t.ChannelId == channelId && t.KeyId == keyId && t.RevokedAtUtc == null)
                 .OrderBy(t => t.CreatedAtUtc)
-                .Select(t => new { t.Id, t.UserId })
+                .Select(t => new { t.Id, t.UserId, Renewed = t.RenewedAtUtc ?? t.CreatedAtUtc })
                 .ToListAsync(cancellationToken);
             foreach (var row in existing)
             {
-                live.TryAdd(row.UserId, row.Id);
+                live.TryAdd(row.UserId, (row.Id, row.Renewed));
             }
 
             cache.Put("channel-tokens", (channelId, keyId), live);
         }
 
+        var now = timeProvider.GetUtcNow().UtcDateTime;
         foreach (var userId in wanted)
         {
-            if (live.TryGetValue(userId, out var id))
+            if (live.TryGetValue(userId, out var token))
             {
-                result[userId] = TokenCodec.Encode(keyId, key, id, userId, channelId);
+                result[userId] = TokenCodec.Encode(keyId, key, token.Id, userId, channelId);
+                // Renewed at most once a day: a lifetime counted in months needs no more, and each renewal is a write.
+                if (token.Renewed < now.AddDays(-1))
+                {
+                    var renewed = new ReplyToken { Id = token.Id, UserId = userId, ChannelId = channelId, KeyId = keyId, RenewedAtUtc = now };
+                    db.ReplyTokens.Attach(renewed).Property(t => t.RenewedAtUtc).IsModified = true;
+                    live[userId] = (token.Id, now);
+                }
             }
         }
 
-        var now = timeProvider.GetUtcNow().UtcDateTime;
         var added = new List<ReplyToken>();
         foreach (var userId in wanted.Where(u => !result.ContainsKey(u)))
         {
@@ -94,7 +103,7 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
             db.ReplyTokens.AddRange(added);
             foreach (var token in added)
             {
-                live[token.UserId] = token.Id;
+                live[token.UserId] = (token.Id, now);
             }
         }
 
@@ -119,9 +128,10 @@ public sealed class ReplyTokenService(GatewayDbContext db, LookupCache cache, IO
             return TokenVerification.Failed(TokenProblem.Forged);
         }
 
-        return row.RevokedAtUtc is null
-            ? new TokenVerification(TokenProblem.None, row.Id, row.UserId, row.ChannelId)
-            : new TokenVerification(TokenProblem.Revoked, row.Id, row.UserId, row.ChannelId);
+        var problem = row.RevokedAtUtc is not null ? TokenProblem.Revoked
+            : (row.RenewedAtUtc ?? row.CreatedAtUtc) + options.Value.Lifetime < timeProvider.GetUtcNow().UtcDateTime ? TokenProblem.Expired
+            : TokenProblem.None;
+        return new TokenVerification(problem, row.Id, row.UserId, row.ChannelId);
     }
 
     /// <summary>Revokes every live token of a user (lost device, left the vendor). Returns how many.</summary>

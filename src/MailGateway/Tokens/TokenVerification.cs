@@ -14,6 +14,9 @@ public enum TokenProblem
     Forged,
 
     Revoked,
+
+    /// <summary>Not renewed by a notification for longer than <see cref="ReplyTokenOptions.Lifetime"/>.</summary>
+    Expired,
 }
 
 public sealed record TokenVerification(TokenProblem Problem, long TokenId, int UserId, int ChannelId)

@@ -136,7 +136,9 @@ public static class SettingsEndpoints
             }
 
             await db.AddressHealth.Where(a => a.Address == normalized)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.SuppressedAtUtc, (DateTime?)null), cancellationToken);
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(a => a.SuppressedAtUtc, (DateTime?)null).SetProperty(a => a.BounceScore, 0.0).SetProperty(a => a.BounceScoreAtUtc, (DateTime?)null),
+                    cancellationToken);
             return TypedResults.Redirect("/settings?saved=mail");
         });
 

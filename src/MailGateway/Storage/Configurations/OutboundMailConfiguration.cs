@@ -15,5 +15,7 @@ internal sealed class OutboundMailConfiguration : IEntityTypeConfiguration<Outbo
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(10);
         builder.HasIndex(m => new { m.Status, m.NextAttemptAtUtc });
         builder.HasIndex(m => new { m.ToAddress, m.RateKey, m.CreatedAtUtc });
+        // A bounce finds the mail it is about by the return path it came back to (ReturnPaths).
+        builder.HasIndex(m => m.EnvelopeFrom);
     }
 }

@@ -23,6 +23,12 @@ namespace ClpMailGateway.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("BounceScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("BounceScoreAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastBounceAtUtc")
                         .HasColumnType("TEXT");
 
@@ -456,6 +462,8 @@ namespace ClpMailGateway.Storage.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EnvelopeFrom");
+
                     b.HasIndex("Status", "NextAttemptAtUtc");
 
                     b.HasIndex("ToAddress", "RateKey", "CreatedAtUtc");
@@ -497,6 +505,9 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Property<string>("KeyId")
                         .IsRequired()
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RenewedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAtUtc")
@@ -641,6 +652,11 @@ namespace ClpMailGateway.Storage.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("VendorId")
                         .HasColumnType("INTEGER");
