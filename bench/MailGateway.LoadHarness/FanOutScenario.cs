@@ -214,12 +214,11 @@ internal sealed class FanOutScenario : IScenario
             RetryMaxDelay = configured.RetryMaxDelay,
             IdleCheckAfter = configured.IdleCheckAfter,
             Chunking = configured.Chunking,
-            OutcomeCommitWindow = configured.OutcomeCommitWindow,
             Connections = connections,
         });
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await using var pool = new SmtpConnectionPool(options, TimeProvider.System, NullLogger<SmtpConnectionPool>.Instance);
+        await using var pool = new SmtpConnectionPool(options, database.Services.GetRequiredService<SmtpTransportFactory>(), TimeProvider.System, NullLogger<SmtpConnectionPool>.Instance);
         var sent = 0;
         while (sent < count && clock.Elapsed < TimeSpan.FromMinutes(5))
         {

@@ -1,3 +1,4 @@
+using ClpMailGateway.MailAuth;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Threading;
@@ -19,6 +20,7 @@ public static class InboundServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ReplyTokenOptions>, ReplyTokenOptionsValidator>();
         services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
+        services.TryAddSingleton<MailLogins>();
 
         services.AddScoped<ReplyTokenService>();
         services.AddScoped<InboundStore>();
