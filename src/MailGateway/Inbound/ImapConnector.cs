@@ -13,7 +13,13 @@ namespace ClpMailGateway.Inbound;
 /// One client per use, never shared.</summary>
 public static class ImapConnector
 {
-    public static async Task<ImapClient> ConnectAsync(ImapOptions options, MailLogin login, CancellationToken cancellationToken)
+    public static Task<ImapClient> ConnectAsync(ImapOptions options, MailLogin login, CancellationToken cancellationToken) =>
+        ConnectAsync(options, login, null, cancellationToken);
+
+    /// <param name="authenticated">Told what the server offered before the login (the list is gone after it) and the SASL
+    /// mechanism used.</param>
+    public static async Task<ImapClient> ConnectAsync(
+        ImapOptions options, MailLogin login, Action<IReadOnlyList<string>, string>? authenticated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(login);
@@ -29,10 +35,12 @@ public static class ImapConnector
                     $"Imap: the session with {options.Host} is not encrypted (Imap:Security is {options.Security}): credentials are not sent in clear");
             }
 
-            await login.AuthenticateAsync(
+            var offered = client.AuthenticationMechanisms.Order(StringComparer.Ordinal).ToList();
+            var mechanism = await login.AuthenticateAsync(
                 client.AuthenticationMechanisms,
                 sasl => client.AuthenticateAsync(sasl, cancellationToken),
                 cancellationToken);
+            authenticated?.Invoke(offered, mechanism);
             return client;
         }
         catch

@@ -6,7 +6,7 @@ namespace ClpMailGateway.MailAuth;
 /// <summary>
 /// What a connection to the mailbox or the relay logs in with, and how: the SASL mechanism is chosen here, from MailKit's
 /// public <see cref="SaslMechanism"/> classes, for both SMTP clients and for IMAP alike (the strongest both sides know for
-/// a password; OAUTHBEARER, else XOAUTH2, for a token). An OAuth2 token the server refuses is renewed once and tried again.
+/// a password; XOAUTH2, else OAUTHBEARER, for a token). An OAuth2 token the server refuses is renewed once and tried again.
 /// Credentials never cross a connection in clear unless the configuration asks for no TLS to a loopback host
 /// (<see cref="MaySendCredentials"/>).
 /// </summary>
@@ -16,7 +16,9 @@ public sealed class MailLogin(string settingSection, MailAuthMechanism mechanism
     /// <summary>Password mechanisms, strongest first (MailKit's own ranking, without the Windows-only ones).</summary>
     private static readonly string[] PasswordRanking = ["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"];
 
-    private static readonly string[] TokenRanking = ["OAUTHBEARER", "XOAUTH2"];
+    /// <summary>XOAUTH2 first: Microsoft 365 offers only it, and MailKit's OAUTHBEARER needs the server's host and port,
+    /// which only MailKit's own clients can give it.</summary>
+    private static readonly string[] TokenRanking = ["XOAUTH2", "OAUTHBEARER"];
 
     public string Username { get; } = username;
 

@@ -20,6 +20,7 @@ public static class OutboundServiceCollectionExtensions
         services.AddSingleton<SmtpProtocolLog>();
         services.AddSingleton<SmtpTransportFactory>();
         services.AddSingleton<SmtpConnectionPool>();
+        services.AddSingleton<Checks.ConnectionChecks>();
         services.AddScoped<OutboxSender>();
         services.AddScoped<NotificationOutbox>();
         services.AddScoped<NotificationFanout>();

@@ -158,8 +158,10 @@ public sealed class SmtpSession : ISmtpTransport
                         $"Smtp: the session with {options.Host} is not encrypted (Smtp:Security is {options.Security}{(session.StartTls ? string.Empty : "; the server offered no STARTTLS")}): credentials are not sent in clear");
                 }
 
+                // MailKit's OAUTHBEARER class needs the server's host and port, which only MailKit's own clients can set:
+                // the native client logs in with XOAUTH2 (offered wherever OAUTHBEARER is, Microsoft 365 and Gmail alike).
                 session._authenticatedWith = login.Authenticate(
-                    session.AuthMechanisms,
+                    session.AuthMechanisms.Where(m => !m.Equals("OAUTHBEARER", StringComparison.OrdinalIgnoreCase)).ToList(),
                     session.Authenticate,
                     cancellationToken);
             }
@@ -503,7 +505,10 @@ public sealed class SmtpSession : ISmtpTransport
         {
             while (reply.Code == 334)
             {
-                reply = Command(sasl.Challenge(reply.Text), logAs: "********");
+                // A challenge after the mechanism's last response is the server's error report (XOAUTH2): answered with
+                // the empty response that ends the exchange, then refused.
+                var response = sasl.IsAuthenticated ? string.Empty : sasl.Challenge(reply.Text);
+                reply = Command(response, logAs: "********");
             }
         }
         catch (SaslException ex)
