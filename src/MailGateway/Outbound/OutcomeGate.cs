@@ -4,7 +4,8 @@ namespace ClpMailGateway.Outbound;
 /// mail of the worker; the writer completes it, with the exception when the commit failed.</summary>
 internal sealed class OutcomeGate : IDisposable
 {
-    private readonly ManualResetEventSlim _done = new(false);
+    // No spinning: the wait is a commit, and the writer needs the core the spinning would take.
+    private readonly ManualResetEventSlim _done = new(false, spinCount: 1);
     private Exception? _failure;
 
     public void Reset()
