@@ -117,13 +117,13 @@ public sealed class OAuth2LoginTests(MailServersFixture servers) : IDisposable
         var user = Mailbox();
         using var login = Google(endpoint, user, TimeSpan.FromMinutes(5));
         var options = new SmtpOptions { Host = servers.Host, Port = servers.SmtpPort, Security = SecureSocketOptions.None, Username = user, Timeout = TimeSpan.FromSeconds(10) };
-        using (var first = Connect(client, options, login))
+        using (var first = SmtpClients.Connect(client, options, login, null, CancellationToken.None))
         {
             Assert.Equal("XOAUTH2", first.Offer.AuthenticatedWith);
         }
 
         endpoint.RevokeAll();
-        using var transport = Connect(client, options, login);
+        using var transport = SmtpClients.Connect(client, options, login, null, CancellationToken.None);
         var to = $"oauth2-{Guid.NewGuid():N}@clp.test";
         var content = System.Text.Encoding.ASCII.GetBytes($"From: {user}\r\nTo: {to}\r\nSubject: oauth2 {to}\r\nMessage-ID: <{Guid.NewGuid():N}@clp.test>\r\n\r\nSent after an OAuth2 login.\r\n");
 
@@ -131,11 +131,6 @@ public sealed class OAuth2LoginTests(MailServersFixture servers) : IDisposable
         Assert.Equal(2, endpoint.Issued.Count);
         await servers.WaitForMessageAsync(to, $"oauth2 {to}", TimeSpan.FromSeconds(30));
     }
-
-    private static ISmtpTransport Connect(SmtpClientKind client, SmtpOptions options, MailLogin login) =>
-        client == SmtpClientKind.Native
-            ? SmtpSession.Connect(options, login, null, CancellationToken.None)
-            : MailKitSmtpTransport.Connect(options, login, null, CancellationToken.None);
 
     private MailLogin Google(OAuth2Endpoint endpoint, string user, TimeSpan renewBefore) =>
         MailLogins.Create("Imap", MailAuthMechanism.OAuth2, user, string.Empty,

@@ -4,7 +4,6 @@ using ClpMailGateway.MailAuth;
 using ClpMailGateway.Outbound;
 using MailKit;
 using MailKit.Security;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.IntegrationTests;
@@ -318,12 +317,9 @@ public abstract class ScriptedSmtpConformanceTests(SmtpClientKind client)
     }
 
     private ISmtpTransport Connect(SmtpOptions options, MailLogin? login = null, IProtocolLogger? log = null) =>
-        client == SmtpClientKind.Native
-            ? SmtpSession.Connect(options, login, log, CancellationToken.None)
-            : MailKitSmtpTransport.Connect(options, login, log, CancellationToken.None);
+        SmtpClients.Connect(client, options, login, log, CancellationToken.None);
 
-    private static MailLogin Login(SmtpOptions options) =>
-        MailLogins.Create("Smtp", MailAuthMechanism.Password, options.Username, options.Password, new OAuth2Options(), TimeProvider.System, NullLoggerFactory.Instance);
+    private static MailLogin Login(SmtpOptions options) => SmtpClients.PasswordLogin(options);
 
     private static SmtpOptions Options(ScriptedSmtpServer server, SecureSocketOptions security = SecureSocketOptions.None) =>
         new() { Host = "127.0.0.1", Port = server.Port, Security = security, Timeout = TimeSpan.FromSeconds(10) };

@@ -356,12 +356,9 @@ public abstract partial class SmtpConformanceTests(MailServersFixture servers, S
         Connect(options, null, log, cancellationToken);
 
     private ISmtpTransport Connect(SmtpOptions options, MailLogin? login, IProtocolLogger? log, CancellationToken cancellationToken) =>
-        client == SmtpClientKind.Native
-            ? SmtpSession.Connect(options, login, log, cancellationToken)
-            : MailKitSmtpTransport.Connect(options, login, log, cancellationToken);
+        SmtpClients.Connect(client, options, login, log, cancellationToken);
 
-    private static MailLogin Login(SmtpOptions options) =>
-        MailLogins.Create("Smtp", MailAuthMechanism.Password, options.Username, options.Password, new OAuth2Options(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+    private static MailLogin Login(SmtpOptions options) => SmtpClients.PasswordLogin(options);
 
     private static SmtpOptions Options(int port, bool chunking = true) =>
         new() { Host = "127.0.0.1", Port = port, Security = SecureSocketOptions.None, Chunking = chunking, Timeout = TimeSpan.FromSeconds(10) };

@@ -29,11 +29,7 @@ public static class ImapConnector
             var pin = options.CertificateSha256.Length > 0 ? CertificatePin.Parse(options.CertificateSha256) : null;
             client.ServerCertificateValidationCallback = (_, certificate, _, errors) => CertificatePin.Accepts(certificate, errors, pin);
             await client.ConnectAsync(options.Host, options.Port, options.Security, cancellationToken);
-            if (!MailLogin.MaySendCredentials(options.Security, client.IsSecure, options.Host))
-            {
-                throw new MailKit.Security.AuthenticationException(
-                    $"Imap: the session with {options.Host} is not encrypted (Imap:Security is {options.Security}): credentials are not sent in clear");
-            }
+            login.EnsureMaySendCredentials(options.Security, client.IsSecure, options.Host, client.Capabilities.HasFlag(ImapCapabilities.StartTLS));
 
             var offered = client.AuthenticationMechanisms.Order(StringComparer.Ordinal).ToList();
             var mechanism = await login.AuthenticateAsync(

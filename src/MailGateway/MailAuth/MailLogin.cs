@@ -34,6 +34,17 @@ public sealed class MailLogin(string settingSection, MailAuthMechanism mechanism
     public static bool MaySendCredentials(SecureSocketOptions security, bool encrypted, string host) =>
         encrypted || (security == SecureSocketOptions.None && IsLoopback(host));
 
+    /// <summary>Throws unless <see cref="MaySendCredentials"/>: the session is encrypted, or the configuration says no
+    /// TLS to a loopback host. <paramref name="startTlsOffered"/> false: the server offered no STARTTLS (said in the message).</summary>
+    public void EnsureMaySendCredentials(SecureSocketOptions security, bool encrypted, string host, bool startTlsOffered)
+    {
+        if (!MaySendCredentials(security, encrypted, host))
+        {
+            throw new AuthenticationException(
+                $"{settingSection}: the session with {host} is not encrypted ({settingSection}:Security is {security}{(startTlsOffered ? string.Empty : "; the server offered no STARTTLS")}): credentials are not sent in clear");
+        }
+    }
+
     /// <summary>Logs in over <paramref name="authenticate"/> (which throws <see cref="AuthenticationException"/> when the
     /// server refuses), choosing among <paramref name="offered"/>. Returns the mechanism's name.</summary>
     public string Authenticate(IReadOnlyCollection<string> offered, Action<SaslMechanism> authenticate, CancellationToken cancellationToken) =>

@@ -56,11 +56,7 @@ public sealed class MailKitSmtpTransport : ISmtpTransport
             client.Connect(socket, options.Host, options.Port, security, cancellationToken);
             if (login is not null)
             {
-                if (!MailLogin.MaySendCredentials(options.Security, client.IsSecure, options.Host))
-                {
-                    throw new MailKit.Security.AuthenticationException(
-                        $"Smtp: the session with {options.Host} is not encrypted (Smtp:Security is {options.Security}{((client.Capabilities & SmtpCapabilities.StartTLS) != 0 ? string.Empty : "; the server offered no STARTTLS")}): credentials are not sent in clear");
-                }
+                login.EnsureMaySendCredentials(options.Security, client.IsSecure, options.Host, (client.Capabilities & SmtpCapabilities.StartTLS) != 0);
 
                 var mechanism = login.Authenticate(
                     client.AuthenticationMechanisms,

@@ -152,11 +152,7 @@ public sealed class SmtpSession : ISmtpTransport
 
             if (login is not null)
             {
-                if (!MailLogin.MaySendCredentials(options.Security, session.IsEncrypted, options.Host))
-                {
-                    throw new MailKit.Security.AuthenticationException(
-                        $"Smtp: the session with {options.Host} is not encrypted (Smtp:Security is {options.Security}{(session.StartTls ? string.Empty : "; the server offered no STARTTLS")}): credentials are not sent in clear");
-                }
+                login.EnsureMaySendCredentials(options.Security, session.IsEncrypted, options.Host, session.StartTls);
 
                 // MailKit's OAUTHBEARER class needs the server's host and port, which only MailKit's own clients can set:
                 // the native client logs in with XOAUTH2 (offered wherever OAUTHBEARER is, Microsoft 365 and Gmail alike).
