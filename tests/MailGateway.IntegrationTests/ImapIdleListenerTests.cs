@@ -26,8 +26,8 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         var channel = World.Channel(title, "vendor-fr");
         var token = await gateway.IssueTokenAsync(user, channel);
         using var trigger = new PollingTrigger(gateway);
-        var options = await gateway.Database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ImapOptions>>()));
-        using var listener = new ImapIdleListener(options, trigger, NullLogger<ImapIdleListener>.Instance);
+        var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
+        using var listener = new ImapIdleListener(options, logins, trigger, NullLogger<ImapIdleListener>.Instance);
         using var stop = new CancellationTokenSource();
         await listener.StartAsync(stop.Token);
         await trigger.WaitForPollsAsync(1); // the catch-up poll at connect
@@ -59,8 +59,8 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
             ["Imap:ReconnectMaxDelay"] = "00:00:00.200",
         });
         using var trigger = new PollingTrigger(gateway);
-        var options = await gateway.Database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ImapOptions>>()));
-        using var listener = new ImapIdleListener(options, trigger, NullLogger<ImapIdleListener>.Instance);
+        var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
+        using var listener = new ImapIdleListener(options, logins, trigger, NullLogger<ImapIdleListener>.Instance);
 
         await listener.StartAsync(CancellationToken.None);
         await Task.Delay(1000);

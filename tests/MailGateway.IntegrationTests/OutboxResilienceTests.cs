@@ -31,7 +31,7 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
             ["Smtp:RetryBaseDelay"] = "00:00:00.050",
             ["Smtp:RetryMaxDelay"] = "00:00:00.200",
         });
-        var (users, tag) = await PostToFollowersAsync(gateway, 15);
+        var (users, tag) = await gateway.PostToFollowersAsync(15);
 
         var firstRun = await gateway.SendOutboxAsync();
         Assert.Equal(6, firstRun);
@@ -67,7 +67,7 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
         const int Count = 1000;
         await using var gateway = await GatewayHarness.CreateAsync(servers);
         var clock = Stopwatch.StartNew();
-        var (users, _) = await PostToFollowersAsync(gateway, Count);
+        var (users, _) = await gateway.PostToFollowersAsync(Count);
         var posted = clock.Elapsed;
 
         // The baseline sends the very same rendered mails (the outbox rows' bytes) over one plain MailKit connection,
@@ -107,7 +107,7 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
     public async Task SendDue_SeveralConnectionsSomeRefused_RecordsEachOutcomeOnceAndKeepsTheRenderedMail()
     {
         await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?> { ["Smtp:Connections"] = "8" });
-        var (users, _) = await PostToFollowersAsync(gateway, 40);
+        var (users, _) = await gateway.PostToFollowersAsync(40);
         var refused = new[] { $"unknown-{Guid.NewGuid():N}@clp.test", $"unknown-{Guid.NewGuid():N}@clp.test" };
         var original = new[] { users[3].Emails[0].Address, users[17].Emails[0].Address };
         for (var i = 0; i < refused.Length; i++)
@@ -213,29 +213,5 @@ public sealed class OutboxResilienceTests(MailServersFixture servers, ITestOutpu
             new PostRequest(author.Id, World.Channel(title, "broadcast").Id, body, [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(result.Succeeded, result.Error?.Message);
         return reader;
-    }
-
-    private static async Task<(List<User> Users, string Tag)> PostToFollowersAsync(GatewayHarness gateway, int followers)
-    {
-        var world = gateway.World;
-        var title = await world.TitleAsync("fr");
-        var author = await world.UserAsync(UserRole.Pm);
-        var batch = Guid.NewGuid().ToString("N")[..8];
-        var users = Enumerable.Range(0, followers).Select(i =>
-        {
-            var handle = $"b{batch}-{i}";
-            var user = new User { Name = $"Bulk {i}", Handle = handle, Role = UserRole.Pm, CreatedAtUtc = DateTime.UtcNow, Settings = new UserSettings() };
-            user.Emails.Add(new UserEmail { Address = $"{handle}@clp.test", IsPrimary = true, VerifiedAtUtc = DateTime.UtcNow });
-            return user;
-        }).ToList();
-        await world.SaveAsync(db => db.Users.AddRange(users));
-        await world.SaveAsync(db => db.Follows.AddRange(users.Select(u => new Follow { UserId = u.Id, TitleId = title.Id })));
-
-        var tag = "n" + Guid.NewGuid().ToString("N")[..10];
-        var result = await gateway.Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
-            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, $"{tag} The locked cut is ready for every language.", [], MessageOrigin.Web), CancellationToken.None));
-        Assert.True(result.Succeeded, result.Error?.Message);
-        Assert.Equal(1, await gateway.Database.FanOutAsync());
-        return (users, tag);
     }
 }

@@ -30,11 +30,11 @@ public sealed partial class StoredMailDeliveryTests(MailServersFixture servers)
             .Write(content, recipient, "t1_x", "u1_x");
         using var log = new MemoryStream();
         var options = new SmtpOptions { Host = servers.Host, Port = servers.SmtpPort, Security = SecureSocketOptions.None, Chunking = chunking };
-        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = SmtpSession.Connect(options, null, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(chunking, session.Chunking && options.Chunking);
+            Assert.Equal(chunking, session.Offer.Chunking && options.Chunking);
             var wire = new System.Buffers.ArrayBufferWriter<byte>();
-            Assert.True(StoredMail.TryRender(raw, eightBitTransport: session.EightBitMime, wire));
+            Assert.True(StoredMail.TryRender(raw, eightBitTransport: session.Offer.EightBitMime, wire));
             var reply = session.Send("notifications@clp.test", address, wire.WrittenSpan, CancellationToken.None);
             Assert.Equal(250, reply.Code);
         }

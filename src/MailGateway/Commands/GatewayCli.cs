@@ -22,6 +22,8 @@ public static class GatewayCli
           quarantine list [--all] | show ID [--raw] | replay ID | post ID --channel KEY
           notifications stuck [--all] | retry ID
           tokens issue --as EMAIL --title SLUG --channel KEY | tokens revoke --user EMAIL
+          imap test                   connect and log in to the gateway mailbox; TLS, auth, folders, message count
+          smtp test --to ADDRESS      send one test mail through the relay; what it offered and its answer
         channel keys: internal, broadcast, vendor-<language tag> (vendor-fr, vendor-pt-br)
         settings: appsettings.json and environment variables (ConnectionStrings__Gateway=...)
         """;
@@ -71,6 +73,8 @@ public static class GatewayCli
                 "quarantine" => await QuarantineCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "notifications" => await NotificationsCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "tokens" => await TokensCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "imap" => await ConnectionTestCommand.ImapAsync(rest, provider, stdout, cancellationToken),
+                "smtp" => await ConnectionTestCommand.SmtpAsync(rest, provider, stdout, cancellationToken),
                 _ => throw CommandException.Usage($"unknown command '{command}'; run with --help for the list."),
             };
         }

@@ -1,29 +1,42 @@
+using System.Globalization;
+using ClpMailGateway.MailAuth;
+using ClpMailGateway.Outbound;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 
 namespace ClpMailGateway.Inbound;
 
-/// <summary>Opens an authenticated IMAP connection as configured (password or SASL XOAUTH2, TLS options, timeout).
+/// <summary>Opens an authenticated IMAP connection as configured (TLS options and pinned certificate, timeout), logged in
+/// by <see cref="MailLogin"/> (a password over the strongest SASL mechanism offered, or an OAuth2 token renewed when it
+/// expires or is refused). Credentials never go in clear unless the configuration asks for no TLS to a loopback host.
 /// One client per use, never shared.</summary>
 public static class ImapConnector
 {
-    public static async Task<ImapClient> ConnectAsync(ImapOptions options, CancellationToken cancellationToken)
+    public static Task<ImapClient> ConnectAsync(ImapOptions options, MailLogin login, CancellationToken cancellationToken) =>
+        ConnectAsync(options, login, null, cancellationToken);
+
+    /// <param name="authenticated">Told what the server offered before the login (the list is gone after it) and the SASL
+    /// mechanism used.</param>
+    public static async Task<ImapClient> ConnectAsync(
+        ImapOptions options, MailLogin login, Action<IReadOnlyList<string>, string>? authenticated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(login);
         var client = new ImapClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         try
         {
+            var pin = options.CertificateSha256.Length > 0 ? CertificatePin.Parse(options.CertificateSha256) : null;
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => CertificatePin.Accepts(certificate, errors, pin);
             await client.ConnectAsync(options.Host, options.Port, options.Security, cancellationToken);
-            if (options.AuthMechanism == ImapAuthMechanism.OAuth2)
-            {
-                await client.AuthenticateAsync(new SaslMechanismOAuth2(options.Username, options.OAuth2AccessToken), cancellationToken);
-            }
-            else
-            {
-                await client.AuthenticateAsync(options.Username, options.Password, cancellationToken);
-            }
+            login.EnsureMaySendCredentials(options.Security, client.IsSecure, options.Host, client.Capabilities.HasFlag(ImapCapabilities.StartTLS));
 
+            var offered = client.AuthenticationMechanisms.Order(StringComparer.Ordinal).ToList();
+            var mechanism = await login.AuthenticateAsync(
+                client.AuthenticationMechanisms,
+                sasl => client.AuthenticateAsync(sasl, cancellationToken),
+                cancellationToken);
+            authenticated?.Invoke(offered, mechanism);
             return client;
         }
         catch

@@ -1,3 +1,4 @@
+using ClpMailGateway.MailAuth;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -12,7 +13,7 @@ namespace ClpMailGateway.Inbound;
 /// seconds; the scheduled poll stays as the safety net. Re-issues IDLE before the server's 29-minute limit and
 /// reconnects with exponential backoff (with jitter) when the connection fails.
 /// </summary>
-public sealed class ImapIdleListener(IOptions<ImapOptions> options, IPollTrigger trigger, ILogger<ImapIdleListener> logger) : BackgroundService
+public sealed class ImapIdleListener(IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, ILogger<ImapIdleListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,7 +42,7 @@ public sealed class ImapIdleListener(IOptions<ImapOptions> options, IPollTrigger
 
     private async Task ListenAsync(ImapOptions settings, Action connected, CancellationToken stoppingToken)
     {
-        using var client = await ImapConnector.ConnectAsync(settings, stoppingToken);
+        using var client = await ImapConnector.ConnectAsync(settings, logins.Imap, stoppingToken);
         if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
         {
             logger.LogWarning("{Host} does not support IDLE; relying on the scheduled poll", settings.Host);

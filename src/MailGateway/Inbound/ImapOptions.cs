@@ -1,15 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using ClpMailGateway.MailAuth;
 using MailKit.Security;
 
 namespace ClpMailGateway.Inbound;
-
-public enum ImapAuthMechanism
-{
-    Password,
-
-    /// <summary>SASL XOAUTH2 with <see cref="ImapOptions.OAuth2AccessToken"/> (Gmail, Microsoft 365).</summary>
-    OAuth2,
-}
 
 /// <summary>The gateway mailbox (section <c>Imap</c>).</summary>
 public sealed class ImapOptions
@@ -30,9 +23,14 @@ public sealed class ImapOptions
 
     public string Password { get; set; } = string.Empty;
 
-    public ImapAuthMechanism AuthMechanism { get; set; } = ImapAuthMechanism.Password;
+    /// <summary>Password, or OAuth2 with a token from <see cref="OAuth2"/>, renewed as it expires or is refused.</summary>
+    public MailAuthMechanism AuthMechanism { get; set; } = MailAuthMechanism.Password;
 
-    public string OAuth2AccessToken { get; set; } = string.Empty;
+    public OAuth2Options OAuth2 { get; set; } = new();
+
+    /// <summary>SHA-256 of the server's certificate, accepted although the system does not trust it (see
+    /// <see cref="Outbound.SmtpOptions.CertificateSha256"/>).</summary>
+    public string CertificateSha256 { get; set; } = string.Empty;
 
     [Required]
     public string Mailbox { get; set; } = "INBOX";

@@ -1,3 +1,4 @@
+using ClpMailGateway.MailAuth;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Inbound;
@@ -9,15 +10,7 @@ public sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        if (options.AuthMechanism == ImapAuthMechanism.Password && options.Password.Length == 0)
-        {
-            errors.Add("Imap:Password is empty (Imap:AuthMechanism is Password).");
-        }
-
-        if (options.AuthMechanism == ImapAuthMechanism.OAuth2 && options.OAuth2AccessToken.Length == 0)
-        {
-            errors.Add("Imap:OAuth2AccessToken is empty (Imap:AuthMechanism is OAuth2).");
-        }
+        MailLoginValidation.Validate(ImapOptions.SectionName, options.Host, options.Security, options.AuthMechanism, options.Username, options.Password, options.OAuth2, errors);
 
         if (options.IdleRefresh <= TimeSpan.Zero || options.IdleRefresh >= TimeSpan.FromMinutes(29))
         {

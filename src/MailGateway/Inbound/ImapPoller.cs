@@ -1,3 +1,4 @@
+using ClpMailGateway.MailAuth;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
@@ -22,6 +23,7 @@ namespace ClpMailGateway.Inbound;
 /// </summary>
 public sealed class ImapPoller(
     GatewayDbContext db,
+    MailLogins logins,
     InboundStore store,
     InboundProcessor processor,
     LookupCache cache,
@@ -49,7 +51,7 @@ public sealed class ImapPoller(
         // used by the next (see LookupCache).
         await using var held = await cache.HoldAsync(db, cancellationToken);
         var settings = options.Value;
-        using var client = await ImapConnector.ConnectAsync(settings, cancellationToken);
+        using var client = await ImapConnector.ConnectAsync(settings, logins.Imap, cancellationToken);
         var processed = await ImapConnector.EnsureFolderAsync(client, settings.ProcessedFolder, cancellationToken);
         var rejected = await ImapConnector.EnsureFolderAsync(client, settings.RejectedFolder, cancellationToken);
         var inbox = await ImapConnector.OpenMailboxAsync(client, settings.Mailbox, FolderAccess.ReadWrite, cancellationToken);

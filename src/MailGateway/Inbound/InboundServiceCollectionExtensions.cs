@@ -1,4 +1,5 @@
 using ClpMailGateway.Authentication;
+using ClpMailGateway.MailAuth;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Threading;
@@ -21,6 +22,7 @@ public static class InboundServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ReplyTokenOptions>, ReplyTokenOptionsValidator>();
         services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
+        services.TryAddSingleton<MailLogins>();
 
         services.AddScoped<ReplyTokenService>();
         services.AddScoped<InboundStore>();

@@ -1,5 +1,7 @@
+using ClpMailGateway.MailAuth;
 using ClpMailGateway.Unsubscribe;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Outbound;
@@ -14,7 +16,11 @@ public static class OutboundServiceCollectionExtensions
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
+        services.TryAddSingleton<MailLogins>();
+        services.AddSingleton<SmtpProtocolLog>();
+        services.AddSingleton<SmtpTransportFactory>();
         services.AddSingleton<SmtpConnectionPool>();
+        services.AddSingleton<Checks.ConnectionChecks>();
         services.AddScoped<OutboxSender>();
         services.AddScoped<NotificationOutbox>();
         services.AddScoped<NotificationFanout>();

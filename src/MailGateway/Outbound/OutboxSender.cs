@@ -18,13 +18,13 @@ namespace ClpMailGateway.Outbound;
 /// connection errors and 4xx replies; a 5xx refusal marks the mail Failed at once and, for mails to our users about
 /// messages, suppresses the address (<see cref="AddressHealth"/>).
 /// <para>
-/// Exactly once: outcomes are recorded by one writer task that commits whatever results have arrived in one
-/// transaction (group commit), so an accepted mail is durably Sent a few milliseconds after the server's 250. The
-/// residual window: a crash (process killed, power lost) after the server accepted a mail and before that commit
-/// leaves the row Pending and the mail is sent again after restart; at most the mails in flight plus those waiting in
-/// the writer's current group (what arrived within <see cref="SmtpOptions.OutcomeCommitWindow"/>). SMTP itself has the same window (RFC 1047): a
-/// connection lost after the server took the final dot but before we read its 250 is indistinguishable from a refusal
-/// and is retried. Nothing is ever lost: a row leaves Pending only by being recorded Sent or Failed.
+/// At most one mail per connection sent twice: a connection sends its next mail only once the outcome of its last one
+/// is committed. Outcomes are recorded by one writer task that commits whatever outcomes have arrived in one transaction
+/// (the connections that wait meanwhile share the next commit), so a crash (process killed, power lost) after the
+/// server accepted a mail and before that commit leaves at most that one mail of each connection Pending, to be sent
+/// again after restart. SMTP itself has the same window (RFC 1047): a connection lost after the server took the final
+/// dot but before we read its 250 is indistinguishable from a refusal and is retried. Nothing is ever lost: a row
+/// leaves Pending only by being recorded Sent or Failed.
 /// </para>
 /// </summary>
 public sealed class OutboxSender(
@@ -74,11 +74,12 @@ public sealed class OutboxSender(
     private async Task<int> SendBatchAsync(List<OutboundMail> due, CancellationToken cancellationToken)
     {
         var queue = new ConcurrentQueue<OutboundMail>(due);
+        // Unbounded, but never holding more than one outcome per connection: each worker waits for its outcome's commit.
         var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
         await using var files = new AttachedFiles(db.Database.GetConnectionString()!);
-        var writer = WriteResultsAsync(results.Reader);
-        // A thread of its own per connection, each blocking on its socket (SmtpSession): on 2 shared cores, awaiting every
-        // reply through the socket engine and the thread pool cost ~6x the CPU per mail.
+        var writer = WriteResultsAsync(results.Reader, () => results.Writer.TryComplete());
+        // A thread of its own per connection, each blocking on its socket (ISmtpTransport): awaiting every reply through the
+        // socket engine and the thread pool costs several times the CPU per mail on a small machine.
         var workers = Enumerable.Range(0, Math.Min(options.Value.Connections, due.Count))
             .Select(_ => Task.Factory.StartNew(() => Work(queue, files, results.Writer, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
             .ToList();
@@ -101,6 +102,7 @@ public sealed class OutboxSender(
     {
         PooledSmtpConnection? connection = null;
         var wire = new ArrayBufferWriter<byte>(16 * 1024);
+        using var recorded = new OutcomeGate();
         try
         {
             while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
@@ -109,15 +111,16 @@ public sealed class OutboxSender(
                 {
                     connection ??= pool.Rent(cancellationToken);
                     var session = connection.Session;
+                    var eightBitMime = session.Offer.EightBitMime;
                     wire.ResetWrittenCount();
                     // The long way writes the mail into a stream of its own, sent from there: a mail with files is not copied
                     // again into the worker's buffer, which would then keep the size of the largest mail for the whole run.
-                    using var longWay = StoredMail.TryRender(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && session.EightBitMime, wire)
+                    using var longWay = StoredMail.TryRender(mail.Raw, OutboundPurposes.DeclaresEightBit(mail.Purpose) && eightBitMime, wire)
                         ? null
-                        : WriteLongWay(mail.Raw, files, session.EightBitMime, cancellationToken);
-                    var content = longWay is null ? wire.WrittenSpan : longWay.GetBuffer().AsSpan(0, (int)longWay.Length);
-                    var reply = session.Send(mail.EnvelopeFrom, mail.ToAddress, content, cancellationToken);
-                    results.TryWrite(new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString()));
+                        : WriteLongWay(mail.Raw, files, eightBitMime, cancellationToken);
+                    var content = longWay is null ? wire.WrittenMemory : longWay.GetBuffer().AsMemory(0, (int)longWay.Length);
+                    var reply = session.Send(new SmtpEnvelope(mail.EnvelopeFrom, mail.ToAddress), content, cancellationToken);
+                    Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded));
                     if (!session.IsOpen)
                     {
                         // 421: the server is closing; the rest wait for the next run.
@@ -129,14 +132,14 @@ public sealed class OutboxSender(
                 catch (InvalidDataException ex)
                 {
                     // A file it refers to cannot be read: nothing was sent; retried later, then given up.
-                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), ex.Message));
+                    Record(results, recorded, new SendOutcome(mail, SendResult.Transient, Now(), ex.Message, recorded));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested
-                    && ex is IOException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+                    && ex is IOException or System.Net.Sockets.SocketException or TimeoutException or System.Security.Authentication.AuthenticationException or MailKit.Security.AuthenticationException or ObjectDisposedException)
                 {
                     // The connection failed (or could not be opened, or a server broke the protocol): this mail is retried,
                     // the rest stay for the next run. IOException includes SmtpSessionException.
-                    results.TryWrite(new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}"));
+                    Record(results, recorded, new SendOutcome(mail, SendResult.Transient, Now(), $"{ex.GetType().Name}: {ex.Message}", recorded));
                     if (connection is not null)
                     {
                         pool.Return(connection, reusable: false);
@@ -159,6 +162,20 @@ public sealed class OutboxSender(
                 pool.Return(connection, reusable: !cancellationToken.IsCancellationRequested);
             }
         }
+    }
+
+    /// <summary>Hands the outcome to the writer and waits until it is committed, so that the connection's next mail goes
+    /// out only then. Throws when the writer could not record it (the database failed): the worker stops, its mails stay
+    /// Pending.</summary>
+    private static void Record(ChannelWriter<SendOutcome> results, OutcomeGate recorded, SendOutcome outcome)
+    {
+        recorded.Reset();
+        if (!results.TryWrite(outcome))
+        {
+            throw new InvalidOperationException("the outcome writer has stopped");
+        }
+
+        recorded.Wait();
     }
 
     /// <summary>The long way's wire bytes (this thread blocks on reading the files the mail refers to, if any).</summary>
@@ -190,12 +207,14 @@ public sealed class OutboxSender(
         }
     }
 
-    /// <summary>The single writer: applies outcomes as they arrive and commits each group in one transaction. Never
-    /// cancelled: what the server accepted must be recorded.</summary>
-    private async Task WriteResultsAsync(ChannelReader<SendOutcome> results)
+    /// <summary>The single writer: applies outcomes as they arrive, commits each group in one transaction, then lets the
+    /// group's connections go on. Never cancelled: what the server accepted must be recorded. When a commit fails, the
+    /// group's connections and every later one are told, and stop.</summary>
+    private async Task WriteResultsAsync(ChannelReader<SendOutcome> results, Action complete)
     {
         var settings = options.Value;
         var group = new List<SendOutcome>();
+        Exception? failure = null;
         await db.Database.OpenConnectionAsync(CancellationToken.None);
         long? previousSynchronous = null;
         try
@@ -212,35 +231,34 @@ public sealed class OutboxSender(
             await using var update = PrepareOutcome(db);
             while (await results.WaitToReadAsync(CancellationToken.None))
             {
-                if (settings.OutcomeCommitWindow > TimeSpan.Zero)
-                {
-                    // Group commit: the other connections' outcomes of the next moment join this one's commit.
-                    await Task.Delay(settings.OutcomeCommitWindow, CancellationToken.None);
-                }
-
                 group.Clear();
                 while (results.TryRead(out var outcome))
                 {
                     group.Add(outcome);
                 }
 
-                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-                update.Enlist((SqliteTransaction)transaction.GetDbTransaction());
-                foreach (var outcome in group)
+                if (failure is not null)
                 {
-                    await ApplyAsync(outcome, settings);
-                    await update.ExecuteAsync(outcome.Mail);
+                    Release(group, failure);
+                    continue;
                 }
 
-                // Address health changes (a permanent refusal) go through EF, in the same transaction; most groups have
-                // none, and an empty SaveChanges still costs EF's whole pipeline.
-                if (db.ChangeTracker.HasChanges())
+                try
                 {
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    await CommitAsync(group, update, settings);
+                    Release(group, null);
                 }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                    Release(group, ex);
+                    complete();
+                }
+            }
 
-                await transaction.CommitAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
         }
         finally
@@ -252,6 +270,41 @@ public sealed class OutboxSender(
             }
 
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task CommitAsync(List<SendOutcome> group, RowUpdate<OutboundMail> update, SmtpOptions settings)
+    {
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            update.Enlist((SqliteTransaction)transaction.GetDbTransaction());
+            foreach (var outcome in group)
+            {
+                await ApplyAsync(outcome, settings);
+                await update.ExecuteAsync(outcome.Mail);
+            }
+
+            // Address health changes (a permanent refusal) go through EF, in the same transaction; most groups have
+            // none, and an empty SaveChanges still costs EF's whole pipeline.
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static void Release(List<SendOutcome> group, Exception? failure)
+    {
+        foreach (var outcome in group)
+        {
+            outcome.Recorded?.Complete(failure);
         }
     }
 

@@ -1,9 +1,9 @@
 namespace ClpMailGateway.Outbound;
 
 /// <summary>One SMTP connection of <see cref="SmtpConnectionPool"/>, with when it was last used.</summary>
-internal sealed class PooledSmtpConnection(SmtpSession session) : IDisposable
+internal sealed class PooledSmtpConnection(ISmtpTransport session) : IDisposable
 {
-    public SmtpSession Session { get; } = session;
+    public ISmtpTransport Session { get; } = session;
 
     public DateTime LastUsedUtc { get; set; }
 

@@ -18,5 +18,6 @@ internal enum SendResult
     Transient,
 }
 
-/// <summary>What one send attempt gave, handed from a sending worker to the single result writer.</summary>
-internal sealed record SendOutcome(OutboundMail Mail, SendResult Result, DateTime AtUtc, string? Error);
+/// <summary>What one send attempt gave, handed from a sending worker to the single result writer, which completes
+/// <see cref="Recorded"/> once it is committed.</summary>
+internal sealed record SendOutcome(OutboundMail Mail, SendResult Result, DateTime AtUtc, string? Error, OutcomeGate? Recorded = null);

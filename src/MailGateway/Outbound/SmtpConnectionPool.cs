@@ -8,9 +8,9 @@ namespace ClpMailGateway.Outbound;
 /// At most <see cref="SmtpOptions.Connections"/> open SMTP connections, kept open and reused across outbox runs (a
 /// connection, EHLO and AUTH cost more than a message). Renting waits for a free slot; a connection idle longer than
 /// <see cref="SmtpOptions.IdleCheckAfter"/> is checked with NOOP first, since servers drop idle clients. A singleton.
-/// Renting blocks (the outbox's workers are threads of their own doing blocking I/O, see <see cref="SmtpSession"/>).
+/// Renting blocks (the outbox's workers are threads of their own doing blocking I/O, see <see cref="ISmtpTransport"/>).
 /// </summary>
-public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvider timeProvider, ILogger<SmtpConnectionPool> logger)
+public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, SmtpTransportFactory transports, TimeProvider timeProvider, ILogger<SmtpConnectionPool> logger)
     : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentBag<PooledSmtpConnection> _idle = [];
@@ -32,8 +32,8 @@ public sealed class SmtpConnectionPool(IOptions<SmtpOptions> options, TimeProvid
             }
 
             var settings = options.Value;
-            var fresh = new PooledSmtpConnection(SmtpSession.Connect(settings, log: null, cancellationToken));
-            logger.LogDebug("Opened SMTP connection to {Host}:{Port}", settings.Host, settings.Port);
+            var fresh = new PooledSmtpConnection(transports.Connect(settings, cancellationToken));
+            logger.LogDebug("Opened SMTP connection to {Host}:{Port} ({Client})", settings.Host, settings.Port, settings.Client);
             return fresh;
         }
         catch

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ClpMailGateway.MailAuth;
 using MailKit.Security;
 
 namespace ClpMailGateway.Outbound;
@@ -22,10 +23,22 @@ public sealed class SmtpOptions
     /// as always.</summary>
     public string CertificateSha256 { get; set; } = string.Empty;
 
-    /// <summary>Empty: no SMTP AUTH.</summary>
+    /// <summary>The SMTP client the outbox sends with: MailKit's (the default) or the native one.</summary>
+    public SmtpClientKind Client { get; set; } = SmtpClientKind.MailKit;
+
+    /// <summary>Empty: no SMTP AUTH. With <see cref="MailAuthMechanism.OAuth2"/>, the mailbox the token is for.</summary>
     public string Username { get; set; } = string.Empty;
 
     public string Password { get; set; } = string.Empty;
+
+    /// <summary>Password, or OAuth2 with a token from <see cref="OAuth2"/> (needs <see cref="Username"/>).</summary>
+    public MailAuthMechanism AuthMechanism { get; set; } = MailAuthMechanism.Password;
+
+    public OAuth2Options OAuth2 { get; set; } = new();
+
+    /// <summary>A file the SMTP conversation of every connection is appended to (credentials masked), for diagnosing a
+    /// relay in production; empty: none. It includes the mails' content.</summary>
+    public string ProtocolLog { get; set; } = string.Empty;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -49,12 +62,6 @@ public sealed class SmtpOptions
     /// out in one write, one round trip per mail instead of two with DATA, and no dot-stuffing (<see cref="SmtpSession"/>).
     /// Servers without CHUNKING get DATA as always; false forces DATA (for an MTA whose CHUNKING is broken).</summary>
     public bool Chunking { get; set; } = true;
-
-    /// <summary>How long the outcome writer lets the other connections' results gather after the first one arrives, so
-    /// that they share one commit (and its fsync): ~1,400 commits for 2,000 mails over 4 connections without it, ~400
-    /// with 2 ms. It is also how much longer a crash can leave an accepted mail Pending, to be sent again after restart
-    /// (<see cref="OutboxSender"/>). Zero commits what has arrived at once.</summary>
-    public TimeSpan OutcomeCommitWindow { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>A pooled connection idle longer than this is checked with NOOP before reuse (servers drop idle ones).</summary>
     public TimeSpan IdleCheckAfter { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,3 +1,4 @@
+using ClpMailGateway.MailAuth;
 using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Outbound;
@@ -5,23 +6,26 @@ namespace ClpMailGateway.Outbound;
 /// <summary>Rules of <see cref="SmtpOptions"/> that data annotations cannot say.</summary>
 public sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
 {
-    /// <summary>The longest <see cref="SmtpOptions.OutcomeCommitWindow"/>: outcomes wait this long to be recorded.</summary>
-    public static readonly TimeSpan MaxOutcomeCommitWindow = TimeSpan.FromSeconds(1);
-
     public ValidateOptionsResult Validate(string? name, SmtpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.OutcomeCommitWindow < TimeSpan.Zero || options.OutcomeCommitWindow > MaxOutcomeCommitWindow)
+        var errors = new List<string>();
+        if (options.Username.Length > 0 || options.AuthMechanism != MailAuthMechanism.Password)
         {
-            return ValidateOptionsResult.Fail(
-                $"Smtp:OutcomeCommitWindow is {options.OutcomeCommitWindow}; it must be from 00:00:00 (commit at once) to {MaxOutcomeCommitWindow} "
-                + "(each accepted mail waits that long to be recorded as sent, and would be sent again after a crash in that time).");
+            MailLoginValidation.Validate(SmtpOptions.SectionName, options.Host, options.Security, options.AuthMechanism, options.Username, options.Password, options.OAuth2, errors);
         }
 
-        return options.CertificateSha256.Length > 0 && CertificatePin.Parse(options.CertificateSha256) is null
-            ? ValidateOptionsResult.Fail(
-                $"Smtp:CertificateSha256 is '{options.CertificateSha256}'; it must be the 64 hex digits of the certificate's SHA-256 "
-                + "(colons and spaces allowed), e.g. from: openssl x509 -in cert.pem -noout -fingerprint -sha256")
-            : ValidateOptionsResult.Success;
+        if (options.CertificateSha256.Length > 0 && CertificatePin.Parse(options.CertificateSha256) is null)
+        {
+            errors.Add($"Smtp:CertificateSha256 is '{options.CertificateSha256}'; it must be the 64 hex digits of the certificate's SHA-256 "
+                + "(colons and spaces allowed), e.g. from: openssl x509 -in cert.pem -noout -fingerprint -sha256");
+        }
+
+        if (options.ProtocolLog.Length > 0 && Path.GetDirectoryName(Path.GetFullPath(options.ProtocolLog)) is { } folder && !Directory.Exists(folder))
+        {
+            errors.Add($"Smtp:ProtocolLog '{options.ProtocolLog}': its folder does not exist.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using ClpMailGateway.MailAuth;
 using MailKit;
 using MailKit.Security;
 using MimeKit;
@@ -11,27 +12,29 @@ using MimeKit;
 namespace ClpMailGateway.Outbound;
 
 /// <summary>
-/// One SMTP connection of the outbox, spoken directly: the mails are rendered bytes already (<see cref="StoredMail"/>),
-/// so all a transaction needs is its envelope, and with PIPELINING (RFC 2920) and CHUNKING (RFC 3030) the whole of it,
-/// <c>MAIL FROM</c>, <c>RCPT TO</c>, <c>BDAT n LAST</c> and the bytes, goes out in one write and its three replies come
-/// back in one read: one round trip per mail. MailKit's client sends the same commands in two round trips (it flushes
-/// before BDAT) and costs more CPU per mail than the transaction itself (BENCHMARKS.md, *Fan-out, fourth pass*).
+/// The native SMTP client (<c>Smtp:Client = Native</c>): one connection of the outbox, spoken directly. The mails are
+/// rendered bytes already (<see cref="StoredMail"/>), so all a transaction needs is its envelope, and with PIPELINING
+/// (RFC 2920) and CHUNKING (RFC 3030) the whole of it, <c>MAIL FROM</c>, <c>RCPT TO</c>, <c>BDAT n LAST</c> and the
+/// bytes, goes out in one write and its three replies come back in one read: one round trip per mail.
 /// <para>
 /// A server without PIPELINING gets one command at a time; without CHUNKING (or with <see cref="SmtpOptions.Chunking"/>
-/// off), DATA with dot-stuffing. TLS as <see cref="SmtpOptions.Security"/> says (MailKit's meanings of
-/// <see cref="SecureSocketOptions"/>; the server's certificate is trusted by the system or pinned by
-/// <see cref="SmtpOptions.CertificateSha256"/>), AUTH PLAIN or LOGIN when
-/// <see cref="SmtpOptions.Username"/> is set. The reply to each step is returned, never thrown: the caller decides
-/// what a 4xx or 5xx means for the mail; an I/O error, a timeout or a broken reply throws and leaves the session unusable.
+/// off), DATA with dot-stuffing; one that refuses EHLO gets HELO and no extensions. TLS as
+/// <see cref="SmtpOptions.Security"/> says (MailKit's meanings of <see cref="SecureSocketOptions"/>; the certificate
+/// trusted by the system or pinned by <see cref="SmtpOptions.CertificateSha256"/>); bytes the server sent after its 220
+/// to STARTTLS, before the handshake, end the session (they would otherwise be read as replies after it: STARTTLS
+/// response injection). AUTH through MailKit's <see cref="SaslMechanism"/> classes, chosen by <see cref="MailLogin"/> as
+/// for MailKit's client, and never without TLS unless the configuration says no TLS to a loopback host. The reply to
+/// each step of a mail is returned, never thrown; an I/O error, a timeout or a broken reply throws and leaves the
+/// session unusable.
 /// </para>
 /// <para>
-/// Blocking I/O, for a thread of its own (the outbox's workers): on this 2-core machine, awaiting each reply through the
-/// runtime's socket engine (the epoll thread, then a pool thread) cost ~300 µs of CPU per mail against ~50 µs blocking,
-/// CPU that Postfix, on the same cores, needs (BENCHMARKS.md, *Fan-out, fourth pass*). Every read and write waits at
-/// most <see cref="SmtpOptions.Timeout"/>; cancelling the token closes the socket, which ends a blocked call.
+/// Blocking I/O, for a thread of its own (the outbox's workers): awaiting each reply through the runtime's socket engine
+/// costs several times the CPU per mail on a small machine, CPU that an MTA on the same cores needs. Every read and
+/// write waits at most <see cref="SmtpOptions.Timeout"/>; cancelling the token closes the socket, which ends a blocked
+/// call.
 /// </para>
 /// </summary>
-public sealed class SmtpSession : IDisposable
+public sealed class SmtpSession : ISmtpTransport
 {
     /// <summary>Bytes of content copied into the command buffer so that a small mail goes out in one write; a larger
     /// one is written after its commands, straight from the caller's buffer.</summary>
@@ -48,6 +51,8 @@ public sealed class SmtpSession : IDisposable
     private int _inStart;
     private int _inEnd;
     private bool _broken;
+    private string _hello = "EHLO";
+    private string? _authenticatedWith;
 
     private SmtpSession(Socket socket, Stream stream, TimeSpan timeout, IProtocolLogger? log)
     {
@@ -81,17 +86,32 @@ public sealed class SmtpSession : IDisposable
     /// <summary>Connected and in a known state: no I/O error, timeout or broken reply so far, no 421.</summary>
     public bool IsOpen => !_broken;
 
+    public SmtpServerOffer Offer => new()
+    {
+        Hello = _hello,
+        Pipelining = Pipelining,
+        Chunking = Chunking,
+        EightBitMime = EightBitMime,
+        SmtpUtf8 = SmtpUtf8,
+        StartTls = StartTls,
+        MaxSize = MaxSize,
+        AuthMechanisms = [.. AuthMechanisms],
+        Tls = (_stream as SslStream)?.SslProtocol.ToString(),
+        AuthenticatedWith = _authenticatedWith,
+    };
+
     /// <summary>Whether transactions use BDAT (the server offers CHUNKING and the options allow it).</summary>
     private bool UseBdat { get; set; }
 
-    /// <summary>Connects, reads the greeting, says EHLO, starts TLS and authenticates as <paramref name="options"/> say.</summary>
-    public static SmtpSession Connect(SmtpOptions options, IProtocolLogger? log, CancellationToken cancellationToken)
+    /// <summary>Connects, reads the greeting, says EHLO, starts TLS as <paramref name="options"/> say and logs in with
+    /// <paramref name="login"/> (null: no AUTH).</summary>
+    public static SmtpSession Connect(SmtpOptions options, MailLogin? login, IProtocolLogger? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var security = options.Security == SecureSocketOptions.Auto
             ? options.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable
             : options.Security;
-        var socket = ConnectSocket(options, cancellationToken);
+        var socket = SmtpConnecting.ConnectSocket(options, cancellationToken);
         SmtpSession? session = null;
         try
         {
@@ -124,13 +144,22 @@ public sealed class SmtpSession : IDisposable
                     throw new SmtpSessionException("STARTTLS was refused", reply);
                 }
 
+                session.EnsureNothingBeforeTls(socket);
+
                 session._stream = HandshakeTls(session._stream, options);
                 session.Hello(socket);
             }
 
-            if (options.Username.Length > 0)
+            if (login is not null)
             {
-                session.Authenticate(options.Username, options.Password);
+                login.EnsureMaySendCredentials(options.Security, session.IsEncrypted, options.Host, session.StartTls);
+
+                // MailKit's OAUTHBEARER class needs the server's host and port, which only MailKit's own clients can set:
+                // the native client logs in with XOAUTH2 (offered wherever OAUTHBEARER is, Microsoft 365 and Gmail alike).
+                session._authenticatedWith = login.Authenticate(
+                    session.AuthMechanisms.Where(m => !m.Equals("OAUTHBEARER", StringComparison.OrdinalIgnoreCase)).ToList(),
+                    session.Authenticate,
+                    cancellationToken);
             }
 
             session.UseBdat = options.Chunking && session.Chunking;
@@ -141,7 +170,7 @@ public sealed class SmtpSession : IDisposable
             Close(session, socket);
             throw new OperationCanceledException(cancellationToken);
         }
-        catch (Exception ex) when (IsTimeout(ex))
+        catch (Exception ex) when (SmtpConnecting.IsTimeout(ex))
         {
             Close(session, socket);
             throw new TimeoutException($"SMTP {options.Host}:{options.Port} did not answer within {options.Timeout.TotalSeconds:0.#} s", ex);
@@ -168,20 +197,14 @@ public sealed class SmtpSession : IDisposable
         }
 
         var eightBit = content.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
-        if (eightBit && !EightBitMime)
+        if (SmtpConnecting.Precheck(eightBit, EightBitMime, content.Length, MaxSize) is { } unsent)
         {
-            // The sender prepares mails 7-bit for such a server; should one slip through, it is retried, then given up.
-            return new SmtpReply(451, "4.6.3 8-bit content but the server does not offer 8BITMIME; not sent");
-        }
-
-        if (MaxSize > 0 && content.Length > MaxSize)
-        {
-            return new SmtpReply(552, $"5.3.4 the mail ({content.Length.ToString(CultureInfo.InvariantCulture)} bytes) is over the server's SIZE limit of {MaxSize.ToString(CultureInfo.InvariantCulture)} bytes; not sent");
+            return unsent;
         }
 
         if (!TryPath(envelopeFrom, out var from, out var fromInternational) || !TryPath(recipient, out var to, out var toInternational))
         {
-            return new SmtpReply(553, "5.6.7 an address of the envelope is not ASCII and the server does not offer SMTPUTF8; not sent");
+            return SmtpConnecting.NotAsciiEnvelope;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -195,7 +218,7 @@ public sealed class SmtpSession : IDisposable
             _broken = true;
             throw new OperationCanceledException("stopped while sending", ex, cancellationToken);
         }
-        catch (Exception ex) when (IsTimeout(ex))
+        catch (Exception ex) when (SmtpConnecting.IsTimeout(ex))
         {
             _broken = true;
             throw new TimeoutException($"the SMTP server did not answer within {_timeout.TotalSeconds:0.#} s", ex);
@@ -206,6 +229,9 @@ public sealed class SmtpSession : IDisposable
             throw;
         }
     }
+
+    public SmtpReply Send(SmtpEnvelope envelope, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        Send(envelope.Sender, envelope.Recipient, content.Span, cancellationToken);
 
     /// <summary>NOOP: whether a pooled session that has been idle is still there.</summary>
     public bool NoOp()
@@ -405,15 +431,30 @@ public sealed class SmtpSession : IDisposable
         var domain = socket.LocalEndPoint is IPEndPoint local
             ? local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[IPv6:{local.Address}]" : $"[{local.Address}]"
             : "[127.0.0.1]";
+        Pipelining = Chunking = EightBitMime = SmtpUtf8 = StartTls = false;
+        MaxSize = 0;
+        var mechanisms = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        AuthMechanisms = mechanisms;
         var reply = Command("EHLO " + domain);
+        if (reply.Code is >= 500 and <= 504 or 550)
+        {
+            // An old server without ESMTP (RFC 5321 §3.2): HELO, and no extensions.
+            reply = Command("HELO " + domain);
+            if (reply.Code != 250)
+            {
+                throw new SmtpSessionException("EHLO and HELO were refused", reply);
+            }
+
+            _hello = "HELO";
+            return;
+        }
+
         if (reply.Code != 250)
         {
             throw new SmtpSessionException("EHLO was refused", reply);
         }
 
-        Pipelining = Chunking = EightBitMime = SmtpUtf8 = StartTls = false;
-        MaxSize = 0;
-        var mechanisms = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        _hello = "EHLO";
         // The first line is the server's name; each further line one extension (RFC 5321 §4.1.1.1).
         foreach (var line in reply.Text.Split('\n').Skip(1))
         {
@@ -448,37 +489,47 @@ public sealed class SmtpSession : IDisposable
         AuthMechanisms = mechanisms;
     }
 
-    private void Authenticate(string username, string password)
+    /// <summary>One SASL exchange, as MailKit's client has it: the initial response with AUTH when the mechanism has
+    /// one, then a response to each 334 challenge; the responses are credentials, so the log shows them masked.</summary>
+    private void Authenticate(SaslMechanism sasl)
     {
-        SmtpReply reply;
-        if (AuthMechanisms.Contains("PLAIN"))
+        var name = sasl.MechanismName;
+        var reply = sasl.SupportsInitialResponse
+            ? Command($"AUTH {name} {sasl.Challenge(null)}", logAs: $"AUTH {name} ********")
+            : Command($"AUTH {name}");
+        try
         {
-            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{username}\0{password}"));
-            reply = Command("AUTH PLAIN " + credentials, logAs: "AUTH PLAIN ********");
-        }
-        else if (AuthMechanisms.Contains("LOGIN"))
-        {
-            reply = Command("AUTH LOGIN");
-            if (reply.Code == 334)
+            while (reply.Code == 334)
             {
-                reply = Command(Convert.ToBase64String(Encoding.UTF8.GetBytes(username)), logAs: "********");
-            }
-
-            if (reply.Code == 334)
-            {
-                reply = Command(Convert.ToBase64String(Encoding.UTF8.GetBytes(password)), logAs: "********");
+                // A challenge after the mechanism's last response is the server's error report (XOAUTH2): answered with
+                // the empty response that ends the exchange, then refused.
+                var response = sasl.IsAuthenticated ? string.Empty : sasl.Challenge(reply.Text);
+                reply = Command(response, logAs: "********");
             }
         }
-        else
+        catch (SaslException ex)
         {
-            throw new SmtpSessionException(AuthMechanisms.Count == 0
-                ? "Smtp:Username is set but the server offers no AUTH"
-                : $"the server offers AUTH {string.Join(' ', AuthMechanisms)}, none of PLAIN and LOGIN");
+            // A challenge the mechanism cannot answer: cancel the exchange (RFC 4954 §4), then fail.
+            reply = Command("*");
+            throw new MailKit.Security.AuthenticationException($"AUTH {name} failed: {ex.Message} ({reply})", ex);
         }
 
         if (reply.Code != 235)
         {
-            throw new SmtpSessionException("AUTH was refused", reply);
+            throw new MailKit.Security.AuthenticationException($"AUTH {name} was refused: {reply}");
+        }
+    }
+
+    /// <summary>After the 220 to STARTTLS nothing may have come but that reply: whatever did was sent before TLS, by the
+    /// server or by someone in between, and would be taken as the replies to the first commands under TLS.</summary>
+    private void EnsureNothingBeforeTls(Socket socket)
+    {
+        var buffered = (_inEnd - _inStart) + socket.Available;
+        if (buffered > 0)
+        {
+            _broken = true;
+            throw new SmtpSessionException(
+                $"the server sent {buffered.ToString(CultureInfo.InvariantCulture)} bytes after its 220 to STARTTLS, before TLS began (STARTTLS response injection?); the session is ended");
         }
     }
 
@@ -537,86 +588,6 @@ public sealed class SmtpSession : IDisposable
             throw;
         }
     }
-
-    /// <summary>
-    /// A connected socket in blocking mode, within <see cref="SmtpOptions.Timeout"/>. A blocking connect: a .NET socket that
-    /// has done one asynchronous or non-blocking operation (<c>ConnectAsync</c>, or <c>Connect</c> on a non-blocking socket)
-    /// is served by the socket engine for good, and its blocking calls then wait through the engine's thread, the very
-    /// cost this class avoids (seen in <c>perf</c>: the engine's thread busy setting events for every reply). The timeout
-    /// and the token close the socket, which ends a connect still waiting (Linux: shutdown of a connecting socket).
-    /// </summary>
-    private static Socket ConnectSocket(SmtpOptions options, CancellationToken cancellationToken)
-    {
-        var milliseconds = (int)Math.Min(int.MaxValue, options.Timeout.TotalMilliseconds);
-        var addresses = Resolve(options, cancellationToken);
-        Exception? failure = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            {
-                NoDelay = true,
-                ReceiveTimeout = milliseconds,
-                SendTimeout = milliseconds,
-            };
-            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            watchdog.CancelAfter(options.Timeout);
-            try
-            {
-                using (watchdog.Token.Register(static s => ((Socket)s!).Dispose(), socket))
-                {
-                    socket.Connect(new IPEndPoint(address, options.Port));
-                }
-
-                watchdog.Token.ThrowIfCancellationRequested();
-                return socket;
-            }
-            catch (Exception ex) when (watchdog.IsCancellationRequested || IsTimeout(ex))
-            {
-                // The watchdog closed the socket, or the socket's own send timeout ended the connect first.
-                socket.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
-                failure = new TimeoutException($"SMTP {address}:{options.Port} did not accept the connection within {options.Timeout.TotalSeconds:0.#} s", ex);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                failure = ex;
-            }
-        }
-
-        throw failure ?? new IOException($"SMTP host {options.Host} has no address");
-    }
-
-    /// <summary>The addresses of <see cref="SmtpOptions.Host"/>, looked up within <see cref="SmtpOptions.Timeout"/> (a
-    /// resolver that does not answer would otherwise hold a sending thread for as long as the system's resolver retries);
-    /// a failed lookup names the host.</summary>
-    private static IPAddress[] Resolve(SmtpOptions options, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(options.Host, out var literal))
-        {
-            return [literal];
-        }
-
-        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        watchdog.CancelAfter(options.Timeout);
-        try
-        {
-            var addresses = Dns.GetHostAddressesAsync(options.Host, watchdog.Token).WaitAsync(watchdog.Token).GetAwaiter().GetResult();
-            return addresses.Length > 0 ? addresses : throw new IOException($"SMTP host {options.Host} has no address");
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"SMTP host {options.Host} could not be looked up within {options.Timeout.TotalSeconds:0.#} s", ex);
-        }
-        catch (SocketException ex)
-        {
-            throw new IOException($"SMTP host {options.Host} could not be looked up: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>A blocking call that ran out of <see cref="SmtpOptions.Timeout"/> (the socket's receive or send timeout).</summary>
-    private static bool IsTimeout(Exception exception) =>
-        exception is SocketException { SocketErrorCode: SocketError.TimedOut } or IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } };
 
     private static void Close(SmtpSession? session, Socket socket)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ClpMailGateway.Checks;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
@@ -18,7 +19,8 @@ namespace ClpMailGateway.Web.Quarantine;
 /// <summary>The inbound quarantine, for operators (<see cref="User.IsAdmin"/>): rejected mails with reason, detail, sender
 /// and trace, the raw mail as text, and replay once the cause is fixed (<see cref="InboundProcessor.ReplayAsync"/>); and
 /// the posts whose notifications were given up (<see cref="NotificationFanout.MaxAttempts"/> failed renderings), with
-/// their error and a retry (<see cref="NotificationFanout.RetryAsync"/>). Anyone else gets the not-found page.</summary>
+/// their error and a retry (<see cref="NotificationFanout.RetryAsync"/>); and the connection checks of the mailbox and the
+/// relay (<see cref="ConnectionCheckSection"/>). Anyone else gets the not-found page.</summary>
 public static class QuarantineEndpoints
 {
     /// <summary>Rejected mails listed, newest first.</summary>
@@ -67,7 +69,23 @@ public static class QuarantineEndpoints
             }
 
             await AppendStuckNotificationsAsync(html, context, db, retried, cancellationToken);
+            ConnectionCheckSection.Append(html, context, results: null);
             return Page.Render(context, user, "Quarantine", html.ToString());
+        });
+
+        group.MapPost("/quarantine/checks", async Task<ContentHttpResult> (
+            HttpContext context, GatewayDbContext db, ConnectionChecks checks, [FromForm(Name = "to")] string? to, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (user is not { IsAdmin: true })
+            {
+                return user is null ? TitleEndpoints.Deactivated(context) : Page.NotFound(context, user);
+            }
+
+            var results = await ConnectionCheckSection.RunAsync(checks, to, cancellationToken);
+            var html = new StringBuilder("<h1>Quarantine</h1><p><a href=\"/quarantine\">Back to the quarantined mail</a></p>");
+            ConnectionCheckSection.Append(html, context, results);
+            return Page.Render(context, user, "Connection checks", html.ToString());
         });
 
         group.MapGet("/quarantine/{id:long}", async Task<ContentHttpResult> (

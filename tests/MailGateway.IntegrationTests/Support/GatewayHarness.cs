@@ -1,6 +1,7 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
+using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.TestSupport;
 using ClpMailGateway.Tokens;
@@ -61,6 +62,32 @@ public sealed class GatewayHarness : IAsyncDisposable
 
         var database = await TestDatabase.CreateAsync(settings: all, configure: s => s.AddSingleton<IInboundFaults>(faults));
         return new GatewayHarness(servers, database, localPart, faults);
+    }
+
+    /// <summary>A Broadcast post to <paramref name="followers"/> new followers of a new title, fanned out: that many
+    /// notifications in the outbox, each to its own address. Returns the followers and the tag in the text.</summary>
+    public async Task<(List<User> Users, string Tag)> PostToFollowersAsync(int followers)
+    {
+        var world = World;
+        var title = await world.TitleAsync("fr");
+        var author = await world.UserAsync(UserRole.Pm);
+        var batch = Guid.NewGuid().ToString("N")[..8];
+        var users = Enumerable.Range(0, followers).Select(i =>
+        {
+            var handle = $"b{batch}-{i}";
+            var user = new User { Name = $"Bulk {i}", Handle = handle, Role = UserRole.Pm, CreatedAtUtc = DateTime.UtcNow, Settings = new UserSettings() };
+            user.Emails.Add(new UserEmail { Address = $"{handle}@clp.test", IsPrimary = true, VerifiedAtUtc = DateTime.UtcNow });
+            return user;
+        }).ToList();
+        await world.SaveAsync(db => db.Users.AddRange(users));
+        await world.SaveAsync(db => db.Follows.AddRange(users.Select(u => new Follow { UserId = u.Id, TitleId = title.Id })));
+
+        var tag = "n" + Guid.NewGuid().ToString("N")[..10];
+        var result = await Database.WithAsync(s => s.GetRequiredService<MessagePoster>().PostAsync(
+            new PostRequest(author.Id, World.Channel(title, "broadcast").Id, $"{tag} The locked cut is ready for every language.", [], MessageOrigin.Web), CancellationToken.None));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(1, await Database.FanOutAsync());
+        return (users, tag);
     }
 
     public string ReplyAddress(string token) => $"{LocalPart}+{token}@{MailServersFixture.Domain}";

@@ -27,6 +27,10 @@ public sealed class MailServersFixture : IAsyncLifetime
 
     public int ImapPort { get; } = Port("CLP_IMAP_PORT", 1143);
 
+    /// <summary>Where Dovecot's oauth2 passdb introspects tokens (http://127.0.0.1:PORT/introspect), served by the test
+    /// that needs it (<see cref="OAuth2Endpoint"/>); the same default as scripts/mail-servers.</summary>
+    public int OAuth2Port => Port("CLP_OAUTH2_PORT", ImapPort + 20000 <= 65535 ? ImapPort + 20000 : ImapPort - 20000);
+
     /// <summary>Where scripts/mail-servers keeps its state (CLP_MAIL_DIR), e.g. the TLS certificate in tls/cert.pem.</summary>
     public static string StateDirectory =>
         Environment.GetEnvironmentVariable("CLP_MAIL_DIR") is { Length: > 0 } dir ? dir

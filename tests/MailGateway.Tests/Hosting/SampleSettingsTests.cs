@@ -44,13 +44,24 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Outbound.DigestOptions), "Digest")]
     [InlineData(typeof(ClpMailGateway.Search.SearchIndexOptions), "SearchIndex")]
     [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
-    public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section)
+    public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section) =>
+        AssertListed(Activator.CreateInstance(optionsType)!, section);
+
+    /// <summary>Every setting of <paramref name="defaults"/>'s type under <paramref name="section"/>, a nested options object
+    /// (e.g. Smtp:OAuth2) setting by setting.</summary>
+    private static void AssertListed(object defaults, string section)
     {
-        var defaults = Activator.CreateInstance(optionsType)!;
-        foreach (var property in optionsType.GetProperties().Where(p => p.CanWrite))
+        foreach (var property in defaults.GetType().GetProperties().Where(p => p.CanWrite))
         {
             var key = $"{section}:{property.Name}";
             var listed = Sample.GetSection(key);
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !property.PropertyType.IsGenericType)
+            {
+                Assert.True(listed.Exists(), $"{key} is missing from appsettings.sample.json");
+                AssertListed(property.GetValue(defaults)!, key);
+                continue;
+            }
+
             Assert.True(listed.Value is not null || property.PropertyType.IsGenericType, $"{key} is missing from appsettings.sample.json");
             if (listed.Value is not null)
             {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using ClpMailGateway.IntegrationTests.Support;
+using ClpMailGateway.MailAuth;
 using ClpMailGateway.Outbound;
 using MailKit;
 using MailKit.Security;
@@ -10,12 +11,13 @@ using MimeKit;
 
 namespace ClpMailGateway.IntegrationTests;
 
-/// <summary>The outbox's own SMTP client against the real Postfix: one write per pipelined transaction, one command at a
-/// time and DATA when the server offers neither PIPELINING nor CHUNKING (Postfix behind <see cref="SmtpForwarder"/> with
-/// those EHLO lines taken out), refusals that leave the session usable, AUTH, the server's SIZE, and a server that never
-/// answers.</summary>
-[Collection(MailServersGroup.Name)]
-public sealed partial class SmtpSessionTests(MailServersFixture servers)
+/// <summary>The conformance suite of the outbox's SMTP clients against the real Postfix, run for each client
+/// (<see cref="MailKitSmtpConformanceTests"/>, <see cref="NativeSmtpConformanceTests"/>): pipelined transactions, one
+/// command at a time and DATA with dot-stuffing when the server offers neither PIPELINING nor CHUNKING (Postfix behind
+/// <see cref="SmtpForwarder"/> with those EHLO lines taken out), refusals that leave the session usable, AUTH without
+/// the credentials in the protocol log, the server's SIZE, SMTPUTF8, TLS with a pinned certificate and without, and a
+/// server that never answers. The same cases against scripted servers: <see cref="ScriptedSmtpConformanceTests"/>.</summary>
+public abstract partial class SmtpConformanceTests(MailServersFixture servers, SmtpClientKind client)
 {
     private const string From = "notifications@clp.test";
 
@@ -24,17 +26,26 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         var (tag, address, content) = Mail("pipelined");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.True(session.Pipelining && session.Chunking && session.EightBitMime);
-            var reply = session.Send(From, address, content, CancellationToken.None);
+            Assert.True(session.Offer.Pipelining && session.Offer.Chunking && session.Offer.EightBitMime);
+            var reply = session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None);
             Assert.Equal(250, reply.Code);
             Assert.True(session.IsOpen);
         }
 
-        // One LogClient call per write: the three commands are consecutive client lines, the server speaks after them.
         var protocol = Encoding.UTF8.GetString(log.ToArray());
-        Assert.Matches(@$"C: MAIL FROM:<{Regex.Escape(From)}> SIZE={content.Length} BODY=8BITMIME\r\nC: RCPT TO:<{Regex.Escape(address)}>\r\nC: BDAT {content.Length} LAST\r\n", protocol);
+        if (client == SmtpClientKind.Native)
+        {
+            // One LogClient call per write: the three commands are consecutive client lines, the server speaks after them.
+            Assert.Matches(@$"C: MAIL FROM:<{Regex.Escape(From)}> SIZE={content.Length} BODY=8BITMIME\r\nC: RCPT TO:<{Regex.Escape(address)}>\r\nC: BDAT {content.Length} LAST\r\n", protocol);
+        }
+        else
+        {
+            // MailKit pipelines MAIL and RCPT, reads their replies, then sends BDAT.
+            Assert.Matches(@$"C: MAIL FROM:<{Regex.Escape(From)}> SIZE={content.Length} BODY=8BITMIME\r\nC: RCPT TO:<{Regex.Escape(address)}>\r\nS: 250[^\n]*\nS: 250[^\n]*\nC: BDAT {content.Length} LAST\r\n", protocol);
+        }
+
         Assert.DoesNotContain("C: DATA", protocol, StringComparison.Ordinal);
         await AssertDeliveredAsync(address, tag, content);
     }
@@ -48,10 +59,10 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         };
         var (tag, address, content) = Mail("sequential");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.False(session.Pipelining || session.Chunking);
-            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
+            Assert.False(session.Offer.Pipelining || session.Offer.Chunking);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -69,14 +80,14 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var (_, _, refusedContent) = Mail("refused");
         var (tag, address, content) = Mail("after-refusal");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(Options(servers.SmtpPort, chunking), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(Options(servers.SmtpPort, chunking), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            var refused = session.Send(From, $"unknown-{Guid.NewGuid():N}@clp.test", refusedContent, CancellationToken.None);
+            var refused = session.Send(new SmtpEnvelope(From, $"unknown-{Guid.NewGuid():N}@clp.test"), refusedContent, CancellationToken.None);
             Assert.Equal(550, refused.Code);
             Assert.Contains("5.1.1", refused.Text, StringComparison.Ordinal);
             Assert.True(session.IsOpen);
 
-            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None).Code);
         }
 
         Assert.Contains("C: RSET", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
@@ -88,9 +99,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         var (tag, address, content) = Mail("null-sender");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(Options(servers.SmtpPort), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(250, session.Send(string.Empty, address, content, CancellationToken.None).Code);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(string.Empty, address), content, CancellationToken.None).Code);
         }
 
         Assert.Contains("C: MAIL FROM:<> ", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
@@ -104,16 +115,16 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         await using var forwarder = new SmtpForwarder(servers.Host, servers.SmtpPort)
         {
-            RewriteReplies = text => text.Replace("AUTH PLAIN LOGIN", "AUTH " + offered, StringComparison.Ordinal),
+            RewriteReplies = text => Regex.Replace(text, @"AUTH [^\r]*", "AUTH " + offered),
         };
         var options = Options(forwarder.Port);
         options.Username = "outbox@clp.test";
         options.Password = MailServersFixture.Password;
         var (tag, address, content) = Mail("auth");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(options, Login(options), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -131,9 +142,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.Username = "outbox@clp.test";
         options.Password = "not-the-password";
 
-        var error = Assert.Throws<SmtpSessionException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        var error = Assert.Throws<MailKit.Security.AuthenticationException>(() => Connect(options, Login(options), null, CancellationToken.None));
 
-        Assert.Equal(535, error.Reply?.Code);
+        Assert.Contains("535", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,13 +158,13 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var (tag, address, small) = Mail("small-enough");
         Assert.True(small.Length < 2000, $"{small.Length} bytes");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(Options(forwarder.Port), new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.Equal(2000, session.MaxSize);
-            var refused = session.Send(From, address, large, CancellationToken.None);
+            Assert.Equal(2000, session.Offer.MaxSize);
+            var refused = session.Send(new SmtpEnvelope(From, address), large, CancellationToken.None);
             Assert.Equal(552, refused.Code);
             Assert.DoesNotContain("MAIL FROM", Encoding.UTF8.GetString(log.ToArray()), StringComparison.Ordinal);
-            Assert.Equal(250, session.Send(From, address, small, CancellationToken.None).Code);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(From, address), small, CancellationToken.None).Code);
         }
 
         await AssertDeliveredAsync(address, tag, small);
@@ -165,7 +176,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var options = Options(servers.SmtpPort);
         options.Security = SecureSocketOptions.StartTls;
 
-        var error = Assert.Throws<SmtpSessionException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        var error = Assert.Throws<SmtpSessionException>(() => Connect(options, null, CancellationToken.None));
 
         Assert.Contains("STARTTLS", error.Message, StringComparison.Ordinal);
     }
@@ -178,9 +189,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         var options = Options(servers.SmtpPort);
         options.Security = security;
 
-        using var session = SmtpSession.Connect(options, null, CancellationToken.None);
+        using var session = Connect(options, null, CancellationToken.None);
 
-        Assert.False(session.IsEncrypted);
+        Assert.False(session.Offer.Tls is not null);
         Assert.True(session.IsOpen);
     }
 
@@ -195,11 +206,11 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.CertificateSha256 = await TestCertificateSha256Async();
         var (tag, address, content) = Mail("tls");
         using var log = new MemoryStream();
-        using (var session = SmtpSession.Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
+        using (var session = Connect(options, new ProtocolLogger(log, leaveOpen: true), CancellationToken.None))
         {
-            Assert.True(session.IsEncrypted);
-            Assert.True(session.Pipelining && session.Chunking);
-            Assert.Equal(250, session.Send(From, address, content, CancellationToken.None).Code);
+            Assert.True(session.Offer.Tls is not null);
+            Assert.True(session.Offer.Pipelining && session.Offer.Chunking);
+            Assert.Equal(250, session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None).Code);
         }
 
         var protocol = Encoding.UTF8.GetString(log.ToArray());
@@ -225,16 +236,16 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
             options.CertificateSha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("another certificate"u8));
         }
 
-        Assert.Throws<System.Security.Authentication.AuthenticationException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        Assert.Throws<System.Security.Authentication.AuthenticationException>(() => Connect(options, null, CancellationToken.None));
     }
 
     [Fact]
     public void Send_InTheClearWhereTlsIsRequired_IsRetriedNotFailed()
     {
         var (_, address, content) = Mail("needs-tls");
-        using var session = SmtpSession.Connect(Options(servers.SubmissionPort), null, CancellationToken.None);
+        using var session = Connect(Options(servers.SubmissionPort), null, CancellationToken.None);
 
-        var reply = session.Send(From, address, content, CancellationToken.None);
+        var reply = session.Send(new SmtpEnvelope(From, address), content, CancellationToken.None);
 
         Assert.Equal((530, SmtpReply.MailFrom), (reply.Code, reply.Command));
         Assert.Equal(SendResult.Transient, OutboxSender.Classify(reply));
@@ -248,7 +259,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.Timeout = TimeSpan.FromMinutes(5);
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => SmtpSession.Connect(options, null, stop.Token)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => Connect(options, null, stop.Token)));
     });
 
     [Fact]
@@ -256,7 +267,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     {
         options.Timeout = TimeSpan.FromMilliseconds(300);
 
-        Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        Assert.Throws<TimeoutException>(() => Connect(options, null, CancellationToken.None));
         return Task.CompletedTask;
     });
 
@@ -292,7 +303,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
             var options = Options(endpoint.Port);
             options.Timeout = TimeSpan.FromMilliseconds(500);
 
-            var error = Assert.Throws<TimeoutException>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+            var error = Assert.Throws<TimeoutException>(() => Connect(options, null, CancellationToken.None));
             Assert.Contains("did not accept the connection", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -308,7 +319,7 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         options.Host = "smtp.gateway-test.invalid"; // RFC 2606: never resolves
         options.Timeout = TimeSpan.FromSeconds(2);
 
-        var error = Assert.ThrowsAny<Exception>(() => SmtpSession.Connect(options, null, CancellationToken.None));
+        var error = Assert.ThrowsAny<Exception>(() => Connect(options, null, CancellationToken.None));
 
         Assert.True(error is IOException or TimeoutException, $"{error.GetType().Name}: {error.Message}");
         Assert.Contains("smtp.gateway-test.invalid could not be looked up", error.Message, StringComparison.Ordinal);
@@ -339,6 +350,15 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
         using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData));
     }
+
+    /// <summary>A connection with the client under test.</summary>
+    private ISmtpTransport Connect(SmtpOptions options, IProtocolLogger? log, CancellationToken cancellationToken) =>
+        Connect(options, null, log, cancellationToken);
+
+    private ISmtpTransport Connect(SmtpOptions options, MailLogin? login, IProtocolLogger? log, CancellationToken cancellationToken) =>
+        SmtpClients.Connect(client, options, login, log, cancellationToken);
+
+    private static MailLogin Login(SmtpOptions options) => SmtpClients.PasswordLogin(options);
 
     private static SmtpOptions Options(int port, bool chunking = true) =>
         new() { Host = "127.0.0.1", Port = port, Security = SecureSocketOptions.None, Chunking = chunking, Timeout = TimeSpan.FromSeconds(10) };
@@ -385,3 +405,9 @@ public sealed partial class SmtpSessionTests(MailServersFixture servers)
     [GeneratedRegex(@"(250[- ]SIZE )\d+\r\n")]
     private static partial Regex SizeLine();
 }
+
+[Collection(MailServersGroup.Name)]
+public sealed class MailKitSmtpConformanceTests(MailServersFixture servers) : SmtpConformanceTests(servers, SmtpClientKind.MailKit);
+
+[Collection(MailServersGroup.Name)]
+public sealed class NativeSmtpConformanceTests(MailServersFixture servers) : SmtpConformanceTests(servers, SmtpClientKind.Native);
