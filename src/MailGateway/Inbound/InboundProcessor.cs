@@ -18,7 +18,7 @@ public sealed class InboundProcessor(
     GatewayDbContext db,
     ReplyThreader threader,
     LookupCache cache,
-    FanoutSignal fanoutSignal,
+    IWakeups wakeups,
     WriteGate writeGate,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
@@ -165,9 +165,8 @@ public sealed class InboundProcessor(
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         using var lookups = cache.Begin(await LookupCache.LookupVersion(db, cancellationToken));
-        var ids = group.Select(g => g.Id).ToList();
-        var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
-            .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
+        // Claimed for this transaction: a mail another process is threading (or has threaded) is passed over.
+        var pending = await db.Dialect.Inbound.ClaimPendingAsync(db, group.Select(g => g.Id).ToList(), cancellationToken);
         await using var outcome = PrepareOutcome();
         // Plain prepared statements: EF's savepoint methods build and run a new command each time (~160 us a mail).
         await using var savepoint = db.CreateCommand();
@@ -224,7 +223,7 @@ public sealed class InboundProcessor(
         lookups.Keep();
         if (done.Contains(InboundStatus.Posted))
         {
-            fanoutSignal.Notify();
+            await wakeups.PublishAsync(Wakeup.Posted, cancellationToken);
         }
 
         return done;
@@ -254,8 +253,14 @@ public sealed class InboundProcessor(
     {
         logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail?.Uid, mail?.MessageId);
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        // As committed before this attempt (the savepoint is rolled back): its attempts do not count this one yet.
+        // As committed before this attempt (the savepoint is rolled back): its attempts do not count this one yet. Still
+        // claimed by this transaction, so still pending; counted only then.
         var row = await LoadWithoutRawAsync(id, CancellationToken.None);
+        if (row.Status != InboundStatus.Pending)
+        {
+            return;
+        }
+
         db.InboundMails.Attach(row);
         var attempts = ++row.Attempts;
         InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");

@@ -31,7 +31,7 @@ public sealed class MessageRowsTests
         {
             var db = s.GetRequiredService<GatewayDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await MessageRows.InsertAsync(db, message, CancellationToken.None);
+            await db.Dialect.Messages.InsertAsync(db, message, CancellationToken.None);
             await transaction.CommitAsync();
             return 0;
         });
@@ -57,7 +57,7 @@ public sealed class MessageRowsTests
         {
             var message = new Message { ChannelId = 1, AuthorId = 1, Text = "x" };
             await Assert.ThrowsAsync<InvalidOperationException>(
-                () => MessageRows.InsertAsync(s.GetRequiredService<GatewayDbContext>(), message, CancellationToken.None));
+                () => s.GetRequiredService<GatewayDbContext>().Dialect.Messages.InsertAsync(s.GetRequiredService<GatewayDbContext>(), message, CancellationToken.None));
             return 0;
         });
     }

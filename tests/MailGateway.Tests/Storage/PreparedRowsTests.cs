@@ -118,9 +118,11 @@ public sealed class PreparedRowsTests : IAsyncLifetime
             Assert.Equal(first + 1, second);
             // The raw bytes live in a table of their own, which the statement does not touch.
             await using var raw = db.CreateCommand();
-            raw.CommandText = "INSERT INTO InboundMailRaws (Id, Raw) VALUES ($id, x'010203'), ($second, x'')";
-            raw.Parameters.AddWithValue("$id", first);
-            raw.Parameters.AddWithValue("$second", second);
+            raw.CommandText = "INSERT INTO \"InboundMailRaws\" (\"Id\", \"Raw\") VALUES (@id, @bytes), (@second, @none)";
+            raw.Add("id", first);
+            raw.Add("bytes", new byte[] { 1, 2, 3 });
+            raw.Add("second", second);
+            raw.Add("none", Array.Empty<byte>());
             await raw.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
             return first;

@@ -1,0 +1,14 @@
+namespace ClpMailGateway.Storage;
+
+/// <summary>Stored inbound mails claimed for threading, each by one process: the claim holds until the current
+/// transaction ends, and a mail another process holds is passed over, not waited for.</summary>
+public interface IInboundClaims
+{
+    /// <summary>Of <paramref name="ids"/>, the mails still pending, claimed by the context's current transaction.</summary>
+    /// <returns>Their ids with their sizes in bytes.</returns>
+    Task<Dictionary<long, long>> ClaimPendingAsync(GatewayDbContext db, IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
+    /// <summary>Closes the move step of these mails (moved out of the inbox, or not movable) and appends
+    /// <paramref name="traceEntry"/> (a JSON object) to their trace, in one statement.</summary>
+    Task MarkMovedAsync(GatewayDbContext db, IReadOnlyList<long> ids, DateTime nowUtc, string traceEntry, CancellationToken cancellationToken);
+}
