@@ -27,7 +27,10 @@ public sealed class InboundBatchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(configure: s => s.AddSingleton<IInboundFaults>(_faults));
+        // Many replies from one user in a few seconds: the per-sender limits, tested elsewhere, stay out of the way.
+        _database = await TestDatabase.CreateAsync(
+            settings: new Dictionary<string, string?> { ["Inbound:PostsPerSenderPerChannelPerHour"] = "10000", ["Inbound:PostsPerSenderPerHour"] = "10000" },
+            configure: s => s.AddSingleton<IInboundFaults>(_faults));
         _world = new World(_database);
         var title = await _world.TitleAsync("fr");
         var vendor = await _world.VendorAsync(title, "fr");
@@ -344,19 +347,26 @@ public sealed class InboundBatchTests : IAsyncLifetime
         // The fan-out keeps its audiences from one run to the next; suppression is read afresh for every message.
         var follower = await FollowerAsync();
         var first = await StoreAsync(1, await ReplyAsync("one"));
-        var second = await StoreAsync(2, Bounce(follower.Emails[0].Address), await ReplyAsync("two"));
+        await _database.WithAsync(async s =>
+        {
+            Assert.Equal([InboundStatus.Posted], await s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(first, CancellationToken.None));
+            return await s.GetRequiredService<NotificationFanout>().RunAsync(CancellationToken.None);
+        });
+        var address = follower.Emails[0].Address;
+        var returnPath = await _world.QueryAsync(db => db.OutboundMails.Where(m => m.ToAddress == address).Select(m => m.EnvelopeFrom).SingleAsync());
+        // Two hard bounces reach the score that suppresses (2 + 2 of 4).
+        var second = await StoreAsync(2, Bounce(address, returnPath), Bounce(address, returnPath), await ReplyAsync("two"));
 
         await _database.WithAsync(async s =>
         {
             var processor = s.GetRequiredService<InboundProcessor>();
-            var fanout = s.GetRequiredService<NotificationFanout>();
-            Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(first, CancellationToken.None));
-            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
-            Assert.Equal([InboundStatus.Ignored, InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
-            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
+            Assert.Equal([InboundStatus.Ignored, InboundStatus.Ignored, InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
+            Assert.Equal(1, await s.GetRequiredService<NotificationFanout>().RunAsync(CancellationToken.None));
             return 0;
         });
 
+        var details = await _world.QueryAsync(db => db.InboundMails.Where(m => m.Kind == "bounce").Select(m => m.ReasonDetail).ToListAsync());
+        Assert.EndsWith("at score 4, mail to it suppressed", details[1], StringComparison.Ordinal);
         Assert.Single(await NotificationReplyTosAsync(follower));
         Assert.Equal(["one", "two"], await TextsAsync());
     }
@@ -452,9 +462,12 @@ public sealed class InboundBatchTests : IAsyncLifetime
         return raws.Select(raw => MimeMessage.Load(new MemoryStream(raw)).ReplyTo.Mailboxes.Single().Address).ToList();
     }
 
-    private static byte[] Bounce(string recipient) => System.Text.Encoding.ASCII.GetBytes($"""
+    /// <summary>A DSN about <paramref name="recipient"/>, sent back to <paramref name="returnPath"/> (Dovecot names it in
+    /// Delivered-To).</summary>
+    private static byte[] Bounce(string recipient, string returnPath) => System.Text.Encoding.ASCII.GetBytes($"""
+        Delivered-To: {returnPath}
         From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>
-        To: bounces@clp.test
+        To: {returnPath}
         Subject: Undelivered Mail Returned to Sender
         Message-ID: <{Guid.NewGuid():N}@mx.vendor.example>
         MIME-Version: 1.0
