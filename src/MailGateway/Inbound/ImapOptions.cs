@@ -63,4 +63,12 @@ public sealed class ImapOptions
     /// <summary>A processing failure (not a rejection: a bug or an outage) is retried this many polls, then quarantined.</summary>
     [Range(1, 100)]
     public int MaxProcessingAttempts { get; set; } = 5;
+
+    /// <summary>Time one mail's parse and classification may take; past it the mail is quarantined (reason
+    /// <c>parse_limit</c>) and the pipeline goes on.</summary>
+    public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Memory one mail's parse may allocate, in megabytes; past it the mail is quarantined.</summary>
+    [Range(16, 65536)]
+    public int ParseMemoryMegabytes { get; set; } = 256;
 }

@@ -19,6 +19,10 @@ public static class RejectReasons
     public const string Unparseable = "unparseable";
     public const string ProcessingFailed = "processing_failed";
 
+    /// <summary>The mail could not be parsed within the gateway's time or memory limit (<c>Imap:ParseTimeout</c>,
+    /// <c>Imap:ParseMemoryMegabytes</c>).</summary>
+    public const string ParseLimit = "parse_limit";
+
     public static string Advice(string reason) => reason switch
     {
         NoToken or MalformedToken => "Reply to a notification mail from the platform (its reply address starts with reply+), or post on the web.",

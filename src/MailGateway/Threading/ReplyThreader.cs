@@ -63,14 +63,25 @@ public sealed class ReplyThreader(
 
         try
         {
-            var message = RawMessage.Load(raw);
-            var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
-            return new ParsedReply(message, analysis) { Files = DecodeFiles(analysis) };
+            return Parse(new MemoryStream(raw, writable: false), options, decodeFiles: true);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }
+    }
+
+    /// <summary>Parses and classifies a mail read from a seekable stream, parsed in place (the stream stays open, and is
+    /// not used by anything else, while the result is in use): what <see cref="TryParse"/> does, letting its errors
+    /// through. The inbound pipeline calls it on <see cref="BoundedParser"/>'s threads, within its limits.</summary>
+    /// <param name="decodeFiles">Also decode the reply's files into memory (a mail held in memory only).</param>
+    public static ParsedReply Parse(Stream raw, MailOptions options, bool decodeFiles)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(options);
+        var message = RawMessage.Load(raw);
+        var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
+        return new ParsedReply(message, analysis) { Files = decodeFiles ? DecodeFiles(analysis) : null };
     }
 
     /// <summary>The files of a reply decoded into memory, when the reply may be posted with them (pure work, done ahead
