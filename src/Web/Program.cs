@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddGatewayConsole();
 
 // The gateway's built-in defaults sit below appsettings.json and the environment, so both executables share one database.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = GatewayConfiguration.Defaults });
@@ -66,7 +67,20 @@ signedIn.MapConversations();
 signedIn.MapSearch();
 signedIn.MapSettings();
 signedIn.MapQuarantine();
-app.Run();
+
+// A database the web cannot write stops it with one line, before it serves a page that would fail.
+try
+{
+    await StartupChecks.EnsureDatabaseWritableAsync(app.Services.GetRequiredService<GatewayConnectionString>().Value, CancellationToken.None);
+}
+catch (StartupCheckException ex)
+{
+    await Console.Error.WriteLineAsync("error: " + ex.Message);
+    return 1;
+}
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory in tests.</summary>
 public partial class Program;

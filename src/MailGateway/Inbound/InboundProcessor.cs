@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Hosting;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
@@ -422,7 +423,6 @@ public sealed class InboundProcessor(
 
     private async Task RecordFailureAsync(long id, InboundMail? mail, Exception ex)
     {
-        logger.LogError(ex, "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process", id, mail?.Uid, mail?.MessageId);
         var now = timeProvider.GetUtcNow().UtcDateTime;
         // As committed before this attempt was threaded (the savepoint is rolled back), this attempt already counted.
         var row = await LoadWithoutRawAsync(id, CancellationToken.None);
@@ -439,6 +439,11 @@ public sealed class InboundProcessor(
 
         await db.SaveChangesAsync(CancellationToken.None);
         db.ChangeTracker.Clear();
+        logger.LogError(
+            "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process: {Cause}; {Next}",
+            id, row.Uid, row.MessageId, FailureLog.Describe(ex),
+            row.Status == InboundStatus.Rejected ? $"quarantined after {attempts} attempts" : $"attempt {attempts} of {options.Value.MaxProcessingAttempts}, tried again at the next poll");
+        logger.LogDebug(ex, "Inbound mail {InboundId} failed to process", id);
     }
 }
 
