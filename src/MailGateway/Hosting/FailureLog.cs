@@ -42,10 +42,17 @@ public sealed class FailureLog(TimeProvider timeProvider, ILogger<FailureLog> lo
         }
     }
 
+    /// <summary>A failure known only by its description (an SMTP reply, an error recorded on a row).</summary>
+    public void Failed(string operation, string cause, DateTime? nextTryUtc) => Report(operation, cause, null, nextTryUtc);
+
     public void Failed(string operation, Exception exception, DateTime? nextTryUtc)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var cause = Describe(exception);
+        Report(operation, Describe(exception), exception, nextTryUtc);
+    }
+
+    private void Report(string operation, string cause, Exception? exception, DateTime? nextTryUtc)
+    {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         bool first, summary, trace;
         Streak streak;
@@ -66,7 +73,7 @@ public sealed class FailureLog(TimeProvider timeProvider, ILogger<FailureLog> lo
                 streak.LastLogged = now;
             }
 
-            trace = first && !IsOutage(exception) && _tracedCauses.Add(operation + "\n" + exception.GetType().FullName + "\n" + cause);
+            trace = first && exception is not null && !IsOutage(exception) && _tracedCauses.Add(operation + "\n" + exception.GetType().FullName + "\n" + cause);
         }
 
         var next = nextTryUtc is { } at
@@ -82,7 +89,10 @@ public sealed class FailureLog(TimeProvider timeProvider, ILogger<FailureLog> lo
                 "{Operation} still failing since {Since:HH:mm:ss} UTC, {Count} times: {Cause}; {Next}", operation, streak.Since, streak.Count, cause, next);
         }
 
-        logger.LogDebug(exception, "{Operation} failed", operation);
+        if (exception is not null)
+        {
+            logger.LogDebug(exception, "{Operation} failed", operation);
+        }
     }
 
     public void Succeeded(string operation)
