@@ -19,9 +19,6 @@ namespace ClpMailGateway.Inbound;
 /// </summary>
 public sealed class BoundedParser : IDisposable
 {
-    /// <summary>Stack of each parsing thread: reserved, and committed only as deep as a parse goes.</summary>
-    public const int StackBytes = 256 * 1024 * 1024;
-
     private readonly ConcurrentQueue<Job> _urgent = new();
     private readonly ConcurrentQueue<Job> _ahead = new();
     private readonly SemaphoreSlim _queued = new(0);
@@ -32,6 +29,7 @@ public sealed class BoundedParser : IDisposable
     private readonly Func<Stream, MailOptions, bool, ParsedReply> _parse;
     private readonly TimeSpan _timeout;
     private readonly long _maxAllocated;
+    private readonly int _stackBytes;
     private readonly ILogger<BoundedParser> _logger;
     private int _abandonedRunning;
     private bool _disposed;
@@ -50,6 +48,7 @@ public sealed class BoundedParser : IDisposable
         _mail = mailOptions.Value;
         _timeout = options.Value.ParseTimeout;
         _maxAllocated = options.Value.ParseMemoryMegabytes * 1024L * 1024;
+        _stackBytes = options.Value.ParseStackMegabytes * 1024 * 1024;
         _logger = logger;
         // One thread per core that parses ahead, and one for the mail the pipeline waits for now.
         for (var i = 0; i < InboundProcessor.ParseAheadThreads + 1; i++)
@@ -114,7 +113,7 @@ public sealed class BoundedParser : IDisposable
     private void StartWorker()
     {
         var worker = new Worker();
-        var thread = new Thread(() => Work(worker), StackBytes) { IsBackground = true, Name = "mail-parse" };
+        var thread = new Thread(() => Work(worker), _stackBytes) { IsBackground = true, Name = "mail-parse" };
         lock (_lock)
         {
             _workers.Add(worker);
@@ -166,12 +165,12 @@ public sealed class BoundedParser : IDisposable
         {
             var parsed = _parse(new BudgetedStream(job.Open(), budget), _mail, job.DecodeFiles);
             outcome = budget.Exceeded is { } late // a check threw and the parser caught it: what it gave is not the whole mail
-                ? new ParseOutcome(null, late, null, clock.Elapsed, budget.AllocatedBytes)
+                ? new ParseOutcome(null, late, null, clock.Elapsed, budget.AllocatedBytes) { Contested = AbandonedRunning > 0 }
                 : new ParseOutcome(parsed, null, null, clock.Elapsed, budget.AllocatedBytes);
         }
         catch (Exception ex) when (budget.Exceeded is not null || ex is ParseLimitExceededException)
         {
-            outcome = new ParseOutcome(null, budget.Exceeded ?? ex.Message, null, clock.Elapsed, budget.AllocatedBytes);
+            outcome = new ParseOutcome(null, budget.Exceeded ?? ex.Message, null, clock.Elapsed, budget.AllocatedBytes) { Contested = AbandonedRunning > 0 };
         }
         catch (InsufficientExecutionStackException)
         {
@@ -204,11 +203,13 @@ public sealed class BoundedParser : IDisposable
                 .Select(w => (w, w.Current!)).ToList();
         }
 
+        // Several late at once, or one abandoned before still running: any of them may only be slowed down by another.
+        var contested = late.Count > 1 || AbandonedRunning > 0;
         foreach (var (worker, job) in late)
         {
             var limit = $"took longer than {_timeout.TotalSeconds:0.#} s";
             job.Stop(limit);
-            if (!job.Result.TrySetResult(new ParseOutcome(null, limit, null, job.Elapsed, 0)))
+            if (!job.Result.TrySetResult(new ParseOutcome(null, limit, null, job.Elapsed, 0) { Contested = contested }))
             {
                 continue; // it ended just now
             }

@@ -72,4 +72,9 @@ public sealed class ImapOptions
     /// <summary>Memory one mail's parse may allocate, in megabytes; past it the mail is quarantined.</summary>
     [Range(16, 65536)]
     public int ParseMemoryMegabytes { get; set; } = 256;
+
+    /// <summary>Stack of each parsing thread, in megabytes: reserved, committed only as deep as a parse goes. Large, so
+    /// that a recursion no check stops reaches the time limit before it overflows the stack (which ends the process).</summary>
+    [Range(1, 2048)]
+    public int ParseStackMegabytes { get; set; } = 256;
 }

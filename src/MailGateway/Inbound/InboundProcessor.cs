@@ -394,6 +394,12 @@ public sealed class InboundProcessor(
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
+        if (parsed is { Limit: { } contested, Contested: true })
+        {
+            // Not a verdict on this mail: it is tried again on its own (the attempt counts).
+            throw new ParseLimitExceededException($"its parse {contested} while another parse ran past its own limit; tried again on its own");
+        }
+
         if (parsed.Limit is { } limit)
         {
             var detail = $"The mail could not be read within the gateway's limits: its parse {limit} "
