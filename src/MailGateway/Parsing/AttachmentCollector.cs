@@ -16,14 +16,18 @@ internal static partial class AttachmentCollector
     [GeneratedRegex(@"^(?:image\d{3}\.(?:png|jpe?g|gif)|Outlook-[\w-]+\.(?:png|jpe?g|gif))$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex GeneratedImageName();
 
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
     /// <param name="bodies">The parts read as the message text (not attachments).</param>
     /// <param name="keptContentIds">The <c>cid:</c> references left in the reply's own HTML (quote and signature
     /// removed); null when the text did not come from HTML.</param>
-    public static List<ExtractedAttachment> Collect(MimeMessage message, ISet<MimeEntity> bodies, ISet<string>? keptContentIds)
+    /// <param name="notes">Receives a line for each part kept as it came because it could not be read.</param>
+    public static List<ExtractedAttachment> Collect(
+        IReadOnlyList<MimeEntity> parts, ISet<MimeEntity> bodies, ISet<string>? keptContentIds, ICollection<string> notes, CancellationToken cancellationToken)
     {
         var list = new List<ExtractedAttachment>();
-        foreach (var entity in message.BodyParts)
+        foreach (var entity in parts)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (bodies.Contains(entity))
             {
                 continue;
@@ -40,6 +44,10 @@ internal static partial class AttachmentCollector
                     break;
                 case MessagePart attachedMessage:
                     list.Add(DescribeMessage(attachedMessage));
+                    break;
+                case MimePart part when MimeParts.IsBeyondDepth(part):
+                    notes.Add($"{part.ContentType.MimeType} nested deeper than {RawMessage.MaxMimeDepth} MIME levels: not entered, kept as one file");
+                    list.Add(Describe(part));
                     break;
                 case MimePart part when IsRealAttachment(part, keptContentIds):
                     list.Add(Describe(part));
