@@ -9,7 +9,8 @@ namespace ClpMailGateway.Parsing;
 internal sealed record ReplyBody(string Text, Lazy<string> FullText, HashSet<MimeEntity> Parts, HashSet<string>? KeptContentIds)
 {
     /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
-    /// <param name="notes">Receives a line for what could not be read as declared (HTML nested too deep).</param>
+    /// <param name="notes">Receives a line for what could not be read as declared (a damaged encoding, HTML nested too
+    /// deep).</param>
     public static ReplyBody Extract(IReadOnlyList<MimeEntity> parts, ICollection<string> notes, CancellationToken cancellationToken)
     {
         var bodies = new HashSet<MimeEntity>();
@@ -22,14 +23,14 @@ internal sealed record ReplyBody(string Text, Lazy<string> FullText, HashSet<Mim
                 bodies.Add(alternative);
             }
 
-            var full = BodyText.Decode(plain);
+            var full = BodyText.Decode(plain, notes);
             return new ReplyBody(ReplyTrimmer.Trim(full), new Lazy<string>(full), bodies, null);
         }
 
         if (FirstBody(parts, html: true) is { } html)
         {
             bodies.Add(html);
-            var source = BodyText.Decode(html);
+            var source = BodyText.Decode(html, notes);
             var converted = HtmlReplyConverter.Convert(source, cancellationToken);
             if (converted.Flattened)
             {
