@@ -123,7 +123,7 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var analysis = parsed?.Analysis ?? ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain);
+        var analysis = parsed?.Analysis ?? ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain, cancellationToken);
         mail.Kind = analysis.Kind switch
         {
             ReplyKind.Reply => "reply",
@@ -132,6 +132,10 @@ public sealed class ReplyThreader(
             _ => "not_a_reply",
         };
         Trace(mail, "classified", $"{mail.Kind}{(analysis.Token is null ? string.Empty : ", token present")}, {analysis.Attachments.Count} attachments");
+        foreach (var note in analysis.Notes)
+        {
+            Trace(mail, "read", note);
+        }
 
         switch (analysis.Kind)
         {
