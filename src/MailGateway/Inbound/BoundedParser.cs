@@ -26,7 +26,7 @@ public sealed class BoundedParser : IDisposable
     private readonly Lock _lock = new();
     private readonly Timer _watchdog;
     private readonly MailOptions _mail;
-    private readonly Func<Stream, MailOptions, bool, ParsedReply> _parse;
+    private readonly Func<Stream, MailOptions, bool, CancellationToken, ParsedReply> _parse;
     private readonly TimeSpan _timeout;
     private readonly long _maxAllocated;
     private readonly int _stackBytes;
@@ -40,7 +40,7 @@ public sealed class BoundedParser : IDisposable
     }
 
     /// <param name="parse">What a parse does (tests: a parse that never reaches a check of its budget).</param>
-    internal BoundedParser(IOptions<ImapOptions> options, IOptions<MailOptions> mailOptions, ILogger<BoundedParser> logger, Func<Stream, MailOptions, bool, ParsedReply> parse)
+    internal BoundedParser(IOptions<ImapOptions> options, IOptions<MailOptions> mailOptions, ILogger<BoundedParser> logger, Func<Stream, MailOptions, bool, CancellationToken, ParsedReply> parse)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mailOptions);
@@ -163,7 +163,7 @@ public sealed class BoundedParser : IDisposable
         ParseOutcome outcome;
         try
         {
-            var parsed = _parse(new BudgetedStream(job.Open(), budget), _mail, job.DecodeFiles);
+            var parsed = _parse(new BudgetedStream(job.Open(), budget), _mail, job.DecodeFiles, budget.Cancellation);
             outcome = budget.Exceeded is { } late // a check threw and the parser caught it: what it gave is not the whole mail
                 ? new ParseOutcome(null, late, null, clock.Elapsed, budget.AllocatedBytes) { Contested = AbandonedRunning > 0 }
                 : new ParseOutcome(parsed, null, null, clock.Elapsed, budget.AllocatedBytes);
@@ -186,7 +186,7 @@ public sealed class BoundedParser : IDisposable
         }
         finally
         {
-            budget.End();
+            budget.Dispose();
         }
 
         job.Result.TrySetResult(outcome);

@@ -9,7 +9,7 @@ namespace ClpMailGateway.Inbound;
 /// decoding of a part read them through <see cref="BudgetedStream"/>) and wherever a long traversal calls
 /// <see cref="CheckCurrent"/>. Memory is what the parsing thread allocated since the parse began.
 /// </summary>
-public sealed class ParseBudget
+public sealed class ParseBudget : IDisposable
 {
     [ThreadStatic]
     private static ParseBudget? _current;
@@ -18,6 +18,7 @@ public sealed class ParseBudget
     private readonly long _allocatedAtStart;
     private readonly long _maxAllocated;
     private readonly int _threadId;
+    private readonly CancellationTokenSource _stop = new();
     private volatile bool _active = true;
     private volatile string? _exceeded;
 
@@ -32,6 +33,10 @@ public sealed class ParseBudget
     /// <summary>Why the parse was stopped ("took longer than 10 s", "allocated more than 256 MB"), or null.</summary>
     public string? Exceeded => _exceeded;
 
+    /// <summary>Cancelled when the parse is stopped from outside (its time is up): the analysis checks it in its long
+    /// loops, where no read of the mail's bytes happens.</summary>
+    public CancellationToken Cancellation => _stop.Token;
+
     /// <summary>What the parsing thread allocated so far in this parse.</summary>
     public long AllocatedBytes => GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart;
 
@@ -40,9 +45,10 @@ public sealed class ParseBudget
 
     /// <summary>Ends the budget: reads of the parsed mail's bytes afterwards (its files decoded while it is posted, on
     /// another thread) are not counted against it.</summary>
-    internal void End()
+    public void Dispose()
     {
         _active = false;
+        _stop.Dispose();
         if (ReferenceEquals(_current, this))
         {
             _current = null;
@@ -50,7 +56,17 @@ public sealed class ParseBudget
     }
 
     /// <summary>Stops the parse at its next check (the watchdog, when its time is up).</summary>
-    internal void Stop(string reason) => _exceeded ??= reason;
+    internal void Stop(string reason)
+    {
+        _exceeded ??= reason;
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>Checks the budget of the parse running on this thread, if any.</summary>
     /// <exception cref="ParseLimitExceededException">The parse is over its time or memory.</exception>

@@ -63,7 +63,7 @@ public sealed class ReplyThreader(
 
         try
         {
-            return Parse(new MemoryStream(raw, writable: false), options, decodeFiles: true);
+            return Parse(new MemoryStream(raw, writable: false), options, decodeFiles: true, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -75,12 +75,13 @@ public sealed class ReplyThreader(
     /// not used by anything else, while the result is in use): what <see cref="TryParse"/> does, letting its errors
     /// through. The inbound pipeline calls it on <see cref="BoundedParser"/>'s threads, within its limits.</summary>
     /// <param name="decodeFiles">Also decode the reply's files into memory (a mail held in memory only).</param>
-    public static ParsedReply Parse(Stream raw, MailOptions options, bool decodeFiles)
+    /// <param name="cancellationToken">Stops the analysis in its long loops (a parse over its time limit).</param>
+    public static ParsedReply Parse(Stream raw, MailOptions options, bool decodeFiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(options);
         var message = RawMessage.Load(raw);
-        var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
+        var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain, cancellationToken);
         return new ParsedReply(message, analysis) { Files = decodeFiles ? DecodeFiles(analysis) : null };
     }
 

@@ -14,7 +14,7 @@ public sealed class BoundedParserTests
 {
     private static readonly MailOptions Mail = new() { Domain = "clp.test" };
 
-    private static BoundedParser Parser(TimeSpan timeout, int megabytes = 256, Func<Stream, MailOptions, bool, ParsedReply>? parse = null) =>
+    private static BoundedParser Parser(TimeSpan timeout, int megabytes = 256, Func<Stream, MailOptions, bool, CancellationToken, ParsedReply>? parse = null) =>
         new(
             Options.Create(new ImapOptions { ParseTimeout = timeout, ParseMemoryMegabytes = megabytes }),
             Options.Create(Mail),
@@ -69,14 +69,14 @@ public sealed class BoundedParserTests
     {
         using var release = new ManualResetEventSlim();
         var stuck = 0;
-        using var parser = Parser(TimeSpan.FromMilliseconds(300), parse: (stream, options, decode) =>
+        using var parser = Parser(TimeSpan.FromMilliseconds(300), parse: (stream, options, decode, token) =>
         {
             if (Interlocked.Exchange(ref stuck, 1) == 0)
             {
-                release.Wait(); // a loop with no read and no check: only the watchdog can give up on it
+                release.Wait(CancellationToken.None); // a loop with no read and no check: only the watchdog can give up on it
             }
 
-            return ReplyThreader.Parse(stream, options, decode);
+            return ReplyThreader.Parse(stream, options, decode, token);
         });
 
         var runaway = await parser.ParseAsync(Reply("stuck"), decodeFiles: false, urgent: true, "runaway").WaitAsync(TimeSpan.FromSeconds(10));
@@ -101,7 +101,7 @@ public sealed class BoundedParserTests
     [Fact]
     public async Task Parse_ParserThrows_TheErrorIsTheOutcome()
     {
-        using var parser = Parser(TimeSpan.FromSeconds(10), parse: (_, _, _) => throw new FormatException("not MIME"));
+        using var parser = Parser(TimeSpan.FromSeconds(10), parse: (_, _, _, _) => throw new FormatException("not MIME"));
 
         var outcome = await parser.ParseAsync(Reply("x"), decodeFiles: false, urgent: true, "test");
 

@@ -154,7 +154,8 @@ public sealed class InboundBatchTests : IAsyncLifetime
 
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
 
-        Assert.Equal([InboundStatus.Posted], statuses);
+        var row = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == stored[0].Id));
+        Assert.True(statuses.SequenceEqual([InboundStatus.Posted]), $"{row.Status} {row.Reason}: {row.ReasonDetail}");
         var message = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).SingleAsync());
         Assert.Equal("the reel", message.Text);
         Assert.Equal(file, Assert.Single(message.Attachments).Content);
