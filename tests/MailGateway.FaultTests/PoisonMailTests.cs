@@ -7,11 +7,11 @@ using Xunit.Abstractions;
 
 namespace ClpMailGateway.FaultTests;
 
-/// <summary>A mail that ends the process every time it is parsed (HTML nested 64,000 deep, parsed on threads given a
-/// 1 MB stack so that the recursion overflows it: a stack overflow, which no handler catches), stored between two normal
-/// replies; the gateway is started again each time it dies, as a service manager would. Each attempt is committed
-/// before the parse, so the poison mail is quarantined after Imap:MaxProcessingAttempts and the replies beside it are
-/// posted.</summary>
+/// <summary>A mail built to end the process when it is parsed (HTML nested 64,000 deep, parsed on threads given only a
+/// 1 MB stack, so that any recursion over its depth overflows it: a stack overflow, which no handler catches), stored
+/// between two normal replies; the gateway is started again each time it dies, as a service manager would. Each attempt
+/// is committed before the parse, so the mail is handled after at most Imap:MaxProcessingAttempts crashes (quarantined
+/// unread), and the replies beside it are posted. With the analysis bounded in depth it does not crash at all.</summary>
 [Collection(FaultGroup.Name)]
 [Trait("Category", "Fault")]
 public sealed class PoisonMailTests(FaultEnvironment environment, ITestOutputHelper output)
@@ -83,7 +83,8 @@ public sealed class PoisonMailTests(FaultEnvironment environment, ITestOutputHel
         var duplicated = finalPosts.Values.Sum(c => c - 1);
         var stuck = inbound.Count(m => m.Status == InboundStatus.Pending);
         var missed = new List<string>();
-        KillLoopTests.Check(missed, quarantined is { Status: InboundStatus.Rejected }, $"the poison mail is {quarantined?.Status.ToString() ?? "missing"}");
+        // Posted (the analysis reads it within its depth caps) or quarantined (after the attempts, or at a limit): handled.
+        KillLoopTests.Check(missed, quarantined is { Status: not InboundStatus.Pending }, $"the poison mail is {quarantined?.Status.ToString() ?? "missing"}");
         KillLoopTests.Check(missed, crashes <= max, $"{crashes} crashes, more than the {max} attempts");
         KillLoopTests.Check(missed, lost == 0 && duplicated == 0 && stuck == 0, $"{lost} replies lost, {duplicated} twice, {stuck} stuck");
         FaultEnvironment.Report.Add(new FaultRow(
