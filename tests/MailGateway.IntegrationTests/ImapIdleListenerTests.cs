@@ -27,7 +27,7 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         var token = await gateway.IssueTokenAsync(user, channel);
         using var trigger = new PollingTrigger(gateway);
         var options = await gateway.Database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ImapOptions>>()));
-        using var listener = new ImapIdleListener(options, trigger, NullLogger<ImapIdleListener>.Instance);
+        using var listener = new ImapIdleListener(options, trigger, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
         using var stop = new CancellationTokenSource();
         await listener.StartAsync(stop.Token);
         await trigger.WaitForPollsAsync(1); // the catch-up poll at connect
@@ -60,7 +60,7 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         });
         using var trigger = new PollingTrigger(gateway);
         var options = await gateway.Database.WithAsync(s => Task.FromResult(s.GetRequiredService<IOptions<ImapOptions>>()));
-        using var listener = new ImapIdleListener(options, trigger, NullLogger<ImapIdleListener>.Instance);
+        using var listener = new ImapIdleListener(options, trigger, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
 
         await listener.StartAsync(CancellationToken.None);
         await Task.Delay(1000);
