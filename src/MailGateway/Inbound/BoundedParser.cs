@@ -11,11 +11,13 @@ namespace ClpMailGateway.Inbound;
 /// <summary>
 /// Parses and classifies mails on threads of its own, each parse within a time limit (<see cref="ImapOptions.ParseTimeout"/>)
 /// and a memory limit (<see cref="ImapOptions.ParseMemoryMegabytes"/>), so that no mail, however it is built, holds up
-/// the pipeline or takes the process down with it. The limits are checked from inside the parse (<see cref="ParseBudget"/>);
-/// a parse that does not reach a check in time is abandoned by a watchdog: its caller gets the limit as the outcome at
-/// once, a new thread takes its place, and the abandoned thread, lowered to the smallest CPU priority, ends by itself
-/// (it stops at its next check). The threads have a large stack, so that a recursion the parser does not cap runs into
-/// the time limit rather than a stack overflow, which no handler can catch.
+/// the pipeline or takes the process down with it. The time is the CPU time of the parse's own thread (read from the
+/// kernel by a watchdog), so a parse is not blamed for a loaded machine or for another parse that slows the process down;
+/// a parse that takes four times the limit in wall time is stopped too, as held up (<see cref="ParseOutcome.Contested"/>).
+/// A stopped parse ends at its next check (<see cref="ParseBudget"/>); its caller gets the limit as the outcome at once,
+/// a new thread takes its place, and the stopped thread, lowered to the smallest CPU priority, is left to end by itself.
+/// The threads have a large stack, so that a recursion the parser does not cap runs into the time limit rather than a
+/// stack overflow, which no handler can catch.
 /// </summary>
 public sealed class BoundedParser : IDisposable
 {
@@ -158,7 +160,7 @@ public sealed class BoundedParser : IDisposable
     private void Run(Job job)
     {
         var clock = Stopwatch.StartNew();
-        var budget = ParseBudget.Begin(_timeout, _maxAllocated);
+        var budget = ParseBudget.Begin(_maxAllocated);
         job.Started(budget);
         ParseOutcome outcome;
         try
@@ -196,18 +198,33 @@ public sealed class BoundedParser : IDisposable
     /// that runs it, and that thread keeps the smallest share of the CPU until it ends.</summary>
     private void Watch()
     {
-        List<(Worker Worker, Job Job)> late;
+        var late = new List<(Worker Worker, Job Job, string Limit, bool Contested)>();
         lock (_lock)
         {
-            late = _workers.Where(w => !w.Abandoned && w.Current is { } job && job.Elapsed > _timeout)
-                .Select(w => (w, w.Current!)).ToList();
+            foreach (var worker in _workers.Where(w => !w.Abandoned))
+            {
+                if (worker.Current is not { } job)
+                {
+                    continue;
+                }
+
+                // The CPU the parse's thread used since the watchdog first saw it (a parse is seen within one period of
+                // its start; most end before they are seen at all, and cost no reading).
+                var cpu = NativeThread.CpuTime(worker.NativeThreadId);
+                job.CpuBaseline ??= cpu;
+                if (cpu is { } now && job.CpuBaseline is { } start && now - start > _timeout)
+                {
+                    late.Add((worker, job, $"used more than {_timeout.TotalSeconds:0.#} s of CPU", false));
+                }
+                else if (job.Elapsed > (cpu is null ? _timeout : _timeout * 4))
+                {
+                    late.Add((worker, job, $"took longer than {(cpu is null ? _timeout : _timeout * 4).TotalSeconds:0.#} s", cpu is not null));
+                }
+            }
         }
 
-        // Several late at once, or one abandoned before still running: any of them may only be slowed down by another.
-        var contested = late.Count > 1 || AbandonedRunning > 0;
-        foreach (var (worker, job) in late)
+        foreach (var (worker, job, limit, contested) in late)
         {
-            var limit = $"took longer than {_timeout.TotalSeconds:0.#} s";
             job.Stop(limit);
             if (!job.Result.TrySetResult(new ParseOutcome(null, limit, null, job.Elapsed, 0) { Contested = contested }))
             {
@@ -221,7 +238,7 @@ public sealed class BoundedParser : IDisposable
             Interlocked.Increment(ref _abandonedRunning);
             NativeThread.LowerPriority(worker.NativeThreadId);
             _logger.LogWarning(
-                "Parse of {Mail} stopped: it {Limit}; the mail is quarantined and its thread, at the lowest priority, is left to end ({Abandoned} abandoned parses running)",
+                "Parse of {Mail} stopped: it {Limit}; its thread, at the lowest priority, is left to end ({Abandoned} stopped parses running)",
                 job.Label, limit, AbandonedRunning);
             if (!_disposed)
             {
@@ -255,6 +272,9 @@ public sealed class BoundedParser : IDisposable
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
+        /// <summary>The CPU time of the parsing thread when the watchdog first saw this parse.</summary>
+        public TimeSpan? CpuBaseline { get; set; }
+
         public void Started(ParseBudget budget)
         {
             _budget = budget;
@@ -269,6 +289,29 @@ public sealed class BoundedParser : IDisposable
     private static class NativeThread
     {
         public static int CurrentId() => OperatingSystem.IsLinux() ? GetTid() : 0;
+
+        /// <summary>The CPU time (user and system) a thread of this process used, from /proc (10 ms steps); null where
+        /// it cannot be read.</summary>
+        public static TimeSpan? CpuTime(int threadId)
+        {
+            if (!OperatingSystem.IsLinux() || threadId <= 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText($"/proc/self/task/{threadId}/stat");
+                // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                return TimeSpan.FromSeconds(ticks / 100.0);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+        }
 
         public static void LowerPriority(int threadId)
         {

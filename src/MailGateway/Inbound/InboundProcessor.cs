@@ -397,7 +397,7 @@ public sealed class InboundProcessor(
         if (parsed is { Limit: { } contested, Contested: true })
         {
             // Not a verdict on this mail: it is tried again on its own (the attempt counts).
-            throw new ParseLimitExceededException($"its parse {contested} while another parse ran past its own limit; tried again on its own");
+            throw new ParseLimitExceededException($"its parse {contested} without using its CPU time (held up); tried again on its own");
         }
 
         if (parsed.Limit is { } limit)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace ClpMailGateway.Inbound;
@@ -6,15 +5,16 @@ namespace ClpMailGateway.Inbound;
 /// <summary>
 /// The time and memory one parse of a mail may take (<see cref="BoundedParser"/>). A .NET thread cannot be stopped from
 /// outside, so the budget is checked from inside the parse: at every read of the mail's bytes (the MIME parser and every
-/// decoding of a part read them through <see cref="BudgetedStream"/>) and wherever a long traversal calls
-/// <see cref="CheckCurrent"/>. Memory is what the parsing thread allocated since the parse began.
+/// decoding of a part read them through <see cref="BudgetedStream"/>), wherever a long traversal calls
+/// <see cref="CheckCurrent"/>, and through <see cref="Cancellation"/> in the analysis's long loops. Memory is what the
+/// parsing thread allocated since the parse began; time is judged by <see cref="BoundedParser"/>'s watchdog, which
+/// stops the parse here.
 /// </summary>
 public sealed class ParseBudget : IDisposable
 {
     [ThreadStatic]
     private static ParseBudget? _current;
 
-    private readonly long _deadline;
     private readonly long _allocatedAtStart;
     private readonly long _maxAllocated;
     private readonly int _threadId;
@@ -22,9 +22,8 @@ public sealed class ParseBudget : IDisposable
     private volatile bool _active = true;
     private volatile string? _exceeded;
 
-    private ParseBudget(TimeSpan time, long maxAllocatedBytes)
+    private ParseBudget(long maxAllocatedBytes)
     {
-        _deadline = Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency);
         _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
         _maxAllocated = maxAllocatedBytes;
         _threadId = Environment.CurrentManagedThreadId;
@@ -41,7 +40,7 @@ public sealed class ParseBudget : IDisposable
     public long AllocatedBytes => GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart;
 
     /// <summary>Starts a budget for a parse on the calling thread and makes it the thread's current one.</summary>
-    internal static ParseBudget Begin(TimeSpan time, long maxAllocatedBytes) => _current = new ParseBudget(time, maxAllocatedBytes);
+    internal static ParseBudget Begin(long maxAllocatedBytes) => _current = new ParseBudget(maxAllocatedBytes);
 
     /// <summary>Ends the budget: reads of the parsed mail's bytes afterwards (its files decoded while it is posted, on
     /// another thread) are not counted against it.</summary>
@@ -86,11 +85,6 @@ public sealed class ParseBudget : IDisposable
         if (!_active || Environment.CurrentManagedThreadId != _threadId)
         {
             return;
-        }
-
-        if (_exceeded is null && Stopwatch.GetTimestamp() > _deadline)
-        {
-            _exceeded = "took longer than its time limit";
         }
 
         if (_exceeded is null && AllocatedBytes > _maxAllocated)

@@ -8,8 +8,8 @@ public sealed record ParseOutcome(ParsedReply? Parsed, string? Limit, Exception?
 {
     public bool IsParsed => Parsed is not null;
 
-    /// <summary>The time limit was reached while another parse was also past its own (running beside it, or abandoned
-    /// and not yet ended): a runaway parse slows the whole process (every garbage collection walks its stack), so this
-    /// mail may only have been held up by it, and is to be tried again on its own rather than quarantined.</summary>
+    /// <summary>The parse was stopped for the wall time it took, not for the CPU it used: it was held up (a loaded machine,
+    /// or a runaway parse beside it that slows the whole process: every garbage collection walks its stack), so the mail
+    /// is to be tried again on its own rather than quarantined.</summary>
     public bool Contested { get; init; }
 }

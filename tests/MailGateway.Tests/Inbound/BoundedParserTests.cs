@@ -35,7 +35,7 @@ public sealed class BoundedParserTests
     }
 
     [Fact]
-    public async Task Parse_ThousandsOfParts_OverItsTime_StoppedAtAReadWithTheLimit()
+    public async Task Parse_ThousandsOfParts_OverItsCpuTime_StoppedAtAReadWithTheLimit()
     {
         using var parser = Parser(TimeSpan.FromMilliseconds(100));
         var body = new StringBuilder("From: a@example.com\r\nTo: reply+x@clp.test\r\nSubject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
@@ -46,8 +46,9 @@ public sealed class BoundedParserTests
 
         var outcome = await parser.ParseAsync(Encoding.ASCII.GetBytes(body.Append("--b--\r\n").ToString()), decodeFiles: true, urgent: true, "test");
 
+        // Stopped for the CPU it used or, on a machine so loaded that it could not use it, as held up (tried again later).
         Assert.Null(outcome.Parsed);
-        Assert.Equal("took longer than its time limit", outcome.Limit);
+        Assert.True(outcome.Limit == "used more than 0.1 s of CPU" || (outcome.Contested && outcome.Limit == "took longer than 0.4 s"), outcome.Limit);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class BoundedParserTests
     }
 
     [Fact]
-    public async Task Parse_NeverReachesACheck_AbandonedAtItsTime_NextMailParsedAndTheThreadEndsLater()
+    public async Task Parse_HeldUpWithoutACheck_StoppedAtFourTimesItsTimeAsContested_NextMailParsedAndTheThreadEndsLater()
     {
         using var release = new ManualResetEventSlim();
         var stuck = 0;
@@ -80,7 +81,8 @@ public sealed class BoundedParserTests
         });
 
         var runaway = await parser.ParseAsync(Reply("stuck"), decodeFiles: false, urgent: true, "runaway").WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("took longer than 0.3 s", runaway.Limit);
+        Assert.Equal("took longer than 1.2 s", runaway.Limit); // four times the limit in wall time, without using the CPU
+        Assert.True(runaway.Contested);
         Assert.Equal(1, parser.AbandonedRunning);
 
         // A thread took the place of the abandoned one: the next mails are parsed although it still runs.
