@@ -64,9 +64,9 @@ public sealed class ImapOptions
     [Range(1, 100)]
     public int MaxProcessingAttempts { get; set; } = 5;
 
-    /// <summary>Time one mail's parse and classification may take; past it the mail is quarantined (reason
-    /// <c>parse_limit</c>) and the pipeline goes on. Half of the 10 s in which every mail, however hostile, is to be
-    /// handled from its delivery: a normal mail parses in milliseconds, a 50 MB one in about a second.</summary>
+    /// <summary>CPU time one mail's parse and classification may use on its thread; past it the mail is quarantined
+    /// (reason <c>parse_limit</c>) and the pipeline goes on. Half of the 10 s in which every mail, however hostile, is to
+    /// be handled from its delivery: a normal mail parses in milliseconds, a 50 MB one in about a second.</summary>
     public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Memory one mail's parse may allocate, in megabytes; past it the mail is quarantined.</summary>
