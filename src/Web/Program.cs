@@ -20,8 +20,7 @@ using Microsoft.Extensions.Configuration.Memory;
 // The application's own folder is the content root, whatever the working folder: its appsettings.json (log levels
 // included) is read wherever the web is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-
-RedactingConsoleFormatter.AddRedactingConsole(builder.Logging, "yyyy-MM-dd HH:mm:ss.fff'Z' ");
+builder.Logging.AddGatewayConsole();
 
 // The gateway's built-in defaults sit below appsettings.json and the environment, so both executables share one database.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = GatewayConfiguration.Defaults });
@@ -83,7 +82,20 @@ signedIn.MapSearch();
 signedIn.MapSettings();
 signedIn.MapAddresses();
 signedIn.MapQuarantine();
-app.Run();
+
+// A database the web cannot write stops it with one line, before it serves a page that would fail.
+try
+{
+    await StartupChecks.EnsureDatabaseWritableAsync(app.Services.GetRequiredService<GatewayConnectionString>().Value, CancellationToken.None);
+}
+catch (StartupCheckException ex)
+{
+    await Console.Error.WriteLineAsync("error: " + ex.Message);
+    return 1;
+}
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -14,13 +14,10 @@ internal static class AutoReplyDetector
         "X-MS-Exchange-Inbox-Rules-Loop", "X-MS-Exchange-Generated-Message-Source", "X-Vacation",
     ];
 
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
     /// <param name="newText">The trimmed new text.</param>
-    /// <param name="fullText">The whole text body before trimming.</param>
-    public static bool IsAutoReply(MimeMessage message, string newText, string fullText) =>
-        IsAutoReply(message, newText, new Lazy<string>(fullText));
-
     /// <param name="fullText">The whole text body before trimming, computed only for the short-body heuristic.</param>
-    public static bool IsAutoReply(MimeMessage message, string newText, Lazy<string> fullText)
+    public static bool IsAutoReply(MimeMessage message, IReadOnlyList<MimeEntity> parts, string newText, Lazy<string> fullText)
     {
         var autoSubmitted = message.Headers["Auto-Submitted"]?.Trim();
         if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
@@ -34,7 +31,7 @@ internal static class AutoReplyDetector
         }
 
         // Read receipts (RFC 8098) and abuse feedback reports (RFC 5965) are machine-made too.
-        if (message.BodyParts.Any(p => p.ContentType.IsMimeType("message", "disposition-notification") || p.ContentType.IsMimeType("message", "feedback-report")))
+        if (parts.Any(p => p.ContentType.IsMimeType("message", "disposition-notification") || p.ContentType.IsMimeType("message", "feedback-report")))
         {
             return true;
         }

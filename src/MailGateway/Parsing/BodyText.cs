@@ -13,12 +13,18 @@ internal static class BodyText
     /// <summary>The decoded text. Bytes that are valid UTF-8 and not plain ASCII are read as UTF-8 whatever the label
     /// says (a <c>Big5</c> label on UTF-8 bytes); otherwise the declared charset, with <c>iso-8859-1</c> read as its
     /// superset windows-1252, and UTF-8 when the label is unknown.</summary>
-    public static string Decode(TextPart part)
+    /// <param name="notes">Receives a line when the part's transfer encoding is damaged.</param>
+    public static string Decode(TextPart part, ICollection<string>? notes = null)
     {
         ArgumentNullException.ThrowIfNull(part);
         if (part.Content is null)
         {
             return string.Empty;
+        }
+
+        if (notes is not null && PartDecoding.Problem(part) is { } problem)
+        {
+            notes.Add($"{PartDecoding.Describe(part)}: {problem}; read as far as it goes");
         }
 
         // The encoded size bounds the decoded one (base64, quoted-printable): one buffer, no regrowth.

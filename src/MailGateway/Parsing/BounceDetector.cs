@@ -32,12 +32,13 @@ internal static partial class BounceDetector
     [GeneratedRegex(@"^(?:[^@]*\+verp-[^@]+|bounces?[+-][^@]+)@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Verp();
 
-    public static BounceInfo? Detect(MimeMessage message)
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
+    public static BounceInfo? Detect(MimeMessage message, IReadOnlyList<MimeEntity> parts, CancellationToken cancellationToken)
     {
-        var report = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault();
+        var report = parts.OfType<MessageDeliveryStatus>().FirstOrDefault();
         if (report is not null)
         {
-            return FromReport(message, report);
+            return FromReport(message, parts, report, cancellationToken);
         }
 
         var from = message.From.Mailboxes.FirstOrDefault();
@@ -52,7 +53,7 @@ internal static partial class BounceDetector
             return null;
         }
 
-        var text = NotificationText(message);
+        var text = NotificationText(parts, cancellationToken);
         var phrase = BouncePhrase().IsMatch(text);
         var isBounce = (fromDaemon && (bounceSubject || phrase))
             || (bounceSubject && phrase)
@@ -69,7 +70,7 @@ internal static partial class BounceDetector
         return new BounceInfo(type, FailedAddress(message, text), IsSuccessReport: false);
     }
 
-    private static BounceInfo FromReport(MimeMessage message, MessageDeliveryStatus report)
+    private static BounceInfo FromReport(MimeMessage message, IReadOnlyList<MimeEntity> parts, MessageDeliveryStatus report, CancellationToken cancellationToken)
     {
         BounceInfo? best = null;
         var anyFailure = false;
@@ -106,7 +107,7 @@ internal static partial class BounceDetector
         var hasRecipients = recipientGroups.Count > 0;
         return hasRecipients && !anyFailure
             ? new BounceInfo(null, null, IsSuccessReport: true)
-            : new BounceInfo(BounceType.Permanent, FailedAddress(message, NotificationText(message)), IsSuccessReport: false);
+            : new BounceInfo(BounceType.Permanent, FailedAddress(message, NotificationText(parts, cancellationToken)), IsSuccessReport: false);
     }
 
     private static string? Recipient(string? field)
@@ -132,13 +133,13 @@ internal static partial class BounceDetector
     }
 
     /// <summary>The human-readable part of the report (the first text part outside the returned message).</summary>
-    private static string NotificationText(MimeMessage message)
+    private static string NotificationText(IReadOnlyList<MimeEntity> parts, CancellationToken cancellationToken)
     {
-        foreach (var part in message.BodyParts)
+        foreach (var part in parts)
         {
             if (part is TextPart text && !text.ContentType.IsMimeType("text", "rfc822-headers") && !text.IsAttachment)
             {
-                return text.IsHtml ? HtmlReplyConverter.Convert(BodyText.Decode(text)).Text : BodyText.Decode(text);
+                return text.IsHtml ? HtmlReplyConverter.Convert(BodyText.Decode(text), cancellationToken).Text : BodyText.Decode(text);
             }
         }
 

@@ -8,52 +8,64 @@ namespace ClpMailGateway.Parsing;
 /// history, is computed only when asked: for HTML that means converting the whole quoted thread a second time.</summary>
 internal sealed record ReplyBody(string Text, Lazy<string> FullText, HashSet<MimeEntity> Parts, HashSet<string>? KeptContentIds)
 {
-    public static ReplyBody Extract(MimeMessage message)
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
+    /// <param name="notes">Receives a line for what could not be read as declared (a damaged encoding, HTML nested too
+    /// deep).</param>
+    public static ReplyBody Extract(IReadOnlyList<MimeEntity> parts, ICollection<string> notes, CancellationToken cancellationToken)
     {
-        var parts = new HashSet<MimeEntity>();
-        var plain = FirstBody(message, html: false);
+        var bodies = new HashSet<MimeEntity>();
+        var plain = FirstBody(parts, html: false);
         if (plain is not null)
         {
-            parts.Add(plain);
-            if (FirstBody(message, html: true) is { } alternative)
+            bodies.Add(plain);
+            if (FirstBody(parts, html: true) is { } alternative)
             {
-                parts.Add(alternative);
+                bodies.Add(alternative);
             }
 
-            var full = BodyText.Decode(plain);
-            return new ReplyBody(ReplyTrimmer.Trim(full), new Lazy<string>(full), parts, null);
+            var full = BodyText.Decode(plain, notes);
+            return new ReplyBody(ReplyTrimmer.Trim(full), new Lazy<string>(full), bodies, null);
         }
 
-        if (FirstBody(message, html: true) is { } html)
+        if (FirstBody(parts, html: true) is { } html)
         {
-            parts.Add(html);
-            var source = BodyText.Decode(html);
-            var (text, contentIds) = HtmlReplyConverter.Convert(source);
-            return new ReplyBody(ReplyTrimmer.Trim(text), new Lazy<string>(() => HtmlReplyConverter.ConvertWhole(source).Text), parts, contentIds);
+            bodies.Add(html);
+            var source = BodyText.Decode(html, notes);
+            var converted = HtmlReplyConverter.Convert(source, cancellationToken);
+            if (converted.Flattened)
+            {
+                notes.Add($"HTML body nested deeper than {HtmlReplyConverter.MaxDepth} elements: read as text below that depth");
+            }
+
+            return new ReplyBody(
+                ReplyTrimmer.Trim(converted.Text),
+                new Lazy<string>(() => HtmlReplyConverter.ConvertWhole(source, cancellationToken).Text),
+                bodies,
+                converted.KeptContentIds);
         }
 
-        if (message.BodyParts.OfType<TnefPart>().FirstOrDefault() is { } tnef && TnefBody(tnef) is { } tnefText)
+        if (parts.OfType<TnefPart>().FirstOrDefault() is { } tnef && TnefBody(tnef, cancellationToken) is { } tnefText)
         {
-            return new ReplyBody(ReplyTrimmer.Trim(tnefText), new Lazy<string>(tnefText), parts, null);
+            return new ReplyBody(ReplyTrimmer.Trim(tnefText), new Lazy<string>(tnefText), bodies, null);
         }
 
-        return new ReplyBody(string.Empty, new Lazy<string>(string.Empty), parts, null);
+        return new ReplyBody(string.Empty, new Lazy<string>(string.Empty), bodies, null);
     }
 
     /// <summary>The first inline text part of the wanted kind outside attachments and attached messages.</summary>
-    private static TextPart? FirstBody(MimeMessage message, bool html) =>
-        message.BodyParts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment
+    private static TextPart? FirstBody(IReadOnlyList<MimeEntity> parts, bool html) =>
+        parts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment
             && (html ? p.IsHtml : p.IsPlain)
             && p.FileName is null);
 
-    private static string? TnefBody(TnefPart tnef)
+    private static string? TnefBody(TnefPart tnef, CancellationToken cancellationToken)
     {
         try
         {
             var converted = tnef.ConvertToMessage();
             return converted.TextBody is { } text
                 ? text
-                : converted.HtmlBody is { } html ? HtmlReplyConverter.Convert(html).Text : null;
+                : converted.HtmlBody is { } html ? HtmlReplyConverter.Convert(html, cancellationToken).Text : null;
         }
         catch (Exception ex) when (ex is FormatException or IOException or InvalidOperationException or ArgumentException or TnefException)
         {

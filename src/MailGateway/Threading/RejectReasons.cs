@@ -26,6 +26,10 @@ public static class RejectReasons
     /// <summary>Reasons nobody is mailed about: telling would help a forger or feed a mail loop.</summary>
     public static bool IsSilent(string reason) => reason is SenderUnauthenticated or RateLimited or DuplicatePost or Loop;
 
+    /// <summary>The mail could not be parsed within the gateway's time or memory limit (<c>Imap:ParseTimeout</c>,
+    /// <c>Imap:ParseMemoryMegabytes</c>).</summary>
+    public const string ParseLimit = "parse_limit";
+
     public static string Advice(string reason) => reason switch
     {
         NoToken or MalformedToken => "Reply to a notification mail from the platform (its reply address starts with reply+), or post on the web.",
