@@ -40,7 +40,18 @@ public sealed record LanguageRules(string Tag, string Name)
     /// <c>Abwesenheitsnotiz</c>).</summary>
     public IReadOnlyList<string> AutoReplySubjects { get; init; } = [];
 
-    /// <summary>Phrases of out-of-office bodies. Weak evidence: used only for a short body without any quoted
-    /// history.</summary>
+    /// <summary>Phrases of out-of-office bodies, and of "this mailbox is no longer in use" notices (automatic replies
+    /// too, not bounces). Weak evidence: used only for a short body without any quoted history.</summary>
     public IReadOnlyList<string> AutoReplyBodyPhrases { get; init; } = [];
+
+    /// <summary>Subjects of delivery failure notices written as prose by providers that send no DSN
+    /// (<c>Unzustellbar</c>, <c>系统退信</c>).</summary>
+    public IReadOnlyList<string> BounceSubjects { get; init; } = [];
+
+    /// <summary>Sentences of those notices saying the mail was not delivered.</summary>
+    public IReadOnlyList<string> BouncePhrases { get; init; } = [];
+
+    /// <summary>Subject prefixes of Outlook's message recall requests (<c>Recall:</c>, <c>Rückruf:</c>), without the
+    /// colon.</summary>
+    public IReadOnlyList<string> RecallSubjects { get; init; } = [];
 }

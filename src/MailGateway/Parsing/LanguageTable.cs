@@ -13,7 +13,10 @@ public static class LanguageTable
             FromFields = ["From"], SentFields = ["Sent", "Date"], ToFields = ["To"], OtherFields = ["Cc", "Bcc", "Reply-To"], SubjectFields = ["Subject"],
             MobileFooters = ["Sent from *", "Sent via *", "Sent with *", "Sent by *", "Sent using *", "Get Outlook for *", "(Sent from *)", "<<sent by *>>", "Sent from my *"],
             AutoReplySubjects = ["Automatic reply", "Auto reply", "Auto-reply", "Autoreply", "Auto response", "Auto-response", "Automatic response", "Out of Office", "Out of the office", "Away from the office", "Vacation reply", "On vacation", "On leave"],
-            AutoReplyBodyPhrases = ["out of the office", "out of office", "I am currently away", "I'm currently away", "I am away from", "I'm away from", "on annual leave", "on vacation until", "on leave until", "limited access to e-mail", "limited access to email", "when I return", "I will be back on"],
+            AutoReplyBodyPhrases = ["out of the office", "out of office", "I am currently away", "I'm currently away", "I am away from", "I'm away from", "on annual leave", "on vacation until", "on leave until", "limited access to e-mail", "limited access to email", "when I return", "I will be back on", "on holiday until", "I am on leave", "I'm on leave", "currently on leave", "away from the office until", "back in the office on", "out of office until", "mailbox is no longer", "address is no longer in use", "address is no longer active", "account is no longer", "inbox is no longer monitored", "mailbox is not monitored", "no longer with the company", "has left the company", "no longer works at", "no longer employed"],
+            BounceSubjects = ["Undelivered Mail Returned to Sender", "Delivery Failure Notification", "Mail delivery failure", "Message delivery failure", "Returned mail: see transcript"],
+            BouncePhrases = ["could not be delivered", "was not delivered", "delivery to the following recipient failed", "the recipient's mailbox is full", "no such user", "address rejected", "message was rejected"],
+            RecallSubjects = ["Recall"],
         },
         new("fr", "French")
         {
@@ -22,7 +25,10 @@ public static class LanguageTable
             FromFields = ["De", "Expéditeur"], SentFields = ["Envoyé", "Envoyé le", "Date"], ToFields = ["À", "A", "Destinataire"], OtherFields = ["Cc", "Cci", "Répondre à"], SubjectFields = ["Objet"],
             MobileFooters = ["Envoyé de mon *", "Envoyé depuis mon *", "Envoyé depuis *", "Envoyé à partir de *", "Obtenir Outlook pour *"],
             AutoReplySubjects = ["Réponse automatique", "Absence du bureau", "Absent du bureau", "Absente du bureau", "Message d'absence", "Absence"],
-            AutoReplyBodyPhrases = ["je suis absent", "je suis absente", "actuellement absent", "actuellement absente", "en congés jusqu", "hors du bureau", "de retour le"],
+            AutoReplyBodyPhrases = ["je suis absent", "je suis absente", "actuellement absent", "actuellement absente", "en congés jusqu", "hors du bureau", "de retour le", "en congé jusqu", "en vacances jusqu", "absent jusqu", "absente jusqu", "de retour au bureau le", "adresse n'est plus", "boîte aux lettres n'est plus", "ne fait plus partie de", "a quitté la société"],
+            BounceSubjects = ["Non remis", "Échec de la remise", "Échec de remise", "Message non délivré", "Courrier non délivrable"],
+            BouncePhrases = ["n'a pas pu être remis", "n'a pas pu être délivré", "n'a pas été remis", "adresse introuvable"],
+            RecallSubjects = ["Rappel"],
         },
         new("de", "German")
         {
@@ -31,7 +37,10 @@ public static class LanguageTable
             FromFields = ["Von", "Absender"], SentFields = ["Gesendet", "Datum"], ToFields = ["An"], OtherFields = ["Cc", "Kopie", "Antwort an"], SubjectFields = ["Betreff"],
             MobileFooters = ["Von meinem * gesendet", "Gesendet von meinem *", "Gesendet von *", "Gesendet mit *", "Diese Nachricht wurde von * gesendet.", "Diese Nachricht wurde von * gesendet", "Outlook für * herunterladen"],
             AutoReplySubjects = ["Automatische Antwort", "Autom. Antwort", "Abwesenheitsnotiz", "Abwesenheitsmeldung", "Abwesend", "Außer Haus", "Nicht im Büro"],
-            AutoReplyBodyPhrases = ["bin ich nicht im Büro", "nicht im Büro", "außer Haus", "abwesend bis", "bin ich abwesend", "im Urlaub", "keinen Zugriff auf meine E-Mails"],
+            AutoReplyBodyPhrases = ["bin ich nicht im Büro", "nicht im Büro", "außer Haus", "abwesend bis", "bin ich abwesend", "im Urlaub", "keinen Zugriff auf meine E-Mails", "bin ich im Urlaub", "bin ich nicht erreichbar", "wieder im Büro", "Adresse ist nicht mehr", "Postfach ist nicht mehr", "Postfach wird nicht mehr", "nicht mehr im Unternehmen", "nicht mehr für uns tätig"],
+            BounceSubjects = ["Unzustellbar", "Nicht zustellbar", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung", "Unzustellbare Nachricht"],
+            BouncePhrases = ["konnte nicht zugestellt werden", "wurde nicht zugestellt", "Zustellung an folgende Empfänger fehlgeschlagen", "Empfänger unbekannt"],
+            RecallSubjects = ["Rückruf"],
         },
         new("es", "Spanish")
         {
@@ -40,7 +49,10 @@ public static class LanguageTable
             FromFields = ["De", "Remitente"], SentFields = ["Enviado", "Enviado el", "Fecha"], ToFields = ["Para", "Destinatario"], OtherFields = ["CC", "CCO", "Responder a"], SubjectFields = ["Asunto"],
             MobileFooters = ["Enviado desde mi *", "Enviado desde *", "Obtener Outlook para *"],
             AutoReplySubjects = ["Respuesta automática", "Fuera de la oficina", "Fuera de oficina", "Ausente", "Ausencia"],
-            AutoReplyBodyPhrases = ["fuera de la oficina", "estoy ausente", "me encuentro fuera", "de vacaciones hasta", "regresaré el"],
+            AutoReplyBodyPhrases = ["fuera de la oficina", "estoy ausente", "me encuentro fuera", "regresaré el", "estaré fuera", "ausente hasta", "volveré el", "dirección ya no está", "buzón ya no", "ya no trabaja en", "ya no forma parte de"],
+            BounceSubjects = ["No se puede entregar", "Error en la entrega", "Error de entrega", "Mensaje no entregado"],
+            BouncePhrases = ["no se pudo entregar", "no pudo ser entregado", "no ha podido ser entregado", "no se ha podido entregar"],
+            RecallSubjects = ["Recuperar"],
         },
         new("pt-BR", "Portuguese (Brazil)")
         {
@@ -49,7 +61,10 @@ public static class LanguageTable
             FromFields = ["De", "Remetente"], SentFields = ["Enviado", "Enviada em", "Enviado em", "Data"], ToFields = ["Para"], OtherFields = ["Cc", "Cco", "Responder a"], SubjectFields = ["Assunto"],
             MobileFooters = ["Enviado do meu *", "Enviado de meu *", "Enviado do *", "Obter o Outlook para *"],
             AutoReplySubjects = ["Resposta automática", "Fora do escritório", "Ausente do escritório", "Ausência"],
-            AutoReplyBodyPhrases = ["fora do escritório", "estou ausente", "de férias até", "retornarei em"],
+            AutoReplyBodyPhrases = ["fora do escritório", "estou ausente", "de férias até", "retornarei em", "estarei ausente", "retorno em", "endereço não está mais", "caixa de correio não", "não faz mais parte da", "não trabalha mais na"],
+            BounceSubjects = ["Não entregue", "Falha na entrega", "Mensagem não entregue"],
+            BouncePhrases = ["não pôde ser entregue", "não foi entregue", "não foi possível entregar"],
+            RecallSubjects = ["Recuperar"],
         },
         new("pt-PT", "Portuguese (Portugal)")
         {
@@ -58,7 +73,10 @@ public static class LanguageTable
             FromFields = ["De"], SentFields = ["Enviada", "Enviado", "Data"], ToFields = ["Para"], OtherFields = ["Cc"], SubjectFields = ["Assunto"],
             MobileFooters = ["Enviado do meu *", "Enviado a partir do meu *", "Obter o Outlook para *"],
             AutoReplySubjects = ["Resposta automática", "Ausência do escritório", "Fora do escritório"],
-            AutoReplyBodyPhrases = ["ausente do escritório", "encontro-me ausente", "de férias até"],
+            AutoReplyBodyPhrases = ["ausente do escritório", "encontro-me ausente", "de férias até", "estarei ausente", "endereço já não", "já não trabalha na"],
+            BounceSubjects = ["Não entregue", "Falha na entrega"],
+            BouncePhrases = ["não pôde ser entregue", "não foi entregue", "não foi possível entregar"],
+            RecallSubjects = ["Recolher"],
         },
         new("it", "Italian")
         {
@@ -67,7 +85,10 @@ public static class LanguageTable
             FromFields = ["Da", "Mittente"], SentFields = ["Inviato", "Data"], ToFields = ["A", "Destinatario"], OtherFields = ["Cc", "Ccn", "Risposta", "Rispondi a"], SubjectFields = ["Oggetto"],
             MobileFooters = ["Inviato da *", "Inviato dal mio *", "Scarica Outlook per *"],
             AutoReplySubjects = ["Risposta automatica", "Fuori sede", "Fuori ufficio", "Assente dall'ufficio", "Assenza"],
-            AutoReplyBodyPhrases = ["fuori ufficio", "fuori sede", "sono assente", "in ferie fino", "rientrerò il"],
+            AutoReplyBodyPhrases = ["fuori ufficio", "fuori sede", "sono assente", "in ferie fino", "rientrerò il", "sarò assente", "assente fino", "rientrerò", "indirizzo non è più", "casella non è più", "non fa più parte di", "non lavora più presso"],
+            BounceSubjects = ["Mancato recapito", "Impossibile recapitare", "Messaggio non recapitato"],
+            BouncePhrases = ["non è stato possibile recapitare", "non è stato recapitato", "impossibile recapitare"],
+            RecallSubjects = ["Richiamo"],
         },
         new("nl", "Dutch")
         {
@@ -76,7 +97,10 @@ public static class LanguageTable
             FromFields = ["Van", "Afzender"], SentFields = ["Verzonden", "Datum"], ToFields = ["Aan"], OtherFields = ["CC", "Beantwoorden - Aan", "Antwoord aan"], SubjectFields = ["Onderwerp"],
             MobileFooters = ["Verzonden vanaf mijn *", "Verstuurd vanaf mijn *", "Verzonden met *", "Verzonden vanaf *", "Outlook voor * downloaden"],
             AutoReplySubjects = ["Automatisch antwoord", "Afwezig", "Niet aanwezig", "Buiten kantoor", "Out of office"],
-            AutoReplyBodyPhrases = ["ben ik afwezig", "niet aanwezig", "buiten kantoor", "met vakantie tot"],
+            AutoReplyBodyPhrases = ["ben ik afwezig", "niet aanwezig", "buiten kantoor", "met vakantie tot", "afwezig tot", "weer aanwezig", "niet meer in gebruik", "werkt niet meer bij", "niet meer werkzaam"],
+            BounceSubjects = ["Onbestelbaar", "Kan niet worden bezorgd", "Niet bezorgd"],
+            BouncePhrases = ["kon niet worden bezorgd", "kon niet worden afgeleverd", "is niet bezorgd"],
+            RecallSubjects = ["Intrekken"],
         },
         new("pl", "Polish")
         {
@@ -85,7 +109,10 @@ public static class LanguageTable
             FromFields = ["Od", "Nadawca"], SentFields = ["Wysłano", "Wysłane", "Data"], ToFields = ["Do", "Adresat"], OtherFields = ["DW", "UDW", "Kopia"], SubjectFields = ["Temat"],
             MobileFooters = ["Wysłane z mojego *", "Wysłane z *", "Wysłano z *", "Pobierz aplikację Outlook dla *"],
             AutoReplySubjects = ["Odpowiedź automatyczna", "Automatyczna odpowiedź", "Poza biurem", "Nieobecność"],
-            AutoReplyBodyPhrases = ["poza biurem", "jestem nieobecny", "jestem nieobecna", "na urlopie do"],
+            AutoReplyBodyPhrases = ["poza biurem", "jestem nieobecny", "jestem nieobecna", "na urlopie do", "jestem poza biurem", "nie jest już używany", "nie jest już używana", "nie pracuje już"],
+            BounceSubjects = ["Niedostarczalne", "Niedostarczona wiadomość", "Błąd dostarczenia"],
+            BouncePhrases = ["nie mogła zostać dostarczona", "nie została dostarczona", "nie można dostarczyć"],
+            RecallSubjects = ["Odwołanie"],
         },
         new("tr", "Turkish")
         {
@@ -94,7 +121,10 @@ public static class LanguageTable
             FromFields = ["Kimden", "Gönderen"], SentFields = ["Gönderildi", "Gönderilme", "Tarih"], ToFields = ["Kime", "Alıcı"], OtherFields = ["Bilgi", "CC"], SubjectFields = ["Konu"],
             MobileFooters = ["*'umdan gönderildi", "*’umdan gönderildi", "*'dan gönderildi", "* cihazımdan gönderildi", "* için Outlook'u edinin"],
             AutoReplySubjects = ["Otomatik yanıt", "Otomatik cevap", "Ofis dışında", "Ofis Dışı"],
-            AutoReplyBodyPhrases = ["ofis dışındayım", "izindeyim", "tarihine kadar ofiste değilim"],
+            AutoReplyBodyPhrases = ["ofis dışındayım", "izindeyim", "tarihine kadar ofiste değilim", "izinli olacağım", "tatildeyim", "ofiste olmayacağım", "artık kullanılmamaktadır", "artık çalışmamaktadır"],
+            BounceSubjects = ["İletilemedi", "Teslim edilemedi", "Teslim Edilemedi"],
+            BouncePhrases = ["teslim edilemedi", "iletilemedi"],
+            RecallSubjects = ["Geri çağır"],
         },
         new("ru", "Russian")
         {
@@ -103,7 +133,10 @@ public static class LanguageTable
             FromFields = ["От", "Отправитель"], SentFields = ["Отправлено", "Дата"], ToFields = ["Кому"], OtherFields = ["Копия"], SubjectFields = ["Тема"],
             MobileFooters = ["Отправлено с *", "Отправлено из *", "Получить Outlook для *"],
             AutoReplySubjects = ["Автоматический ответ", "Автоответ", "Нет на месте", "Вне офиса", "Отсутствую"],
-            AutoReplyBodyPhrases = ["нет на месте", "вне офиса", "в отпуске до", "буду отсутствовать"],
+            AutoReplyBodyPhrases = ["нет на месте", "вне офиса", "в отпуске до", "буду отсутствовать", "нахожусь в отпуске", "не в офисе", "больше не используется", "больше не работает", "не проверяется"],
+            BounceSubjects = ["Недоставленное сообщение", "Не доставлено", "Письмо не доставлено", "Ошибка доставки"],
+            BouncePhrases = ["не может быть доставлено", "не было доставлено", "не удалось доставить", "не доставлено"],
+            RecallSubjects = ["Отзыв"],
         },
         new("uk", "Ukrainian")
         {
@@ -112,7 +145,10 @@ public static class LanguageTable
             FromFields = ["Від"], SentFields = ["Надіслано", "Дата"], ToFields = ["Кому"], OtherFields = ["Копія"], SubjectFields = ["Тема"],
             MobileFooters = ["Надіслано з *", "Відправлено з *"],
             AutoReplySubjects = ["Автоматична відповідь", "Автовідповідь", "Поза офісом", "Немає на місці"],
-            AutoReplyBodyPhrases = ["поза офісом", "у відпустці до", "немає на місці"],
+            AutoReplyBodyPhrases = ["поза офісом", "у відпустці до", "немає на місці", "у відпустці", "не в офісі", "більше не використовується", "більше не працює"],
+            BounceSubjects = ["Не доставлено", "Лист не доставлено"],
+            BouncePhrases = ["не вдалося доставити", "не було доставлено"],
+            RecallSubjects = ["Відкликання"],
         },
         new("ja", "Japanese")
         {
@@ -121,7 +157,10 @@ public static class LanguageTable
             FromFields = ["差出人", "送信者"], SentFields = ["送信日時", "日付", "送信日"], ToFields = ["宛先"], OtherFields = ["CC", "返信先"], SubjectFields = ["件名"],
             MobileFooters = ["*から送信", "*から送信しました", "iOS 用 Outlook を入手"],
             AutoReplySubjects = ["自動応答", "自動返信", "不在", "外出中", "休暇"],
-            AutoReplyBodyPhrases = ["不在にしております", "不在のため", "休暇中", "外出しております"],
+            AutoReplyBodyPhrases = ["不在にしております", "不在のため", "休暇中", "外出しております", "不在にしています", "休暇をいただいております", "出張中", "現在使用されておりません", "使用しておりません", "退職いたしました", "退職しました"],
+            BounceSubjects = ["配信不能", "配信エラー", "配送エラー", "メール配信失敗", "送信エラー"],
+            BouncePhrases = ["配信できませんでした", "届けることができませんでした", "送信できませんでした", "宛先不明"],
+            RecallSubjects = ["回収"],
         },
         new("ko", "Korean")
         {
@@ -130,7 +169,10 @@ public static class LanguageTable
             FromFields = ["보낸 사람", "보낸사람"], SentFields = ["보낸 날짜", "날짜"], ToFields = ["받는 사람", "받는사람"], OtherFields = ["참조"], SubjectFields = ["제목"],
             MobileFooters = ["*에서 보냄", "*에서 보냈습니다", "*에서 보낸 메일"],
             AutoReplySubjects = ["자동 회신", "자동 응답", "부재중", "부재 중"],
-            AutoReplyBodyPhrases = ["부재중입니다", "사무실에 없습니다", "휴가 중"],
+            AutoReplyBodyPhrases = ["부재중입니다", "사무실에 없습니다", "휴가 중", "휴가중", "자리를 비웁니다", "출장 중", "더 이상 사용하지 않는", "퇴사"],
+            BounceSubjects = ["메일 발송 실패", "메일 전송 실패", "반송", "배달 실패"],
+            BouncePhrases = ["전달되지 않았습니다", "발송에 실패", "전송에 실패", "배달할 수 없습니다"],
+            RecallSubjects = ["회수"],
         },
         new("zh-CN", "Chinese (Simplified)")
         {
@@ -139,7 +181,10 @@ public static class LanguageTable
             FromFields = ["发件人"], SentFields = ["发送时间", "日期", "时间"], ToFields = ["收件人"], OtherFields = ["抄送"], SubjectFields = ["主题"],
             MobileFooters = ["发自我的*", "从我的*发送", "来自我的*"],
             AutoReplySubjects = ["自动回复", "自动答复", "外出", "不在办公室"],
-            AutoReplyBodyPhrases = ["不在办公室", "休假中", "外出期间"],
+            AutoReplyBodyPhrases = ["不在办公室", "休假中", "外出期间", "出差中", "已停用", "不再使用", "已离职"],
+            BounceSubjects = ["系统退信", "退信", "邮件发送失败", "投递失败", "无法投递"],
+            BouncePhrases = ["没有发送成功", "未能成功送达", "无法送达", "发送失败", "投递失败"],
+            RecallSubjects = ["撤回"],
         },
         new("zh-TW", "Chinese (Traditional)")
         {
@@ -148,7 +193,10 @@ public static class LanguageTable
             FromFields = ["寄件者", "寄件人"], SentFields = ["寄件日期", "日期", "傳送時間"], ToFields = ["收件者", "收件人"], OtherFields = ["副本"], SubjectFields = ["主旨"],
             MobileFooters = ["從我的*傳送", "從我的 * 傳送", "由我的*傳送"],
             AutoReplySubjects = ["自動回覆", "自動答覆", "不在辦公室"],
-            AutoReplyBodyPhrases = ["不在辦公室", "休假中"],
+            AutoReplyBodyPhrases = ["不在辦公室", "休假中", "出差中", "已停用", "不再使用", "已離職"],
+            BounceSubjects = ["退信", "郵件傳送失敗", "無法傳遞"],
+            BouncePhrases = ["無法傳送", "無法送達", "傳送失敗"],
+            RecallSubjects = ["回收"],
         },
         new("ar", "Arabic")
         {
@@ -157,7 +205,10 @@ public static class LanguageTable
             FromFields = ["من"], SentFields = ["تم الإرسال", "التاريخ", "أرسلت"], ToFields = ["إلى"], OtherFields = ["نسخة"], SubjectFields = ["الموضوع"],
             MobileFooters = ["تم الإرسال من *", "أُرسلت من *", "أرسلت من *", "مرسل من *"],
             AutoReplySubjects = ["رد تلقائي", "الرد التلقائي", "خارج المكتب"],
-            AutoReplyBodyPhrases = ["خارج المكتب", "في إجازة حتى"],
+            AutoReplyBodyPhrases = ["خارج المكتب", "في إجازة حتى", "لم يعد مستخدما", "لم يعد يعمل"],
+            BounceSubjects = ["تعذر التسليم", "فشل التسليم"],
+            BouncePhrases = ["تعذر تسليم", "لم يتم تسليم"],
+            RecallSubjects = ["استدعاء"],
         },
         new("he", "Hebrew")
         {
@@ -166,7 +217,10 @@ public static class LanguageTable
             FromFields = ["מאת"], SentFields = ["נשלח", "תאריך"], ToFields = ["אל"], OtherFields = ["עותק"], SubjectFields = ["נושא"],
             MobileFooters = ["נשלח מה-*", "נשלח מ-*", "נשלח מה*"],
             AutoReplySubjects = ["מענה אוטומטי", "תשובה אוטומטית", "מחוץ למשרד"],
-            AutoReplyBodyPhrases = ["מחוץ למשרד", "בחופשה עד"],
+            AutoReplyBodyPhrases = ["מחוץ למשרד", "בחופשה עד", "אינו בשימוש", "כבר לא עובד"],
+            BounceSubjects = ["לא ניתן למסור", "המסירה נכשלה"],
+            BouncePhrases = ["לא ניתן היה למסור", "לא נמסרה"],
+            RecallSubjects = ["ביטול"],
         },
         new("th", "Thai")
         {
@@ -175,7 +229,10 @@ public static class LanguageTable
             FromFields = ["จาก"], SentFields = ["ส่ง", "วันที่", "ส่งเมื่อ"], ToFields = ["ถึง"], OtherFields = ["สำเนาถึง"], SubjectFields = ["เรื่อง", "ชื่อเรื่อง"],
             MobileFooters = ["ส่งจาก *", "ส่งจาก*"],
             AutoReplySubjects = ["ตอบกลับอัตโนมัติ", "การตอบกลับอัตโนมัติ", "ไม่อยู่ที่สำนักงาน"],
-            AutoReplyBodyPhrases = ["ไม่อยู่ที่สำนักงาน", "ลาพักร้อน"],
+            AutoReplyBodyPhrases = ["ไม่อยู่ที่สำนักงาน", "ลาพักร้อน", "ลาพัก", "ไม่ได้ใช้งานแล้ว"],
+            BounceSubjects = ["ส่งไม่สำเร็จ", "ไม่สามารถส่งได้"],
+            BouncePhrases = ["ไม่สามารถส่งข้อความ", "ส่งไม่สำเร็จ"],
+            RecallSubjects = ["เรียกคืน"],
         },
         new("hi", "Hindi")
         {
@@ -184,7 +241,10 @@ public static class LanguageTable
             FromFields = ["प्रेषक", "से"], SentFields = ["भेजा गया", "दिनांक", "भेजा"], ToFields = ["प्रति", "को"], OtherFields = ["प्रतिलिपि"], SubjectFields = ["विषय"],
             MobileFooters = ["* से भेजा गया", "*से भेजा गया"],
             AutoReplySubjects = ["स्वचालित उत्तर", "स्वतः उत्तर", "कार्यालय से बाहर"],
-            AutoReplyBodyPhrases = ["कार्यालय से बाहर", "छुट्टी पर"],
+            AutoReplyBodyPhrases = ["कार्यालय से बाहर", "छुट्टी पर", "अवकाश पर", "अब उपयोग में नहीं"],
+            BounceSubjects = ["वितरित नहीं", "डिलीवरी विफल"],
+            BouncePhrases = ["वितरित नहीं किया जा सका", "डिलीवर नहीं हो सका"],
+            RecallSubjects = ["वापस लें"],
         },
         new("sv", "Swedish")
         {
@@ -193,7 +253,10 @@ public static class LanguageTable
             FromFields = ["Från"], SentFields = ["Skickat", "Datum"], ToFields = ["Till"], OtherFields = ["Kopia"], SubjectFields = ["Ämne"],
             MobileFooters = ["Skickat från min *", "Skickat från *", "Hämta Outlook för *", "från min *"],
             AutoReplySubjects = ["Automatiskt svar", "Frånvarande", "Inte på kontoret", "Autosvar", "Frånvaro"],
-            AutoReplyBodyPhrases = ["inte på kontoret", "är på semester", "är ledig till", "är frånvarande"],
+            AutoReplyBodyPhrases = ["inte på kontoret", "är på semester", "är ledig till", "är frånvarande", "tillbaka den", "används inte längre", "slutat"],
+            BounceSubjects = ["Kan inte levereras", "Leveransfel", "Ej levererat"],
+            BouncePhrases = ["kunde inte levereras", "har inte levererats"],
+            RecallSubjects = ["Återkalla"],
         },
         new("da", "Danish")
         {
@@ -202,7 +265,10 @@ public static class LanguageTable
             FromFields = ["Fra"], SentFields = ["Sendt", "Dato"], ToFields = ["Til"], OtherFields = ["Cc"], SubjectFields = ["Emne"],
             MobileFooters = ["Sendt fra min *", "Sendt fra *", "Hent Outlook til *"],
             AutoReplySubjects = ["Automatisk svar", "Fraværende", "Ikke på kontoret", "Autosvar", "Fravær"],
-            AutoReplyBodyPhrases = ["ikke på kontoret", "er på ferie", "er fraværende"],
+            AutoReplyBodyPhrases = ["ikke på kontoret", "er på ferie", "er fraværende", "tilbage den", "bruges ikke længere", "ikke længere ansat"],
+            BounceSubjects = ["Kan ikke leveres", "Leveringsfejl", "Ikke leveret"],
+            BouncePhrases = ["kunne ikke leveres", "blev ikke leveret"],
+            RecallSubjects = ["Tilbagekald"],
         },
         new("nb", "Norwegian")
         {
@@ -211,7 +277,10 @@ public static class LanguageTable
             FromFields = ["Fra"], SentFields = ["Sendt", "Dato"], ToFields = ["Til"], OtherFields = ["Kopi"], SubjectFields = ["Emne"],
             MobileFooters = ["Sendt fra min *", "Sendt fra *", "Få Outlook for *"],
             AutoReplySubjects = ["Automatisk svar", "Fraværende", "Ikke på kontoret", "Autosvar", "Fravær"],
-            AutoReplyBodyPhrases = ["ikke på kontoret", "er på ferie", "er fraværende"],
+            AutoReplyBodyPhrases = ["ikke på kontoret", "er på ferie", "er fraværende", "tilbake den", "brukes ikke lenger", "ikke lenger ansatt"],
+            BounceSubjects = ["Kan ikke leveres", "Leveringsfeil", "Ikke levert"],
+            BouncePhrases = ["kunne ikke leveres", "ble ikke levert"],
+            RecallSubjects = ["Tilbakekall"],
         },
         new("fi", "Finnish")
         {
@@ -220,7 +289,10 @@ public static class LanguageTable
             FromFields = ["Lähettäjä"], SentFields = ["Lähetetty", "Päivämäärä"], ToFields = ["Vastaanottaja"], OtherFields = ["Kopio"], SubjectFields = ["Aihe"],
             MobileFooters = ["Lähetetty *", "Hanki Outlook *"],
             AutoReplySubjects = ["Automaattinen vastaus", "Poissa toimistolta", "Lomavastaaja", "Poissaoloilmoitus"],
-            AutoReplyBodyPhrases = ["poissa toimistolta", "olen lomalla", "olen poissa"],
+            AutoReplyBodyPhrases = ["poissa toimistolta", "olen lomalla", "olen poissa", "takaisin toimistolla", "ei ole enää käytössä", "ei enää työskentele"],
+            BounceSubjects = ["Toimitus epäonnistui", "Ei voitu toimittaa"],
+            BouncePhrases = ["ei voitu toimittaa", "toimitus epäonnistui"],
+            RecallSubjects = ["Palauta"],
         },
         new("cs", "Czech")
         {
@@ -229,7 +301,10 @@ public static class LanguageTable
             FromFields = ["Od"], SentFields = ["Odesláno", "Datum"], ToFields = ["Komu"], OtherFields = ["Kopie"], SubjectFields = ["Předmět"],
             MobileFooters = ["Odesláno z *", "Odesláno ze *", "Získat Outlook pro *"],
             AutoReplySubjects = ["Automatická odpověď", "Mimo kancelář", "Nepřítomnost", "Mimo kancelar"],
-            AutoReplyBodyPhrases = ["mimo kancelář", "jsem na dovolené", "nejsem v kanceláři"],
+            AutoReplyBodyPhrases = ["mimo kancelář", "jsem na dovolené", "nejsem v kanceláři", "mimo kancelář do", "již není používán", "již nepracuje"],
+            BounceSubjects = ["Nedoručitelné", "Nedoručeno", "Chyba doručení"],
+            BouncePhrases = ["nelze doručit", "nebyla doručena"],
+            RecallSubjects = ["Odvolání"],
         },
         new("hu", "Hungarian")
         {
@@ -238,7 +313,10 @@ public static class LanguageTable
             FromFields = ["Feladó"], SentFields = ["Elküldve", "Dátum", "Küldve"], ToFields = ["Címzett"], OtherFields = ["Másolatot kap", "Másolat"], SubjectFields = ["Tárgy"],
             MobileFooters = ["*-ról küldve", "*-ről küldve", "*ról küldve", "*ről küldve", "Küldve *"],
             AutoReplySubjects = ["Automatikus válasz", "Házon kívül", "Irodán kívül", "Szabadság"],
-            AutoReplyBodyPhrases = ["házon kívül vagyok", "szabadságon vagyok", "irodán kívül"],
+            AutoReplyBodyPhrases = ["házon kívül vagyok", "szabadságon vagyok", "irodán kívül", "irodán kívül", "már nem használt", "már nem dolgozik"],
+            BounceSubjects = ["Kézbesíthetetlen", "Kézbesítési hiba"],
+            BouncePhrases = ["nem sikerült kézbesíteni", "nem kézbesíthető"],
+            RecallSubjects = ["Visszahívás"],
         },
         new("ro", "Romanian")
         {
@@ -247,7 +325,10 @@ public static class LanguageTable
             FromFields = ["De la"], SentFields = ["Trimis", "Dată", "Data"], ToFields = ["Către", "Catre"], OtherFields = ["Cc"], SubjectFields = ["Subiect"],
             MobileFooters = ["Trimis de pe *", "Trimis din *", "Trimis cu *"],
             AutoReplySubjects = ["Răspuns automat", "Raspuns automat", "În afara biroului", "Plecat din birou", "Absent"],
-            AutoReplyBodyPhrases = ["în afara biroului", "sunt în concediu", "lipsesc din birou"],
+            AutoReplyBodyPhrases = ["în afara biroului", "sunt în concediu", "lipsesc din birou", "nu mai este folosită", "nu mai lucrează"],
+            BounceSubjects = ["Nelivrat", "Eroare de livrare", "Nu poate fi livrat"],
+            BouncePhrases = ["nu a putut fi livrat", "nu a fost livrat"],
+            RecallSubjects = ["Retragere"],
         },
         new("el", "Greek")
         {
@@ -256,7 +337,10 @@ public static class LanguageTable
             FromFields = ["Από"], SentFields = ["Στάλθηκε", "Ημερομηνία", "Εστάλη"], ToFields = ["Προς"], OtherFields = ["Κοιν.", "Κοιν"], SubjectFields = ["Θέμα"],
             MobileFooters = ["Στάλθηκε από *", "Εστάλη από *"],
             AutoReplySubjects = ["Αυτόματη απάντηση", "Εκτός γραφείου"],
-            AutoReplyBodyPhrases = ["εκτός γραφείου", "βρίσκομαι σε άδεια"],
+            AutoReplyBodyPhrases = ["εκτός γραφείου", "βρίσκομαι σε άδεια", "δεν χρησιμοποιείται πλέον"],
+            BounceSubjects = ["Δεν είναι δυνατή η παράδοση", "Αποτυχία παράδοσης"],
+            BouncePhrases = ["δεν ήταν δυνατό να παραδοθεί", "δεν παραδόθηκε"],
+            RecallSubjects = ["Ανάκληση"],
         },
         new("id", "Indonesian")
         {
@@ -265,7 +349,10 @@ public static class LanguageTable
             FromFields = ["Dari"], SentFields = ["Dikirim", "Tanggal", "Terkirim"], ToFields = ["Kepada", "Ke"], OtherFields = ["Cc", "Tembusan"], SubjectFields = ["Subjek", "Perihal", "Judul"],
             MobileFooters = ["Dikirim dari *", "Dapatkan Outlook untuk *"],
             AutoReplySubjects = ["Balasan otomatis", "Balasan Otomatis", "Di luar kantor", "Sedang cuti"],
-            AutoReplyBodyPhrases = ["sedang di luar kantor", "sedang cuti", "tidak berada di kantor"],
+            AutoReplyBodyPhrases = ["sedang di luar kantor", "sedang cuti", "tidak berada di kantor", "tidak digunakan lagi", "tidak lagi bekerja"],
+            BounceSubjects = ["Tidak Terkirim", "Gagal terkirim", "Tidak dapat dikirim"],
+            BouncePhrases = ["tidak dapat dikirim", "gagal dikirim", "tidak terkirim"],
+            RecallSubjects = ["Tarik kembali"],
         },
         new("vi", "Vietnamese")
         {
@@ -274,7 +361,10 @@ public static class LanguageTable
             FromFields = ["Từ", "Người gửi"], SentFields = ["Đã gửi", "Ngày", "Gửi"], ToFields = ["Đến", "Tới"], OtherFields = ["Cc"], SubjectFields = ["Chủ đề", "Tiêu đề"],
             MobileFooters = ["Được gửi từ *", "Gửi từ *"],
             AutoReplySubjects = ["Trả lời tự động", "Thư trả lời tự động", "Vắng mặt", "Không có mặt tại văn phòng"],
-            AutoReplyBodyPhrases = ["không có mặt tại văn phòng", "đang nghỉ phép"],
+            AutoReplyBodyPhrases = ["không có mặt tại văn phòng", "đang nghỉ phép", "đang đi công tác", "không còn sử dụng", "đã nghỉ việc"],
+            BounceSubjects = ["Không thể gửi", "Gửi thư thất bại"],
+            BouncePhrases = ["không thể được gửi", "không gửi được"],
+            RecallSubjects = ["Thu hồi"],
         },
     ];
 }

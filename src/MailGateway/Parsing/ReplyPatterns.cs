@@ -46,4 +46,8 @@ internal static partial class ReplyPatterns
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     public static partial Regex Whitespace();
+
+    /// <summary>A run of letters and digits: a word, for comparing two renderings of one text.</summary>
+    [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.CultureInvariant)]
+    public static partial Regex WordRun();
 }

@@ -49,6 +49,14 @@ internal static class ReplyVocabulary
 
     public static Regex AutoReplyBody { get; } = new(Alternation(l => l.AutoReplyBodyPhrases, bounded: true), Options, Timeout);
 
+    /// <summary>A delivery failure notice's subject, in any language (anywhere in the subject: providers prefix it).</summary>
+    public static Regex BounceSubject { get; } = new(Alternation(l => l.BounceSubjects, bounded: true), Options, Timeout);
+
+    public static Regex BouncePhrase { get; } = new(Alternation(l => l.BouncePhrases, bounded: true), Options, Timeout);
+
+    /// <summary>An Outlook recall request's subject: the prefix, then a colon.</summary>
+    public static Regex RecallSubject { get; } = new($"^\\s*(?:{Alternation(l => l.RecallSubjects, bounded: false)})\\s*[:：]", Options, Timeout);
+
     /// <summary>The whole line is a footer of a mobile or webmail client.</summary>
     public static bool IsMobileFooter(string text) => MobileFooterStart.IsMatch(text) || MobileFooterEnd.IsMatch(text);
 

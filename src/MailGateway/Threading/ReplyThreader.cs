@@ -246,6 +246,12 @@ public sealed class ReplyThreader(
             return;
         }
 
+        if (analysis.RejectReason == RejectReasons.Encrypted)
+        {
+            await RejectAsync(mail, message, analysis, RejectReasons.Encrypted, "Your reply was encrypted, so the platform could not read it. Nothing of it was posted.", cancellationToken);
+            return;
+        }
+
         if (analysis.Text.Length == 0 && analysis.Attachments.Count == 0)
         {
             await RejectAsync(mail, message, analysis, RejectReasons.EmptyReply, "Your reply had no new text and no attachment.", cancellationToken);

@@ -55,4 +55,25 @@ public sealed class ReadNotesTests : IAsyncLifetime
         Assert.Contains("kept as it came", mail.Trace, StringComparison.Ordinal);
         Assert.Contains("utf-16 cannot be right", mail.Trace, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Process_EncryptedReply_IsQuarantinedAndTheSenderIsToldWhy()
+    {
+        var token = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(_fr.Id, _vendorFr.Id, CancellationToken.None));
+        var raw = Encoding.ASCII.GetBytes(($"From: {_fr.Emails[0].Address}\nTo: reply+{token}@clp.test\nSubject: Re: timeline\nMessage-ID: <notes-2@client.example>\nMIME-Version: 1.0\n"
+            + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"\nContent-Transfer-Encoding: base64\n\n"
+            + Convert.ToBase64String(new byte[400]) + "\n").ReplaceLineEndings("\r\n"));
+
+        var stored = await _database.WithAsync(s => s.GetRequiredService<InboundStore>()
+            .StoreBatchAsync("reply@clp.test/INBOX", 1, [(1L, raw)], CancellationToken.None));
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync([stored[0].Mail], CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Rejected], statuses);
+        Assert.Equal(0, await _world.CountAsync<Message>());
+        var mail = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync());
+        Assert.Equal("encrypted", mail.Reason);
+        var rejection = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync(m => m.Purpose == "rejection"));
+        Assert.Equal(_fr.Emails[0].Address, rejection.ToAddress);
+        Assert.Contains("without encryption", Encoding.UTF8.GetString(rejection.Raw), StringComparison.Ordinal);
+    }
 }
