@@ -41,8 +41,10 @@ internal static class BodyText
         if (part.IsFlowed)
         {
             var delsp = part.ContentType.Parameters.TryGetValue("delsp", out string? value) && value.Equals("yes", StringComparison.OrdinalIgnoreCase);
-            // RFC 3676: the "-- " signature separator is never a soft break, but FlowedToText would join it.
-            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l == "-- " ? "--" : l);
+            // RFC 3676: the "-- " signature separator is never a soft break, but FlowedToText would join it; a line
+            // space-stuffed before a '>' is the person's text starting with '>', not a quote, and is marked as such.
+            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+                .Select(l => l == "-- " ? "--" : l.StartsWith(" >", StringComparison.Ordinal) ? " " + ReplyTrimmer.StuffedMark + l[1..] : l);
             text = new FlowedToText { DeleteSpace = delsp }.Convert(string.Join('\n', lines));
         }
 
@@ -96,9 +98,34 @@ internal static class BodyText
         }
         catch (DecoderFallbackException)
         {
+            // Mailers label bytes with an older charset the real one extends (GB18030 as GBK, CP949 as EUC-KR), or Japanese
+            // in Shift_JIS or EUC-JP with ISO-2022-JP, the charset Japanese mail declares.
+            foreach (var candidate in Candidates(encoding))
+            {
+                try
+                {
+                    var text = Strict(candidate).GetString(bytes);
+                    replaced = $"declared charset {label} cannot be right (the bytes are not valid in it); read as {candidate.WebName}";
+                    return text;
+                }
+                catch (DecoderFallbackException)
+                {
+                    // Not this one either.
+                }
+            }
+
             return Detected(bytes, label, "the bytes are not valid in it", out replaced);
         }
     }
+
+    /// <summary>The charsets mailers write under this one's name, most likely first.</summary>
+    private static IEnumerable<Encoding> Candidates(Encoding encoding) => (encoding.CodePage switch
+    {
+        936 => [54936], // GBK, GB2312 -> GB18030
+        51949 => [949], // EUC-KR -> UHC (CP949)
+        50220 or 50221 or 50222 => [932, 51932], // ISO-2022-JP -> Shift_JIS, EUC-JP
+        _ => Array.Empty<int>(),
+    }).Select(System.Text.Encoding.GetEncoding);
 
     private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 

@@ -53,7 +53,7 @@ public static partial class ReplyAnalyzer
             return new ReplyAnalysis(automatic ? ReplyKind.AutoReply : token is null ? ReplyKind.NotAReply : ReplyKind.Reply, token, string.Empty, [], Encrypted, null, null);
         }
 
-        var body = ReplyBody.Extract(parts, notes, cancellationToken);
+        var body = ReplyBody.Extract(parts, new ReplyContext(domain, message.From.Mailboxes.FirstOrDefault()?.Name), notes, cancellationToken);
         var excluded = new HashSet<MimeEntity>(body.Parts);
         excluded.UnionWith(SecureMime.SignatureParts(message));
         var attachments = AttachmentCollector.Collect(parts, excluded, body.ReferencedContentIds, notes, cancellationToken);

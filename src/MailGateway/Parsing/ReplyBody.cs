@@ -16,9 +16,10 @@ internal sealed partial record ReplyBody(string Text, Lazy<string> FullText, Has
     private static partial Regex ContentIdReference();
 
     /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
+    /// <param name="context">The gateway's domain and the sender's name, for <see cref="ReplyTrimmer"/>.</param>
     /// <param name="notes">Receives a line for what could not be read as declared (a charset replaced, a damaged
     /// encoding, HTML nested too deep).</param>
-    public static ReplyBody Extract(IReadOnlyList<MimeEntity> parts, ICollection<string> notes, CancellationToken cancellationToken)
+    public static ReplyBody Extract(IReadOnlyList<MimeEntity> parts, ReplyContext context, ICollection<string> notes, CancellationToken cancellationToken)
     {
         var bodies = new HashSet<MimeEntity>();
         var plain = FirstBody(parts, html: false);
@@ -39,12 +40,12 @@ internal sealed partial record ReplyBody(string Text, Lazy<string> FullText, Has
                 notes.Add($"HTML body nested deeper than {HtmlReplyConverter.MaxDepth} elements: read as text below that depth");
             }
 
-            var fromHtml = ReplyTrimmer.Trim(converted.Text);
+            var fromHtml = ReplyTrimmer.Trim(converted.Text, context);
             if (plain is not null)
             {
                 bodies.Add(plain);
                 var full = BodyText.Decode(plain);
-                var fromPlain = ReplyTrimmer.Trim(full);
+                var fromPlain = ReplyTrimmer.Trim(full, context);
                 if (SaySame(fromPlain, fromHtml) || !HtmlIsTheTruth(fromPlain, fromHtml))
                 {
                     return new ReplyBody(fromPlain, new Lazy<string>(full), bodies, referenced);
@@ -60,12 +61,12 @@ internal sealed partial record ReplyBody(string Text, Lazy<string> FullText, Has
         {
             bodies.Add(plain);
             var full = BodyText.Decode(plain, notes);
-            return new ReplyBody(ReplyTrimmer.Trim(full), new Lazy<string>(full), bodies, referenced);
+            return new ReplyBody(ReplyTrimmer.Trim(full, context), new Lazy<string>(full), bodies, referenced);
         }
 
         if (parts.OfType<TnefPart>().FirstOrDefault() is { } tnef && TnefBody(tnef, cancellationToken) is { } tnefText)
         {
-            return new ReplyBody(ReplyTrimmer.Trim(tnefText), new Lazy<string>(tnefText), bodies, referenced);
+            return new ReplyBody(ReplyTrimmer.Trim(tnefText, context), new Lazy<string>(tnefText), bodies, referenced);
         }
 
         return new ReplyBody(string.Empty, new Lazy<string>(string.Empty), bodies, referenced);

@@ -21,6 +21,8 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
         ["email_reply_trimmer/embedded_email_7"] = KeepsQuotes,
         ["email_reply_trimmer/embedded_email_16"] = KeepsQuotes,
         ["email_reply_trimmer/embedded_email_17"] = KeepsQuotes,
+        ["email_reply_trimmer/quote_only"] = "Discourse keeps a body that is nothing but a quote; ours (issue 28) reads it as an empty reply (text \"\"), "
+            + "which the threader refuses with advice, rather than posting the quoted history",
         ["discourse_receiver/inline_mixed_replies"] = KeepsQuotes,
         ["crisp_email_reply_parser/email_1"] = "expects the sign-off '-Abhishek Kona' kept, while github_email_reply_parser email_1_1 and email_1_3 "
             + "expect the same sign-off on the same text removed; we follow github (a lone '-Name' line ending the reply is a signature)",
@@ -28,6 +30,10 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
             + "closings ('Best regards,\n\n//Jef', 'Thanks,\nSome One'), and so do we: only '-- ', separators and mobile footers end a reply",
         ["discourse_receiver/text_and_html_reply"] = "Discourse reads the text/plain alternative; when the two alternatives say different things "
             + "the HTML is what the person saw, and ours (issue 28) reads the HTML",
+        ["email_reply_trimmer/forwarded_gmail"] = "Discourse cuts a forward below the person's note; ours (issue 28) keeps a forward the person "
+            + "wrote below their own text ('see the client's note below'), since it is what they meant to send",
+        ["talon/outlook"] = "the fixture's text/plain says 'Hello' and its HTML alternative says something else; talon reads the plain text, ours "
+            + "(issue 28) reads the HTML, which is what the person saw",
         ["talon/iphone"] = KeepsSignatures,
         ["talon/sparrow"] = KeepsSignatures,
     };
