@@ -470,7 +470,13 @@ public static partial class ReplyTrimmer
             var field = ReplyVocabulary.HeaderField.Match(line);
             if (field.Success)
             {
-                kinds.Add(FieldKinds.First(g => field.Groups[g].Success));
+                // A block names each field once (Cc and Bcc apart): a second From, To or Subject is something else.
+                var kind = FieldKinds.First(g => field.Groups[g].Success);
+                if (!kinds.Add(kind) && kind != "other")
+                {
+                    break;
+                }
+
                 last = j;
                 continuation = 0;
             }
