@@ -67,7 +67,7 @@ public static partial class ReplyAnalyzer
         var kind = notAReply is not null ? ReplyKind.NotAReply
             : bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, parts, body.Text, body.FullText) ? ReplyKind.AutoReply
             : token is null ? ReplyKind.NotAReply : ReplyKind.Reply;
-        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null) { Notes = notes };
+        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null) { Notes = notes, NotAReplyReason = notAReply };
     }
 
     /// <summary>The token of the first recipient header, in order: To, Cc, Delivered-To, X-Original-To, Envelope-To,

@@ -140,6 +140,9 @@ public sealed class ReplyThreader(
                 && await ApplyUnsubscribeAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
                 Finish(mail, InboundStatus.Ignored, "unsubscribed", $"List-Unsubscribe mailto: user {unsubscribed.UserId} {unsubscribed.Outcome} for {unsubscribed.Kind}.");
                 return;
+            case ReplyKind.NotAReply when analysis.NotAReplyReason is "read receipt" or "calendar response" or "recall request":
+                Finish(mail, InboundStatus.Ignored, "not_a_reply", $"A {analysis.NotAReplyReason} sent by the mail client: never posted, nobody told.");
+                return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
                 await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
                 return;

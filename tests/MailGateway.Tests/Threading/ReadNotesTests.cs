@@ -76,4 +76,21 @@ public sealed class ReadNotesTests : IAsyncLifetime
         Assert.Equal(_fr.Emails[0].Address, rejection.ToAddress);
         Assert.Contains("without encryption", Encoding.UTF8.GetString(rejection.Raw), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Process_ReadReceiptToAReplyAddress_IsIgnoredWithoutARejectionMail()
+    {
+        var token = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(_fr.Id, _vendorFr.Id, CancellationToken.None));
+        var raw = Encoding.ASCII.GetBytes(($"From: {_fr.Emails[0].Address}\nTo: reply+{token}@clp.test\nSubject: Read: timeline\nMessage-ID: <notes-3@client.example>\nMIME-Version: 1.0\n"
+            + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"m\"\n\n--m\nContent-Type: text/plain\n\nYour message was read.\n"
+            + "--m\nContent-Type: message/disposition-notification\n\nFinal-Recipient: rfc822; a@vendor.example\nDisposition: manual-action/MDN-sent-manually; displayed\n--m--\n").ReplaceLineEndings("\r\n"));
+
+        var stored = await _database.WithAsync(s => s.GetRequiredService<InboundStore>()
+            .StoreBatchAsync("reply@clp.test/INBOX", 1, [(1L, raw)], CancellationToken.None));
+        var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync([stored[0].Mail], CancellationToken.None));
+
+        Assert.Equal([InboundStatus.Ignored], statuses);
+        Assert.Equal(0, await _world.CountAsync<Message>());
+        Assert.Equal(0, await _world.CountAsync<OutboundMail>());
+    }
 }
