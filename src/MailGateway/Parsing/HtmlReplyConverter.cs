@@ -27,7 +27,7 @@ internal static class HtmlReplyConverter
     /// below it.</summary>
     public const int MaxDepth = 400;
 
-    /// <summary>The text of the person's reply, and the <c>cid:</c> references that survive in it.</summary>
+    /// <summary>The text of the person's reply.</summary>
     public static HtmlText Convert(string html, CancellationToken cancellationToken) => Convert(html, dropHistory: true, cancellationToken);
 
     /// <summary>The whole document as text, quoted history included.</summary>
@@ -44,7 +44,6 @@ internal static class HtmlReplyConverter
     private static HtmlText Convert(string html, bool dropHistory, CancellationToken cancellationToken)
     {
         var (document, flattened) = Load(html, cancellationToken);
-        var contentIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var builder = new StringBuilder();
         var skipped = new HashSet<HtmlNode>();
         var root = document.DocumentNode;
@@ -58,7 +57,7 @@ internal static class HtmlReplyConverter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var enter = Enter(node, dropHistory, skipped, builder, contentIds, preformatted > 0);
+            var enter = Enter(node, dropHistory, skipped, builder, preformatted > 0);
             if (enter == Step.Stop)
             {
                 break;
@@ -90,7 +89,7 @@ internal static class HtmlReplyConverter
             node = node is null || node == root ? null : node.NextSibling;
         }
 
-        return new HtmlText(builder.ToString(), contentIds, flattened);
+        return new HtmlText(builder.ToString(), flattened);
     }
 
     /// <summary>The parsed document, its nesting bounded: the outer <see cref="MaxDepth"/> levels as written, or,
@@ -125,7 +124,7 @@ internal static class HtmlReplyConverter
     /// <summary>What entering a node writes, and whether its children are read: <c>script</c>, <c>style</c>,
     /// <c>head</c> and <c>title</c> never; quote and signature containers not when history is dropped; at the first
     /// marker after which everything is history (<see cref="IsCut"/>) the walk stops.</summary>
-    private static Step Enter(HtmlNode node, bool dropHistory, HashSet<HtmlNode> skipped, StringBuilder builder, HashSet<string> contentIds, bool preformatted)
+    private static Step Enter(HtmlNode node, bool dropHistory, HashSet<HtmlNode> skipped, StringBuilder builder, bool preformatted)
     {
         switch (node.NodeType)
         {
@@ -169,15 +168,6 @@ internal static class HtmlReplyConverter
         {
             builder.Append('\n');
             return Step.Skip;
-        }
-
-        if (name is "img" && HasAttribute(node, "src"))
-        {
-            var src = node.GetAttributeValue("src", string.Empty);
-            if (src.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
-            {
-                contentIds.Add(src[4..].Trim('<', '>'));
-            }
         }
 
         if (Blocks.Contains(name) || name is "clp-block")
@@ -279,25 +269,6 @@ internal static class HtmlReplyConverter
 
         var normalized = builder.ToString();
         return OutlookBorders.Any(b => normalized.Contains(b, StringComparison.Ordinal));
-    }
-
-    private static bool HasAttribute(HtmlNode node, string name)
-    {
-        if (!node.HasAttributes)
-        {
-            return false;
-        }
-
-        var attributes = node.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The value of the first attribute of that (lower-case) name, as XPath's <c>@name</c> reads it inside a
