@@ -18,11 +18,10 @@ internal static partial class AttachmentCollector
 
     /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
     /// <param name="bodies">The parts read as the message text (not attachments).</param>
-    /// <param name="keptContentIds">The <c>cid:</c> references left in the reply's own HTML (quote and signature
-    /// removed); null when the text did not come from HTML.</param>
+    /// <param name="referencedContentIds">Every <c>cid:</c> the HTML body refers to: pictures in the text, not files.</param>
     /// <param name="notes">Receives a line for each file kept as it came because it could not be read.</param>
     public static List<ExtractedAttachment> Collect(
-        IReadOnlyList<MimeEntity> parts, ISet<MimeEntity> bodies, ISet<string>? keptContentIds, ICollection<string> notes, CancellationToken cancellationToken)
+        IReadOnlyList<MimeEntity> parts, ISet<MimeEntity> bodies, ISet<string> referencedContentIds, ICollection<string> notes, CancellationToken cancellationToken)
     {
         var list = new List<ExtractedAttachment>();
         foreach (var entity in parts)
@@ -45,7 +44,7 @@ internal static partial class AttachmentCollector
                     notes.Add($"{PartDecoding.Describe(part)} nested deeper than {RawMessage.MaxMimeDepth} MIME levels: not entered, kept as one file");
                     list.Add(Describe(part));
                     break;
-                case MimePart part when IsRealAttachment(part, keptContentIds):
+                case MimePart part when IsRealAttachment(part, referencedContentIds):
                     list.Add(DescribeDecodable(part, notes));
                     break;
             }
@@ -54,7 +53,7 @@ internal static partial class AttachmentCollector
         return list;
     }
 
-    private static bool IsRealAttachment(MimePart part, ISet<string>? keptContentIds)
+    private static bool IsRealAttachment(MimePart part, ISet<string> referencedContentIds)
     {
         var type = part.ContentType;
         if (type.IsMimeType("application", "pgp-signature") || type.IsMimeType("application", "pkcs7-signature")
@@ -69,15 +68,18 @@ internal static partial class AttachmentCollector
             return false; // an alternative body or a text fragment of the message, not a file
         }
 
-        if (type.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase) && !part.IsAttachment && part.ContentId is { } contentId)
+        if (part.ContentId is { } contentId)
         {
-            // Referenced only from quoted history or a signature block: not the person's.
-            if (keptContentIds is not null && !keptContentIds.Contains(contentId))
+            // A picture the HTML shows in the text (the person's, a signature's or the quoted history's), not a file.
+            if (referencedContentIds.Contains(contentId))
             {
                 return false;
             }
 
-            return !(GeneratedImageName().IsMatch(part.FileName ?? string.Empty) || Size(part) <= SignatureImageMaxBytes);
+            if (type.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase) && !part.IsAttachment)
+            {
+                return !(GeneratedImageName().IsMatch(part.FileName ?? string.Empty) || Size(part) <= SignatureImageMaxBytes);
+            }
         }
 
         return true;
@@ -160,10 +162,11 @@ internal static partial class AttachmentCollector
     private static ExtractedAttachment Describe(MimePart part) =>
         new(part.FileName ?? DefaultName(part), part.ContentType.MimeType, Size(part), part);
 
+    /// <summary>An attached message as one file, its size as it is transmitted (CRLF line ends).</summary>
     private static ExtractedAttachment DescribeMessage(MessagePart part)
     {
         var content = new MemoryStream();
-        part.Message?.WriteTo(content);
+        part.Message?.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, content);
         content.Position = 0;
         var name = part.ContentDisposition?.FileName ?? part.ContentType.Name ?? (part.Message?.Subject is { Length: > 0 } subject ? subject + ".eml" : "message.eml");
         var file = new MimePart("message", "rfc822") { FileName = name, Content = new MimeContent(content) };

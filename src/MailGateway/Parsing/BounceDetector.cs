@@ -4,7 +4,8 @@ using MimeKit;
 namespace ClpMailGateway.Parsing;
 
 /// <summary>What a delivery failure report says: RFC 3464 <c>multipart/report; report-type=delivery-status</c>, or
-/// the legacy texts of mailer daemons (Postfix, Exim, qmail, Sendmail, Gmail, Exchange).</summary>
+/// the legacy texts of mailer daemons (Postfix, Exim, qmail, Sendmail, Gmail, Exchange) and the prose notices of
+/// providers that send no DSN, in every language of <see cref="LanguageTable"/>.</summary>
 internal static partial class BounceDetector
 {
     [GeneratedRegex(@"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|bounces?|mdaemon|nobody)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -45,7 +46,7 @@ internal static partial class BounceDetector
         var fromDaemon = from is not null
             && (DaemonLocalPart().IsMatch(from.LocalPart) || DaemonName().IsMatch(from.Name ?? string.Empty));
         var subject = message.Subject ?? string.Empty;
-        var bounceSubject = BounceSubject().IsMatch(subject);
+        var bounceSubject = BounceSubject().IsMatch(subject) || ReplyVocabulary.BounceSubject.IsMatch(subject);
         var verp = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Any(m => Verp().IsMatch(m.Address));
         if (!fromDaemon && !bounceSubject && !verp)
         {
@@ -54,7 +55,7 @@ internal static partial class BounceDetector
         }
 
         var text = NotificationText(parts, cancellationToken);
-        var phrase = BouncePhrase().IsMatch(text);
+        var phrase = BouncePhrase().IsMatch(text) || ReplyVocabulary.BouncePhrase.IsMatch(text);
         var isBounce = (fromDaemon && (bounceSubject || phrase))
             || (bounceSubject && phrase)
             || (verp && (fromDaemon || phrase || bounceSubject));
@@ -83,7 +84,8 @@ internal static partial class BounceDetector
         {
             var action = group["Action"]?.Trim().ToLowerInvariant() ?? "failed";
             var status = group["Status"]?.Trim() ?? string.Empty;
-            var recipient = Recipient(group["Final-Recipient"]) ?? Recipient(group["Original-Recipient"]);
+            // The address the mail was sent to: a forwarding mailbox reports its forward target as the final recipient.
+            var recipient = Recipient(group["Original-Recipient"]) ?? Recipient(group["Final-Recipient"]);
             var failed = action is "failed" or "delayed" || status.StartsWith('4') || status.StartsWith('5');
             if (!failed)
             {

@@ -8,20 +8,12 @@ namespace ClpMailGateway.Parsing;
 /// the rest becomes text with a line break for every <c>br</c>, paragraph, <c>div</c> and list item.</summary>
 internal static class HtmlReplyConverter
 {
-    /// <summary>Class names of containers whose content is quoted history or a signature (Gmail, Yahoo, Thunderbird,
-    /// Apple Mail, Proton), on any element; the Gmail ones only on <c>div</c> (and <c>gmail_quote</c> on
-    /// <c>blockquote</c>).</summary>
-    private static readonly string[] DropClasses =
-    [
-        "yahoo_quoted", "moz-cite-prefix", "moz-signature", "protonmail_quote", "protonmail_signature_block", "AppleOriginalContents",
-    ];
+    /// <summary>Containers whose whole content is quoted history or a signature, from every client of
+    /// <see cref="ClientTable"/>.</summary>
+    private static readonly HtmlSelector[] QuoteSelectors = [.. ClientTable.All.SelectMany(c => c.QuoteSelectors).Distinct(StringComparer.Ordinal).Select(HtmlSelector.Parse)];
 
-    /// <summary>Ids of containers whose content is quoted history or a signature (Outlook web signature).</summary>
-    private static readonly string[] DropIds = ["Signature", "x_Signature"];
-
-    /// <summary>Ids of markers after which everything is history: Outlook's reply header, Outlook for Mac's
-    /// <c>OLK_SRC_BODY_SECTION</c>, Outlook web's <c>appendonsend</c>.</summary>
-    private static readonly string[] CutIds = ["divRplyFwdMsg", "x_divRplyFwdMsg", "appendonsend", "x_appendonsend", "OLK_SRC_BODY_SECTION"];
+    /// <summary>Markers after which everything is history, from every client of <see cref="ClientTable"/>.</summary>
+    private static readonly HtmlSelector[] CutSelectors = [.. ClientTable.All.SelectMany(c => c.CutSelectors).Distinct(StringComparer.Ordinal).Select(HtmlSelector.Parse)];
 
     private static readonly string[] OutlookBorders = ["border-top:solid#e1e1e1", "border-top:solid#b5c4df"];
 
@@ -35,7 +27,7 @@ internal static class HtmlReplyConverter
     /// below it.</summary>
     public const int MaxDepth = 400;
 
-    /// <summary>The text of the person's reply, and the <c>cid:</c> references that survive in it.</summary>
+    /// <summary>The text of the person's reply.</summary>
     public static HtmlText Convert(string html, CancellationToken cancellationToken) => Convert(html, dropHistory: true, cancellationToken);
 
     /// <summary>The whole document as text, quoted history included.</summary>
@@ -52,7 +44,6 @@ internal static class HtmlReplyConverter
     private static HtmlText Convert(string html, bool dropHistory, CancellationToken cancellationToken)
     {
         var (document, flattened) = Load(html, cancellationToken);
-        var contentIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var builder = new StringBuilder();
         var skipped = new HashSet<HtmlNode>();
         var root = document.DocumentNode;
@@ -66,7 +57,7 @@ internal static class HtmlReplyConverter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var enter = Enter(node, dropHistory, skipped, builder, contentIds, preformatted > 0);
+            var enter = Enter(node, dropHistory, skipped, builder, preformatted > 0);
             if (enter == Step.Stop)
             {
                 break;
@@ -98,7 +89,7 @@ internal static class HtmlReplyConverter
             node = node is null || node == root ? null : node.NextSibling;
         }
 
-        return new HtmlText(builder.ToString(), contentIds, flattened);
+        return new HtmlText(builder.ToString(), flattened);
     }
 
     /// <summary>The parsed document, its nesting bounded: the outer <see cref="MaxDepth"/> levels as written, or,
@@ -133,7 +124,7 @@ internal static class HtmlReplyConverter
     /// <summary>What entering a node writes, and whether its children are read: <c>script</c>, <c>style</c>,
     /// <c>head</c> and <c>title</c> never; quote and signature containers not when history is dropped; at the first
     /// marker after which everything is history (<see cref="IsCut"/>) the walk stops.</summary>
-    private static Step Enter(HtmlNode node, bool dropHistory, HashSet<HtmlNode> skipped, StringBuilder builder, HashSet<string> contentIds, bool preformatted)
+    private static Step Enter(HtmlNode node, bool dropHistory, HashSet<HtmlNode> skipped, StringBuilder builder, bool preformatted)
     {
         switch (node.NodeType)
         {
@@ -177,15 +168,6 @@ internal static class HtmlReplyConverter
         {
             builder.Append('\n');
             return Step.Skip;
-        }
-
-        if (name is "img" && HasAttribute(node, "src"))
-        {
-            var src = node.GetAttributeValue("src", string.Empty);
-            if (src.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
-            {
-                contentIds.Add(src[4..].Trim('<', '>'));
-            }
         }
 
         if (Blocks.Contains(name) || name is "clp-block")
@@ -239,64 +221,33 @@ internal static class HtmlReplyConverter
         builder.Append(text);
     }
 
-    /// <summary>A quote or signature container: Gmail (<c>gmail_quote</c>, <c>gmail_extra</c>,
-    /// <c>gmail_signature</c>), Apple Mail's and Thunderbird's <c>blockquote type="cite"</c>, Yahoo, Thunderbird,
-    /// Proton, Zimbra (<c>data-marker</c>), Outlook web's signature, Apple Mail's original contents.</summary>
+    /// <summary>A quote or signature container of one of <see cref="ClientTable"/>'s clients.</summary>
     private static bool IsDropped(HtmlNode node)
     {
-        var name = node.Name;
-        var classes = FirstAttribute(node, "class");
-        if (classes is not null)
+        foreach (var selector in QuoteSelectors)
         {
-            if (name is "div" or "blockquote" && HasClassToken(classes, "gmail_quote"))
+            if (selector.Matches(node))
             {
                 return true;
             }
-
-            if (name is "div" && (HasClassToken(classes, "gmail_extra") || HasClassToken(classes, "gmail_signature")))
-            {
-                return true;
-            }
-
-            foreach (var token in DropClasses)
-            {
-                if (HasClassToken(classes, token))
-                {
-                    return true;
-                }
-            }
         }
 
-        if (name is "blockquote" && AnyAttributeEquals(node, "type", "cite"))
-        {
-            return true;
-        }
-
-        if (FirstAttribute(node, "id") is { } id && id.StartsWith("yahoo_quoted", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return AnyAttributeEquals(node, "data-marker", "__QUOTED_TEXT__") || AnyAttributeEquals(node, "data-marker", "__SIG_PRE__")
-            || AnyAttributeEquals(node, "id", DropIds);
+        return false;
     }
 
-    /// <summary>A marker after which everything is history: Outlook's reply header and header block borders, Zimbra's
-    /// rule, Outlook for Mac's and Outlook web's markers, any <c>hr</c>.</summary>
+    /// <summary>A marker after which everything is history: one of <see cref="ClientTable"/>'s, or the border Outlook
+    /// draws above its header block.</summary>
     private static bool IsCut(HtmlNode node)
     {
-        var name = node.Name;
-        if (name is "hr" || AnyAttributeEquals(node, "id", CutIds))
+        foreach (var selector in CutSelectors)
         {
-            return true;
+            if (selector.Matches(node))
+            {
+                return true;
+            }
         }
 
-        if (FirstAttribute(node, "class") is { } classes && HasClassToken(classes, "OutlookMessageHeader"))
-        {
-            return true;
-        }
-
-        return name is "div" && FirstAttribute(node, "style") is { } style && HasOutlookBorder(style);
+        return node.Name is "div" && FirstAttribute(node, "style") is { } style && HasOutlookBorder(style);
     }
 
     /// <summary>The style, with <c>A-F</c> lower-cased and spaces removed, holds an Outlook header block border.</summary>
@@ -320,25 +271,6 @@ internal static class HtmlReplyConverter
         return OutlookBorders.Any(b => normalized.Contains(b, StringComparison.Ordinal));
     }
 
-    private static bool HasAttribute(HtmlNode node, string name)
-    {
-        if (!node.HasAttributes)
-        {
-            return false;
-        }
-
-        var attributes = node.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The value of the first attribute of that (lower-case) name, as XPath's <c>@name</c> reads it inside a
     /// function.</summary>
     private static string? FirstAttribute(HtmlNode node, string name)
@@ -359,55 +291,6 @@ internal static class HtmlReplyConverter
 
         return null;
     }
-
-    /// <summary>Some attribute of that name has exactly one of the values, as XPath's <c>@name='value'</c>.</summary>
-    private static bool AnyAttributeEquals(HtmlNode node, string name, params ReadOnlySpan<string> values)
-    {
-        if (!node.HasAttributes)
-        {
-            return false;
-        }
-
-        var attributes = node.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name && attributes[i].Value is { } value && values.Contains(value))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The class list holds the token, split on XPath's white space (what
-    /// <c>contains(concat(' ', normalize-space(@class), ' '), ' token ')</c> tests).</summary>
-    private static bool HasClassToken(string classes, string token)
-    {
-        var span = classes.AsSpan();
-        var from = 0;
-        while (from < span.Length)
-        {
-            var at = span[from..].IndexOf(token, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            var start = from + at;
-            var end = start + token.Length;
-            if ((start == 0 || IsXPathSpace(span[start - 1])) && (end == span.Length || IsXPathSpace(span[end])))
-            {
-                return true;
-            }
-
-            from = start + 1;
-        }
-
-        return false;
-    }
-
-    private static bool IsXPathSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
 
     private static HtmlNode? NextElement(HtmlNode node)
     {

@@ -1,7 +1,6 @@
 namespace ClpMailGateway.Parsing;
 
 /// <summary>An HTML body as text (<see cref="HtmlReplyConverter"/>).</summary>
-/// <param name="KeptContentIds">The <c>cid:</c> references of the images left in the text.</param>
 /// <param name="Flattened">The document was nested deeper than <see cref="HtmlReplyConverter.MaxDepth"/>: the tags
 /// below that depth were dropped and only their text was read.</param>
-internal readonly record struct HtmlText(string Text, HashSet<string> KeptContentIds, bool Flattened);
+internal readonly record struct HtmlText(string Text, bool Flattened);

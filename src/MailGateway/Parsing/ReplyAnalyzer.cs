@@ -10,6 +10,9 @@ namespace ClpMailGateway.Parsing;
 /// </summary>
 public static partial class ReplyAnalyzer
 {
+    /// <summary>The reject reason of a reply that could not be read because it is encrypted.</summary>
+    public const string Encrypted = "encrypted";
+
     [GeneratedRegex("^[A-Za-z0-9_-]{22,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShape();
 
@@ -33,6 +36,7 @@ public static partial class ReplyAnalyzer
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(replyLocalPart);
         ArgumentException.ThrowIfNullOrEmpty(domain);
+        message = SecureMime.Unwrapped(message);
         var parts = MimeParts.Of(message, cancellationToken);
         var token = FindToken(message, replyLocalPart, domain);
         var bounce = BounceDetector.Detect(message, parts, cancellationToken);
@@ -42,13 +46,28 @@ public static partial class ReplyAnalyzer
         }
 
         var notes = new List<string>();
-        var body = ReplyBody.Extract(parts, notes, cancellationToken);
-        var attachments = AttachmentCollector.Collect(parts, body.Parts, body.KeptContentIds, notes, cancellationToken);
+        if (SecureMime.IsEncrypted(parts))
+        {
+            // Nothing of it can be read here: the sender is told to send it again unencrypted.
+            var automatic = AutoReplyDetector.IsAutoReply(message, parts, string.Empty, new Lazy<string>(string.Empty));
+            return new ReplyAnalysis(automatic ? ReplyKind.AutoReply : token is null ? ReplyKind.NotAReply : ReplyKind.Reply, token, string.Empty, [], Encrypted, null, null);
+        }
+
+        var body = ReplyBody.Extract(parts, new ReplyContext(domain, message.From.Mailboxes.FirstOrDefault()?.Name), notes, cancellationToken);
+        var excluded = new HashSet<MimeEntity>(body.Parts);
+        excluded.UnionWith(SecureMime.SignatureParts(message));
+        var attachments = AttachmentCollector.Collect(parts, excluded, body.ReferencedContentIds, notes, cancellationToken);
         var tooLarge = attachments.Any(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes);
-        var kind = bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, parts, body.Text, body.FullText)
-            ? ReplyKind.AutoReply
+        var notAReply = NotAReplyDetector.Reason(message, parts, replyLocalPart, domain, () => body.FullText.Value);
+        if (notAReply is not null)
+        {
+            notes.Add("not a reply: " + notAReply);
+        }
+
+        var kind = notAReply is not null ? ReplyKind.NotAReply
+            : bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, parts, body.Text, body.FullText) ? ReplyKind.AutoReply
             : token is null ? ReplyKind.NotAReply : ReplyKind.Reply;
-        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null) { Notes = notes };
+        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null) { Notes = notes, NotAReplyReason = notAReply };
     }
 
     /// <summary>The token of the first recipient header, in order: To, Cc, Delivered-To, X-Original-To, Envelope-To,

@@ -174,6 +174,9 @@ public sealed class ReplyThreader(
                 Finish(mail, InboundStatus.Ignored, "unsubscribed",
                     $"List-Unsubscribe mailto: user {unsubscribed.Target.UserId}, {unsubscribed.Description}: {unsubscribed.Outcome}.");
                 return;
+            case ReplyKind.NotAReply when analysis.NotAReplyReason is "read receipt" or "calendar response" or "recall request":
+                Finish(mail, InboundStatus.Ignored, "not_a_reply", $"A {analysis.NotAReplyReason} sent by the mail client: never posted, nobody told.");
+                return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
                 await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
                 return;
@@ -300,6 +303,12 @@ public sealed class ReplyThreader(
                 RejectReasons.AttachmentTooLarge,
                 $"The attachment '{big.Name}' is {PostingLimits.Describe(big.SizeBytes)}; the limit is {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file. Nothing of your mail was posted.",
                 cancellationToken);
+            return;
+        }
+
+        if (analysis.RejectReason == RejectReasons.Encrypted)
+        {
+            await RejectAsync(mail, message, analysis, RejectReasons.Encrypted, "Your reply was encrypted, so the platform could not read it. Nothing of it was posted.", cancellationToken);
             return;
         }
 
