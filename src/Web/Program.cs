@@ -11,11 +11,16 @@ using ClpMailGateway.Web.Search;
 using ClpMailGateway.Web.Settings;
 using ClpMailGateway.Web.SignIn;
 using ClpMailGateway.Web.Unsubscribe;
+using ClpMailGateway.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
-var builder = WebApplication.CreateBuilder(args);
+// The application's own folder is the content root, whatever the working folder: its appsettings.json (log levels
+// included) is read wherever the web is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddGatewayConsole();
 
 // The gateway's built-in defaults sit below appsettings.json and the environment, so both executables share one database.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = GatewayConfiguration.Defaults });
@@ -25,15 +30,16 @@ builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionNa
 // Unsubscribe links are signed with the reply-token keys: without them the web does not start.
 builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
 
-// An upload of up to 20 files of 10 MB reaches the handler, so a file over the limit gets a message naming it
-// instead of a bare 413; the form reader buffers large files on disk.
-const long MaxUploadBytes = (PostingLimits.MaxAttachments * (PostingLimits.MaxAttachmentBytes + (1024 * 1024))) + (1024 * 1024);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxUploadBytes);
+// Bodies are small (WebSecurity.SmallBodyBytes) except on the posting endpoint, which raises its own limit.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebSecurity.SmallBodyBytes);
 builder.Services.Configure<FormOptions>(form =>
 {
-    form.MultipartBodyLengthLimit = MaxUploadBytes;
+    form.MultipartBodyLengthLimit = ConversationEndpoints.MaxUploadBytes;
     form.ValueCountLimit = 200;
 });
+builder.AddWebSecurity();
+builder.Services.AddSingleton<SignInMailer>();
+builder.Services.AddHostedService(s => s.GetRequiredService<SignInMailer>());
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
 {
@@ -44,16 +50,23 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     cookie.Cookie.SameSite = SameSiteMode.Lax;
     cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
     cookie.SlidingExpiration = true;
+    WebSecurity.ConfigureSession(cookie);
 });
 builder.Services.AddAuthorization();
-builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "clp.antiforgery");
+builder.Services.AddAntiforgery(antiforgery =>
+{
+    antiforgery.Cookie.Name = "clp.antiforgery";
+    antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
 
 var app = builder.Build();
+app.UseWebSecurity();
 app.UseHtmlExceptionPage();
 app.UseSecurityHeaders();
 app.UseHtmlStatusPages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapAssets();
@@ -61,14 +74,28 @@ app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
 app.MapAddressVerification();
-var signedIn = app.MapGroup(string.Empty).RequireAuthorization();
+// Every state-changing request of a signed-in user carries the antiforgery token, form fields or none.
+var signedIn = app.MapGroup(string.Empty).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
 signedIn.MapTitles();
 signedIn.MapConversations();
 signedIn.MapSearch();
 signedIn.MapSettings();
 signedIn.MapAddresses();
 signedIn.MapQuarantine();
-app.Run();
+
+// A database the web cannot write stops it with one line, before it serves a page that would fail.
+try
+{
+    await StartupChecks.EnsureDatabaseWritableAsync(app.Services.GetRequiredService<DatabaseSettings>(), CancellationToken.None);
+}
+catch (StartupCheckException ex)
+{
+    await Console.Error.WriteLineAsync("error: " + ex.Message);
+    return 1;
+}
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory in tests.</summary>
 public partial class Program;

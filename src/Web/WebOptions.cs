@@ -28,4 +28,22 @@ public sealed class WebOptions
     /// <summary>Search results shown for one query.</summary>
     [Range(5, 500)]
     public int SearchResults { get; set; } = 50;
+
+    /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed; nobody else's.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of such proxies.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>Sign-in requests one client (IP address) may make per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInRequestsPerMinute { get; set; } = 10;
+
+    /// <summary>Searches one signed-in user may run per minute.</summary>
+    [Range(1, 100_000)]
+    public int SearchesPerMinute { get; set; } = 60;
+
+    /// <summary>Posts one signed-in user may make on the web per minute.</summary>
+    [Range(1, 100_000)]
+    public int PostsPerMinute { get; set; } = 30;
 }

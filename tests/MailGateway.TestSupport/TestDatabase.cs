@@ -65,6 +65,8 @@ public sealed class TestDatabase : IAsyncDisposable
                 ["ReplyTokens:CurrentKeyId"] = "t1",
                 ["ReplyTokens:Keys:t1"] = TestTokenKey,
                 ["Imap:Password"] = "demo",
+                // The tests' mails are not signed; sender authentication has tests of its own that turn it on.
+                ["Inbound:SenderAuthentication"] = "Off",
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

@@ -44,6 +44,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             builder.UseSetting("ReplyTokens:CurrentKeyId", "t1");
             builder.UseSetting("ReplyTokens:Keys:t1", TestDatabase.TestTokenKey);
             builder.UseSetting("Imap:Password", "demo");
+            builder.UseSetting("Inbound:SenderAuthentication", "Off");
             builder.UseSetting("Web:DemoMode", "true");
             builder.UseUrls("http://127.0.0.1:0");
         });

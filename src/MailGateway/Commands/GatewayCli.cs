@@ -102,7 +102,7 @@ public static class GatewayCli
         services.AddSingleton(configuration);
         // Commands keep stdout for JSON: only warnings and errors are logged, and to stderr.
         services.AddLogging(logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddGatewayConsole()
             .SetMinimumLevel(LogLevel.Warning));
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddGatewayCore(configuration);

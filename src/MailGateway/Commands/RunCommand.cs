@@ -8,6 +8,7 @@ using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace ClpMailGateway.Commands;
@@ -21,6 +22,20 @@ internal static class RunCommand
     {
         CommandArguments.Parse("run", args, new HashSet<string>()).NoPositional();
         using var host = CreateBuilder(Directory.GetCurrentDirectory(), overrides).Build();
+        try
+        {
+            await StartupChecks.EnsureDatabaseWritableAsync(host.Services.GetRequiredService<DatabaseSettings>(), cancellationToken);
+            await StartupChecks.EnsureMailFoldersAsync(
+                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImapOptions>>().Value,
+                host.Services.GetRequiredService<MailAuth.MailLogins>().Imap,
+                host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("ClpMailGateway.Startup"),
+                cancellationToken);
+        }
+        catch (StartupCheckException ex)
+        {
+            throw new CommandException(ExitCodes.Failure, ex.Message);
+        }
+
         await host.RunAsync(cancellationToken);
         return ExitCodes.Ok;
     }
@@ -40,6 +55,7 @@ internal static class RunCommand
         });
         builder.Configuration.Sources.Clear();
         GatewayConfiguration.Apply(builder.Configuration, overrides);
+        builder.Logging.AddGatewayConsole();
         builder.Services.AddGatewayCore(builder.Configuration);
         builder.Services.AddOptions<MailOptions>().ValidateOnStart();
         builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();

@@ -19,9 +19,10 @@ public sealed class AddressHealth
 
     public DateTime? BounceScoreAtUtc { get; set; }
 
-    /// <summary>The score now, decayed by <paramref name="halfLife"/> since it was last set.</summary>
+    /// <summary>The score now, decayed by <paramref name="halfLife"/> since it was last set (to three decimals: two bounces
+    /// a moment apart add up to their sum, not a hair below it).</summary>
     public double ScoreAt(DateTime nowUtc, TimeSpan halfLife) =>
-        BounceScoreAtUtc is { } at && nowUtc > at ? BounceScore * Math.Pow(0.5, (nowUtc - at) / halfLife) : BounceScore;
+        BounceScoreAtUtc is { } at && nowUtc > at ? Math.Round(BounceScore * Math.Pow(0.5, (nowUtc - at) / halfLife), 3) : BounceScore;
 
     /// <summary>Counts a bounce and adds <paramref name="score"/>; suppresses the address when the decayed total reaches
     /// <paramref name="suppressAt"/>.</summary>

@@ -15,6 +15,7 @@ public static class GatewayServices
     public static IServiceCollection AddGatewayCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FailureLog>();
         services.AddGatewayStorage(configuration);
         services.AddScoped<LookupCache>();
         services.AddScoped<MessagePoster>();

@@ -1,4 +1,5 @@
 using ClpMailGateway.MailAuth;
+using ClpMailGateway.Hosting;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -13,17 +14,26 @@ namespace ClpMailGateway.Inbound;
 /// seconds; the scheduled poll stays as the safety net. Re-issues IDLE before the server's 29-minute limit and
 /// reconnects with exponential backoff (with jitter) when the connection fails.
 /// </summary>
-public sealed class ImapIdleListener(IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, ILogger<ImapIdleListener> logger) : BackgroundService
+public sealed class ImapIdleListener(
+    IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, FailureLog failures, TimeProvider timeProvider, ILogger<ImapIdleListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var delay = settings.ReconnectMinDelay;
+        var operation = $"IMAP IDLE on {settings.Host}:{settings.Port}";
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(settings, () => delay = settings.ReconnectMinDelay, stoppingToken);
+                await ListenAsync(
+                    settings,
+                    () =>
+                    {
+                        delay = settings.ReconnectMinDelay;
+                        failures.Succeeded(operation);
+                    },
+                    stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -33,7 +43,7 @@ public sealed class ImapIdleListener(IOptions<ImapOptions> options, MailLogins l
                 or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException)
             {
                 var wait = delay + (delay * (Random.Shared.NextDouble() * 0.3));
-                logger.LogWarning("IMAP IDLE on {Host}:{Port} failed ({Error}); reconnecting in {Delay}", settings.Host, settings.Port, ex.Message, wait);
+                failures.Failed(operation, ex, timeProvider.GetUtcNow().UtcDateTime + wait);
                 await Task.Delay(wait, stoppingToken);
                 delay = delay * 2 > settings.ReconnectMaxDelay ? settings.ReconnectMaxDelay : delay * 2;
             }

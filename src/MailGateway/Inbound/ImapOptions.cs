@@ -61,4 +61,18 @@ public sealed class ImapOptions
     /// <summary>A processing failure (not a rejection: a bug or an outage) is retried this many polls, then quarantined.</summary>
     [Range(1, 100)]
     public int MaxProcessingAttempts { get; set; } = 5;
+
+    /// <summary>CPU time one mail's parse and classification may use on its thread; past it the mail is quarantined
+    /// (reason <c>parse_limit</c>) and the pipeline goes on. Half of the 10 s in which every mail, however hostile, is to
+    /// be handled from its delivery: a normal mail parses in milliseconds, a 50 MB one in about a second.</summary>
+    public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Memory one mail's parse may allocate, in megabytes; past it the mail is quarantined.</summary>
+    [Range(16, 65536)]
+    public int ParseMemoryMegabytes { get; set; } = 256;
+
+    /// <summary>Stack of each parsing thread, in megabytes: reserved, committed only as deep as a parse goes. Large, so
+    /// that a recursion no check stops reaches the time limit before it overflows the stack (which ends the process).</summary>
+    [Range(1, 2048)]
+    public int ParseStackMegabytes { get; set; } = 256;
 }

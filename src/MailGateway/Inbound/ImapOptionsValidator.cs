@@ -27,6 +27,11 @@ public sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
             errors.Add("Imap:ReconnectMinDelay must be above zero and at most Imap:ReconnectMaxDelay.");
         }
 
+        if (options.ParseTimeout < TimeSpan.FromMilliseconds(100) || options.ParseTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add("Imap:ParseTimeout must be between 00:00:00.1 and 00:10:00.");
+        }
+
         if (string.Equals(options.ProcessedFolder, options.RejectedFolder, StringComparison.OrdinalIgnoreCase)
             || string.Equals(options.ProcessedFolder, options.Mailbox, StringComparison.OrdinalIgnoreCase))
         {

@@ -125,10 +125,12 @@ public sealed class ImapPoller(
                 }
                 else
                 {
-                    // The first group is parsed while the batch is stored (pure work, on another thread).
-                    early = processor.ParseEarly(batch.Mails.Select(m => m.Raw), cancellationToken);
                     rows = await store.StoreBatchAsync(mailboxKey, validity, batch.Mails.Select(m => m.Keyed).ToList(), cancellationToken);
                     batchUids = batch.Mails.Select(m => m.Uid).ToList();
+                    // The first group is parsed while the checkpoint is saved (on other threads). Not before the store:
+                    // storing a mail commits its first attempt, and a mail is never parsed before an attempt is
+                    // committed, so that one whose parse ends the process is counted and, past the limit, quarantined.
+                    early = processor.ParseEarly(rows.Where(r => r.Created).Select(r => r.Mail.Raw), cancellationToken);
                 }
 
                 var created = new List<InboundMail>(rows.Count);

@@ -27,6 +27,7 @@ public static class InboundServiceCollectionExtensions
         services.AddScoped<ReplyTokenService>();
         services.AddScoped<InboundStore>();
         services.AddScoped<InboundProcessor>();
+        services.AddSingleton<BoundedParser>();
         services.AddScoped<ImapPoller>();
         services.AddScoped<ReplyThreader>();
         services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateDataAnnotations();

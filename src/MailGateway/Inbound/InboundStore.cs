@@ -73,6 +73,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
                 FromAddress = from,
                 Subject = subject,
                 ReceivedAtUtc = now,
+                Attempts = 1, // committed with the row, before the mail is ever parsed (see InboundProcessor)
             };
             InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
             mail.Id = await insert.ExecuteAsync(mail, cancellationToken);
@@ -126,6 +127,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
             Raw = [],
             SizeBytes = length,
             ReceivedAtUtc = now,
+            Attempts = 1, // committed with the row, before the mail is ever parsed (see InboundProcessor)
         };
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Posting;
 
 namespace ClpMailGateway.Outbound;
 
@@ -33,6 +34,6 @@ public sealed record NotificationContent(
             ChannelNames.Display(channel),
             title.Slug,
             title.Name,
-            message.Attachments.Select(a => new NotificationFile(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.Content)).ToList());
+            message.Attachments.Select(a => new NotificationFile(a.Id, FileNames.Sanitize(a.FileName), a.ContentType, a.SizeBytes, a.Content)).ToList());
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Hosting;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -38,6 +39,7 @@ public sealed class OutboxSender(
     IOptions<SmtpOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider timeProvider,
+    FailureLog failures,
     ILogger<OutboxSender> logger)
 {
     private const int BatchSize = 500;
@@ -343,6 +345,7 @@ public sealed class OutboxSender(
                 mail.Status = OutboundStatus.Sent;
                 mail.SentAtUtc = outcome.AtUtc;
                 mail.LastError = null;
+                failures.Succeeded(RelayOperation(settings));
                 return;
             case SendResult.Permanent or SendResult.Undeliverable:
                 mail.Status = OutboundStatus.Failed;
@@ -370,10 +373,14 @@ public sealed class OutboxSender(
                 }
 
                 mail.NextAttemptAtUtc = outcome.AtUtc + delay + (delay * (Random.Shared.NextDouble() * 0.3));
-                logger.LogWarning("Outbound mail {OutboundId} to {Address} failed temporarily (attempt {Attempt}), next at {NextAttempt}: {Error}", mail.Id, mail.ToAddress, mail.Attempts, mail.NextAttemptAtUtc, mail.LastError);
+                // One line for the relay's failure and a summary while it goes on, not a line per waiting mail.
+                failures.Failed(RelayOperation(settings), mail.LastError ?? "unknown error", mail.NextAttemptAtUtc);
+                logger.LogDebug("Outbound mail {OutboundId} to {Address} failed temporarily (attempt {Attempt}), next at {NextAttempt}: {Error}", mail.Id, mail.ToAddress, mail.Attempts, mail.NextAttemptAtUtc, mail.LastError);
                 return;
         }
     }
+
+    private static string RelayOperation(SmtpOptions settings) => $"Sending mail through {settings.Host}:{settings.Port}";
 
     private async Task SuppressAsync(string address, string? detail, DateTime nowUtc)
     {

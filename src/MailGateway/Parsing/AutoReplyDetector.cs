@@ -1,11 +1,23 @@
+using System.Text.RegularExpressions;
 using MimeKit;
 
 namespace ClpMailGateway.Parsing;
 
-/// <summary>RFC 3834 and the heuristics for automatic replies: vacation responders, Exchange rules, out-of-office
-/// subjects and bodies in every language of <see cref="LanguageTable"/>.</summary>
-internal static class AutoReplyDetector
+/// <summary>RFC 3834 and the heuristics for automatic replies: vacation responders, Exchange rules, out-of-office and
+/// "mailbox no longer in use" subjects and bodies in every language of <see cref="LanguageTable"/>, challenge-response
+/// anti-spam mails.</summary>
+internal static partial class AutoReplyDetector
 {
+    /// <summary>Headers of challenge-response anti-spam services (Boxbe, Spam Arrest, Mailinblack…).</summary>
+    private static readonly string[] ChallengeHeaders = ["X-Boxbe-Pin", "X-Boxbe-Verification", "X-Spam-Arrest", "X-MIB-Challenge", "X-Challenge-Response"];
+
+    /// <summary>Challenge-response mails: the sender is asked to prove they are a person before the mail is delivered.</summary>
+    [GeneratedRegex(@"\b(?:verify (?:that )?you(?:'re| are) (?:a )?(?:real|human)|confirm (?:that )?you(?:'re| are) (?:a )?(?:real|human)|your (?:message|e-?mail) (?:is|has been) (?:being )?held (?:until|pending)|(?:pending|awaiting) (?:sender )?verification|sender verification|challenge[- ]response|Boxbe|Spam ?Arrest|Mailinblack|pour que votre (?:message|e-?mail) soit (?:délivré|remis)|bitte bestätigen Sie,? dass Sie (?:ein )?Mensch|confirme que (?:es|eres) una persona|confirme que você é uma pessoa)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ChallengeBody();
+
+    [GeneratedRegex(@"^\s*(?:\[?(?:Boxbe|SpamArrest|Spam Arrest)\]?|Please (?:verify|confirm) your (?:message|e-?mail|address)|(?:Sender )?verification (?:required|request)|Action required: (?:verify|confirm))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ChallengeSubject();
+
     private const int MaxOutOfOfficeBodyLength = 1200;
 
     private static readonly string[] PresenceHeaders =
@@ -14,13 +26,10 @@ internal static class AutoReplyDetector
         "X-MS-Exchange-Inbox-Rules-Loop", "X-MS-Exchange-Generated-Message-Source", "X-Vacation",
     ];
 
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
     /// <param name="newText">The trimmed new text.</param>
-    /// <param name="fullText">The whole text body before trimming.</param>
-    public static bool IsAutoReply(MimeMessage message, string newText, string fullText) =>
-        IsAutoReply(message, newText, new Lazy<string>(fullText));
-
     /// <param name="fullText">The whole text body before trimming, computed only for the short-body heuristic.</param>
-    public static bool IsAutoReply(MimeMessage message, string newText, Lazy<string> fullText)
+    public static bool IsAutoReply(MimeMessage message, IReadOnlyList<MimeEntity> parts, string newText, Lazy<string> fullText)
     {
         var autoSubmitted = message.Headers["Auto-Submitted"]?.Trim();
         if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
@@ -33,14 +42,21 @@ internal static class AutoReplyDetector
             return true;
         }
 
-        // Read receipts (RFC 8098) and abuse feedback reports (RFC 5965) are machine-made too.
-        if (message.BodyParts.Any(p => p.ContentType.IsMimeType("message", "disposition-notification") || p.ContentType.IsMimeType("message", "feedback-report")))
+        // Abuse feedback reports (RFC 5965) are machine-made too.
+        if (parts.Any(p => p.ContentType.IsMimeType("message", "feedback-report")))
         {
             return true;
         }
 
+        // Not "list": a vendor's team address expanded by a mailing list (Google Groups and the like) delivers people's
+        // replies with it.
         var precedence = message.Headers["Precedence"]?.Trim().ToLowerInvariant();
-        if (precedence is "bulk" or "junk" or "list" or "auto_reply" or "auto-reply")
+        if (precedence is "bulk" or "junk" or "auto_reply" or "auto-reply")
+        {
+            return true;
+        }
+
+        if (ChallengeHeaders.Any(message.Headers.Contains) || ChallengeSubject().IsMatch(message.Subject ?? string.Empty))
         {
             return true;
         }
@@ -59,7 +75,7 @@ internal static class AutoReplyDetector
         // Weak evidence: an out-of-office phrase in a short body that quotes nothing (people quote; responders don't).
         // The full text is looked at last: for an HTML thread it costs a second conversion of the whole history.
         return newText.Length <= MaxOutOfOfficeBodyLength
-            && ReplyVocabulary.AutoReplyBody.IsMatch(newText)
+            && (ReplyVocabulary.AutoReplyBody.IsMatch(newText) || ChallengeBody().IsMatch(newText))
             && newText.Length == fullText.Value.Trim().Length;
     }
 

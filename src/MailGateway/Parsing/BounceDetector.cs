@@ -4,7 +4,8 @@ using MimeKit;
 namespace ClpMailGateway.Parsing;
 
 /// <summary>What a delivery failure report says: RFC 3464 <c>multipart/report; report-type=delivery-status</c>, or
-/// the legacy texts of mailer daemons (Postfix, Exim, qmail, Sendmail, Gmail, Exchange).</summary>
+/// the legacy texts of mailer daemons (Postfix, Exim, qmail, Sendmail, Gmail, Exchange) and the prose notices of
+/// providers that send no DSN, in every language of <see cref="LanguageTable"/>.</summary>
 internal static partial class BounceDetector
 {
     [GeneratedRegex(@"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|bounces?|mdaemon|nobody)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -32,19 +33,20 @@ internal static partial class BounceDetector
     [GeneratedRegex(@"^(?:[^@]*\+verp-[^@]+|bounces?[+-][^@]+)@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Verp();
 
-    public static BounceInfo? Detect(MimeMessage message)
+    /// <param name="parts">The message's leaf parts (<see cref="MimeParts.Of"/>).</param>
+    public static BounceInfo? Detect(MimeMessage message, IReadOnlyList<MimeEntity> parts, CancellationToken cancellationToken)
     {
-        var report = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault();
+        var report = parts.OfType<MessageDeliveryStatus>().FirstOrDefault();
         if (report is not null)
         {
-            return FromReport(message, report);
+            return FromReport(message, parts, report, cancellationToken);
         }
 
         var from = message.From.Mailboxes.FirstOrDefault();
         var fromDaemon = from is not null
             && (DaemonLocalPart().IsMatch(from.LocalPart) || DaemonName().IsMatch(from.Name ?? string.Empty));
         var subject = message.Subject ?? string.Empty;
-        var bounceSubject = BounceSubject().IsMatch(subject);
+        var bounceSubject = BounceSubject().IsMatch(subject) || ReplyVocabulary.BounceSubject.IsMatch(subject);
         var verp = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Any(m => Verp().IsMatch(m.Address));
         if (!fromDaemon && !bounceSubject && !verp)
         {
@@ -52,8 +54,8 @@ internal static partial class BounceDetector
             return null;
         }
 
-        var text = NotificationText(message);
-        var phrase = BouncePhrase().IsMatch(text);
+        var text = NotificationText(parts, cancellationToken);
+        var phrase = BouncePhrase().IsMatch(text) || ReplyVocabulary.BouncePhrase.IsMatch(text);
         var isBounce = (fromDaemon && (bounceSubject || phrase))
             || (bounceSubject && phrase)
             || (verp && (fromDaemon || phrase || bounceSubject));
@@ -69,7 +71,7 @@ internal static partial class BounceDetector
         return new BounceInfo(type, FailedAddress(message, text), IsSuccessReport: false);
     }
 
-    private static BounceInfo FromReport(MimeMessage message, MessageDeliveryStatus report)
+    private static BounceInfo FromReport(MimeMessage message, IReadOnlyList<MimeEntity> parts, MessageDeliveryStatus report, CancellationToken cancellationToken)
     {
         BounceInfo? best = null;
         var anyFailure = false;
@@ -82,7 +84,8 @@ internal static partial class BounceDetector
         {
             var action = group["Action"]?.Trim().ToLowerInvariant() ?? "failed";
             var status = group["Status"]?.Trim() ?? string.Empty;
-            var recipient = Recipient(group["Final-Recipient"]) ?? Recipient(group["Original-Recipient"]);
+            // The address the mail was sent to: a forwarding mailbox reports its forward target as the final recipient.
+            var recipient = Recipient(group["Original-Recipient"]) ?? Recipient(group["Final-Recipient"]);
             var failed = action is "failed" or "delayed" || status.StartsWith('4') || status.StartsWith('5');
             if (!failed)
             {
@@ -106,7 +109,7 @@ internal static partial class BounceDetector
         var hasRecipients = recipientGroups.Count > 0;
         return hasRecipients && !anyFailure
             ? new BounceInfo(null, null, IsSuccessReport: true)
-            : new BounceInfo(BounceType.Permanent, FailedAddress(message, NotificationText(message)), IsSuccessReport: false);
+            : new BounceInfo(BounceType.Permanent, FailedAddress(message, NotificationText(parts, cancellationToken)), IsSuccessReport: false);
     }
 
     private static string? Recipient(string? field)
@@ -132,13 +135,13 @@ internal static partial class BounceDetector
     }
 
     /// <summary>The human-readable part of the report (the first text part outside the returned message).</summary>
-    private static string NotificationText(MimeMessage message)
+    private static string NotificationText(IReadOnlyList<MimeEntity> parts, CancellationToken cancellationToken)
     {
-        foreach (var part in message.BodyParts)
+        foreach (var part in parts)
         {
             if (part is TextPart text && !text.ContentType.IsMimeType("text", "rfc822-headers") && !text.IsAttachment)
             {
-                return text.IsHtml ? HtmlReplyConverter.Convert(BodyText.Decode(text)).Text : BodyText.Decode(text);
+                return text.IsHtml ? HtmlReplyConverter.Convert(BodyText.Decode(text), cancellationToken).Text : BodyText.Decode(text);
             }
         }
 

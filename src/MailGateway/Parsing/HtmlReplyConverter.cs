@@ -8,20 +8,12 @@ namespace ClpMailGateway.Parsing;
 /// the rest becomes text with a line break for every <c>br</c>, paragraph, <c>div</c> and list item.</summary>
 internal static class HtmlReplyConverter
 {
-    /// <summary>Class names of containers whose content is quoted history or a signature (Gmail, Yahoo, Thunderbird,
-    /// Apple Mail, Proton), on any element; the Gmail ones only on <c>div</c> (and <c>gmail_quote</c> on
-    /// <c>blockquote</c>).</summary>
-    private static readonly string[] DropClasses =
-    [
-        "yahoo_quoted", "moz-cite-prefix", "moz-signature", "protonmail_quote", "protonmail_signature_block", "AppleOriginalContents",
-    ];
+    /// <summary>Containers whose whole content is quoted history or a signature, from every client of
+    /// <see cref="ClientTable"/>.</summary>
+    private static readonly HtmlSelector[] QuoteSelectors = [.. ClientTable.All.SelectMany(c => c.QuoteSelectors).Distinct(StringComparer.Ordinal).Select(HtmlSelector.Parse)];
 
-    /// <summary>Ids of containers whose content is quoted history or a signature (Outlook web signature).</summary>
-    private static readonly string[] DropIds = ["Signature", "x_Signature"];
-
-    /// <summary>Ids of markers after which everything is history: Outlook's reply header, Outlook for Mac's
-    /// <c>OLK_SRC_BODY_SECTION</c>, Outlook web's <c>appendonsend</c>.</summary>
-    private static readonly string[] CutIds = ["divRplyFwdMsg", "x_divRplyFwdMsg", "appendonsend", "x_appendonsend", "OLK_SRC_BODY_SECTION"];
+    /// <summary>Markers after which everything is history, from every client of <see cref="ClientTable"/>.</summary>
+    private static readonly HtmlSelector[] CutSelectors = [.. ClientTable.All.SelectMany(c => c.CutSelectors).Distinct(StringComparer.Ordinal).Select(HtmlSelector.Parse)];
 
     private static readonly string[] OutlookBorders = ["border-top:solid#e1e1e1", "border-top:solid#b5c4df"];
 
@@ -30,168 +22,232 @@ internal static class HtmlReplyConverter
         "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt",
     };
 
-    /// <summary>The text of the person's reply, and the <c>cid:</c> references that survive in it.</summary>
-    public static (string Text, HashSet<string> KeptContentIds) Convert(string html) => Convert(html, dropHistory: true);
+    /// <summary>Open elements kept when a document is read; the tags nested deeper are dropped, their text kept
+    /// (<see cref="HtmlDepthLimiter"/>). Mail clients nest a few levels per quoted message, so a real thread stays far
+    /// below it.</summary>
+    public const int MaxDepth = 400;
+
+    /// <summary>The text of the person's reply.</summary>
+    public static HtmlText Convert(string html, CancellationToken cancellationToken) => Convert(html, dropHistory: true, cancellationToken);
 
     /// <summary>The whole document as text, quoted history included.</summary>
-    public static (string Text, HashSet<string> KeptContentIds) ConvertWhole(string html) => Convert(html, dropHistory: false);
+    public static HtmlText ConvertWhole(string html, CancellationToken cancellationToken) => Convert(html, dropHistory: false, cancellationToken);
 
-    /// <remarks>One parse, then plain walks of the tree: the XPath queries this replaces cost four times the parse
-    /// and most of its allocations (a navigator clone per step, a lower-cased copy per attribute name).</remarks>
-    private static (string Text, HashSet<string> KeptContentIds) Convert(string html, bool dropHistory)
+    /// <summary>What <see cref="HtmlDepthLimiter"/> leaves of a block element it drops: an element that closes itself
+    /// (so it nests nothing) and ends a line as the block would have.</summary>
+    internal const string DroppedBlock = "<clp-block/>";
+
+    internal static bool IsBlock(string name) => Blocks.Contains(name);
+
+    /// <summary>One parse, then one walk of the tree that skips what is not the reply and writes the rest. The walk
+    /// moves along sibling and parent links, so it needs no stack however deep the tree.</summary>
+    private static HtmlText Convert(string html, bool dropHistory, CancellationToken cancellationToken)
     {
-        var document = new HtmlDocument();
-        document.LoadHtml(html);
-        var unwanted = new List<HtmlNode>();
-        var dropped = dropHistory ? new List<HtmlNode>() : null;
-        Collect(document.DocumentNode, unwanted, dropped);
-        foreach (var node in unwanted)
-        {
-            node.Remove();
-        }
-
-        if (dropped is not null)
-        {
-            DropHistory(document, dropped);
-        }
-
-        var contentIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        CollectContentIds(document.DocumentNode, contentIds);
+        var (document, flattened) = Load(html, cancellationToken);
         var builder = new StringBuilder();
-        Write(document.DocumentNode, builder, preformatted: false);
-        return (builder.ToString(), contentIds);
-    }
-
-    /// <summary>In document order: <c>script</c>, <c>style</c>, <c>head</c> and <c>title</c> elements (not looked
-    /// into), and the quote and signature containers outside them.</summary>
-    private static void Collect(HtmlNode parent, List<HtmlNode> unwanted, List<HtmlNode>? dropped)
-    {
-        var children = parent.ChildNodes;
-        for (var i = 0; i < children.Count; i++)
+        var skipped = new HashSet<HtmlNode>();
+        var root = document.DocumentNode;
+        var node = root.FirstChild;
+        var preformatted = 0;
+        var visited = 0;
+        while (node is not null)
         {
-            var node = children[i];
-            if (node.NodeType != HtmlNodeType.Element)
+            if ((++visited & 0xFFF) == 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var enter = Enter(node, dropHistory, skipped, builder, preformatted > 0);
+            if (enter == Step.Stop)
+            {
+                break;
+            }
+
+            if (enter == Step.Descend && node.FirstChild is { } child)
+            {
+                preformatted += node.Name is "pre" ? 1 : 0;
+                node = child;
                 continue;
             }
 
-            if (node.Name is "script" or "style" or "head" or "title")
+            if (enter == Step.Descend)
             {
-                unwanted.Add(node);
-                continue;
+                Leave(node, builder);
             }
 
-            if (dropped is not null && IsDropped(node))
+            // Up to the next sibling, leaving every element whose last child this was.
+            while (node is not null && node != root && node.NextSibling is null)
             {
-                dropped.Add(node);
-            }
-
-            Collect(node, unwanted, dropped);
-        }
-    }
-
-    private static void DropHistory(HtmlDocument document, List<HtmlNode> dropped)
-    {
-        foreach (var node in dropped)
-        {
-            // A Thunderbird cite prefix ("On … wrote:") is followed by its blockquote.
-            if (node.HasClass("moz-cite-prefix") && NextElement(node) is { Name: "blockquote" } quote)
-            {
-                quote.Remove();
-            }
-
-            node.Remove();
-        }
-
-        if (FirstCut(document.DocumentNode) is { } cut)
-        {
-            RemoveFrom(cut);
-        }
-    }
-
-    /// <summary>A quote or signature container: Gmail (<c>gmail_quote</c>, <c>gmail_extra</c>,
-    /// <c>gmail_signature</c>), Apple Mail's and Thunderbird's <c>blockquote type="cite"</c>, Yahoo, Thunderbird,
-    /// Proton, Zimbra (<c>data-marker</c>), Outlook web's signature, Apple Mail's original contents.</summary>
-    private static bool IsDropped(HtmlNode node)
-    {
-        var name = node.Name;
-        var classes = FirstAttribute(node, "class");
-        if (classes is not null)
-        {
-            if (name is "div" or "blockquote" && HasClassToken(classes, "gmail_quote"))
-            {
-                return true;
-            }
-
-            if (name is "div" && (HasClassToken(classes, "gmail_extra") || HasClassToken(classes, "gmail_signature")))
-            {
-                return true;
-            }
-
-            foreach (var token in DropClasses)
-            {
-                if (HasClassToken(classes, token))
+                node = node.ParentNode;
+                if (node is not null && node != root)
                 {
-                    return true;
+                    preformatted -= node.Name is "pre" ? 1 : 0;
+                    Leave(node, builder);
                 }
             }
+
+            node = node is null || node == root ? null : node.NextSibling;
         }
 
-        if (name is "blockquote" && AnyAttributeEquals(node, "type", "cite"))
-        {
-            return true;
-        }
-
-        if (FirstAttribute(node, "id") is { } id && id.StartsWith("yahoo_quoted", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return AnyAttributeEquals(node, "data-marker", "__QUOTED_TEXT__") || AnyAttributeEquals(node, "data-marker", "__SIG_PRE__")
-            || AnyAttributeEquals(node, "id", DropIds);
+        return new HtmlText(builder.ToString(), flattened);
     }
 
-    /// <summary>The first marker after which everything is history, in document order: Outlook's reply header and
-    /// header block borders, Zimbra's rule, Outlook for Mac's and Outlook web's markers, any <c>hr</c>.</summary>
-    private static HtmlNode? FirstCut(HtmlNode parent)
+    /// <summary>The parsed document, its nesting bounded: the outer <see cref="MaxDepth"/> levels as written, or,
+    /// should the parser still nest deeper than the limiter foresaw (its rules for unclosed and overlapping elements are
+    /// its own), the whole document flattened.</summary>
+    private static (HtmlDocument Document, bool Flattened) Load(string html, CancellationToken cancellationToken)
     {
-        var children = parent.ChildNodes;
-        for (var i = 0; i < children.Count; i++)
+        var limited = HtmlDepthLimiter.Limit(html, MaxDepth, cancellationToken);
+        var document = new HtmlDocument { OptionMaxNestedChildNodes = MaxDepth * 2 };
+        try
         {
-            var node = children[i];
-            if (node.NodeType != HtmlNodeType.Element)
+            document.LoadHtml(limited.Html);
+            return (document, limited.Flattened);
+        }
+#pragma warning disable CA1031 // HtmlAgilityPack reports its nesting limit as a plain Exception
+        catch (Exception ex) when (ex.GetType() == typeof(Exception))
+#pragma warning restore CA1031
+        {
+            var flat = new HtmlDocument();
+            flat.LoadHtml(HtmlDepthLimiter.Limit(html, 0, cancellationToken).Html);
+            return (flat, true);
+        }
+    }
+
+    private enum Step
+    {
+        Descend,
+        Skip,
+        Stop,
+    }
+
+    /// <summary>What entering a node writes, and whether its children are read: <c>script</c>, <c>style</c>,
+    /// <c>head</c> and <c>title</c> never; quote and signature containers not when history is dropped; at the first
+    /// marker after which everything is history (<see cref="IsCut"/>) the walk stops.</summary>
+    private static Step Enter(HtmlNode node, bool dropHistory, HashSet<HtmlNode> skipped, StringBuilder builder, bool preformatted)
+    {
+        switch (node.NodeType)
+        {
+            case HtmlNodeType.Comment:
+                return Step.Skip;
+            case HtmlNodeType.Text:
+                WriteText((HtmlTextNode)node, builder, preformatted);
+                return Step.Skip;
+            case HtmlNodeType.Element:
+                break;
+            default:
+                return Step.Descend;
+        }
+
+        var name = node.Name;
+        if (name is "script" or "style" or "head" or "title" || skipped.Contains(node))
+        {
+            return Step.Skip;
+        }
+
+        if (dropHistory)
+        {
+            if (IsDropped(node))
             {
-                continue;
+                // A Thunderbird cite prefix ("On … wrote:") is followed by its blockquote.
+                if (node.HasClass("moz-cite-prefix") && NextElement(node) is { Name: "blockquote" } quote)
+                {
+                    skipped.Add(quote);
+                }
+
+                return Step.Skip;
             }
 
             if (IsCut(node))
             {
-                return node;
-            }
-
-            if (FirstCut(node) is { } cut)
-            {
-                return cut;
+                return Step.Stop;
             }
         }
 
-        return null;
+        if (name is "br")
+        {
+            builder.Append('\n');
+            return Step.Skip;
+        }
+
+        if (Blocks.Contains(name) || name is "clp-block")
+        {
+            NewLine(builder);
+        }
+
+        if (name is "li")
+        {
+            builder.Append("- ");
+        }
+
+        return Step.Descend;
     }
 
+    private static void Leave(HtmlNode node, StringBuilder builder)
+    {
+        if (node.NodeType != HtmlNodeType.Element)
+        {
+            return;
+        }
+
+        var name = node.Name;
+        if (Blocks.Contains(name))
+        {
+            NewLine(builder);
+        }
+
+        if (name is "p")
+        {
+            builder.Append('\n');
+        }
+        else if (name is "td" or "th")
+        {
+            builder.Append(' ');
+        }
+    }
+
+    private static void WriteText(HtmlTextNode node, StringBuilder builder, bool preformatted)
+    {
+        var text = WebUtility.HtmlDecode(node.Text).Replace('\u00A0', ' ');
+        if (!preformatted)
+        {
+            text = ReplyPatterns.Whitespace().Replace(text, " ");
+            if (builder.Length == 0 || builder[^1] == '\n')
+            {
+                text = text.TrimStart();
+            }
+        }
+
+        builder.Append(text);
+    }
+
+    /// <summary>A quote or signature container of one of <see cref="ClientTable"/>'s clients.</summary>
+    private static bool IsDropped(HtmlNode node)
+    {
+        foreach (var selector in QuoteSelectors)
+        {
+            if (selector.Matches(node))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A marker after which everything is history: one of <see cref="ClientTable"/>'s, or the border Outlook
+    /// draws above its header block.</summary>
     private static bool IsCut(HtmlNode node)
     {
-        var name = node.Name;
-        if (name is "hr" || AnyAttributeEquals(node, "id", CutIds))
+        foreach (var selector in CutSelectors)
         {
-            return true;
+            if (selector.Matches(node))
+            {
+                return true;
+            }
         }
 
-        if (FirstAttribute(node, "class") is { } classes && HasClassToken(classes, "OutlookMessageHeader"))
-        {
-            return true;
-        }
-
-        return name is "div" && FirstAttribute(node, "style") is { } style && HasOutlookBorder(style);
+        return node.Name is "div" && FirstAttribute(node, "style") is { } style && HasOutlookBorder(style);
     }
 
     /// <summary>The style, with <c>A-F</c> lower-cased and spaces removed, holds an Outlook header block border.</summary>
@@ -215,25 +271,6 @@ internal static class HtmlReplyConverter
         return OutlookBorders.Any(b => normalized.Contains(b, StringComparison.Ordinal));
     }
 
-    private static bool HasAttribute(HtmlNode node, string name)
-    {
-        if (!node.HasAttributes)
-        {
-            return false;
-        }
-
-        var attributes = node.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The value of the first attribute of that (lower-case) name, as XPath's <c>@name</c> reads it inside a
     /// function.</summary>
     private static string? FirstAttribute(HtmlNode node, string name)
@@ -255,80 +292,6 @@ internal static class HtmlReplyConverter
         return null;
     }
 
-    /// <summary>Some attribute of that name has exactly one of the values, as XPath's <c>@name='value'</c>.</summary>
-    private static bool AnyAttributeEquals(HtmlNode node, string name, params ReadOnlySpan<string> values)
-    {
-        if (!node.HasAttributes)
-        {
-            return false;
-        }
-
-        var attributes = node.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Name == name && attributes[i].Value is { } value && values.Contains(value))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The class list holds the token, split on XPath's white space (what
-    /// <c>contains(concat(' ', normalize-space(@class), ' '), ' token ')</c> tests).</summary>
-    private static bool HasClassToken(string classes, string token)
-    {
-        var span = classes.AsSpan();
-        var from = 0;
-        while (from < span.Length)
-        {
-            var at = span[from..].IndexOf(token, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            var start = from + at;
-            var end = start + token.Length;
-            if ((start == 0 || IsXPathSpace(span[start - 1])) && (end == span.Length || IsXPathSpace(span[end])))
-            {
-                return true;
-            }
-
-            from = start + 1;
-        }
-
-        return false;
-    }
-
-    private static bool IsXPathSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
-
-    /// <summary>The <c>cid:</c> references of the <c>img</c> elements left.</summary>
-    private static void CollectContentIds(HtmlNode parent, HashSet<string> contentIds)
-    {
-        var children = parent.ChildNodes;
-        for (var i = 0; i < children.Count; i++)
-        {
-            var node = children[i];
-            if (node.NodeType != HtmlNodeType.Element)
-            {
-                continue;
-            }
-
-            if (node.Name is "img" && HasAttribute(node, "src"))
-            {
-                var src = node.GetAttributeValue("src", string.Empty);
-                if (src.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
-                {
-                    contentIds.Add(src[4..].Trim('<', '>'));
-                }
-            }
-
-            CollectContentIds(node, contentIds);
-        }
-    }
-
     private static HtmlNode? NextElement(HtmlNode node)
     {
         var next = node.NextSibling;
@@ -338,80 +301,6 @@ internal static class HtmlReplyConverter
         }
 
         return next;
-    }
-
-    /// <summary>Removes the node and everything after it in document order.</summary>
-    private static void RemoveFrom(HtmlNode node)
-    {
-        for (var current = node; current.ParentNode is { } parent && current.Name != "body"; current = parent)
-        {
-            while (current.NextSibling is { } sibling)
-            {
-                sibling.Remove();
-            }
-        }
-
-        node.Remove();
-    }
-
-    private static void Write(HtmlNode node, StringBuilder builder, bool preformatted)
-    {
-        switch (node.NodeType)
-        {
-            case HtmlNodeType.Comment:
-                return;
-            case HtmlNodeType.Text:
-                var text = WebUtility.HtmlDecode(((HtmlTextNode)node).Text).Replace('\u00A0', ' ');
-                if (!preformatted)
-                {
-                    text = ReplyPatterns.Whitespace().Replace(text, " ");
-                    if (builder.Length == 0 || builder[^1] == '\n')
-                    {
-                        text = text.TrimStart();
-                    }
-                }
-
-                builder.Append(text);
-                return;
-        }
-
-        var name = node.Name;
-        if (name is "br")
-        {
-            builder.Append('\n');
-            return;
-        }
-
-        var block = Blocks.Contains(name);
-        if (block)
-        {
-            NewLine(builder);
-        }
-
-        if (name is "li")
-        {
-            builder.Append("- ");
-        }
-
-        var children = node.ChildNodes;
-        for (var i = 0; i < children.Count; i++)
-        {
-            Write(children[i], builder, preformatted || name is "pre");
-        }
-
-        if (block)
-        {
-            NewLine(builder);
-        }
-
-        if (name is "p")
-        {
-            builder.Append('\n');
-        }
-        else if (name is "td" or "th")
-        {
-            builder.Append(' ');
-        }
     }
 
     private static void NewLine(StringBuilder builder)

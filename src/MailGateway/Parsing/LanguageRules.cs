@@ -15,9 +15,12 @@ public sealed record LanguageRules(string Tag, string Name)
     /// final colon.</summary>
     public IReadOnlyList<string> WroteMarkers { get; init; } = [];
 
-    /// <summary>Separators such as <c>-----Original Message-----</c> or Gmail's <c>Forwarded message</c>, without
-    /// the dashes.</summary>
+    /// <summary>Separators such as <c>-----Original Message-----</c>, without the dashes.</summary>
     public IReadOnlyList<string> OriginalMessageMarkers { get; init; } = [];
+
+    /// <summary>Separators of a forwarded message (<c>Forwarded message</c>, <c>Weitergeleitete Nachricht</c>). Below the
+    /// person's own text a forward is deliberate, and kept.</summary>
+    public IReadOnlyList<string> ForwardMarkers { get; init; } = [];
 
     /// <summary>Outlook's header block field names (<c>From:</c>, <c>Sent:</c>, <c>To:</c>, <c>Subject:</c> and the
     /// others it may print), without the colon.</summary>
@@ -40,7 +43,25 @@ public sealed record LanguageRules(string Tag, string Name)
     /// <c>Abwesenheitsnotiz</c>).</summary>
     public IReadOnlyList<string> AutoReplySubjects { get; init; } = [];
 
-    /// <summary>Phrases of out-of-office bodies. Weak evidence: used only for a short body without any quoted
-    /// history.</summary>
+    /// <summary>Phrases of out-of-office bodies, and of "this mailbox is no longer in use" notices (automatic replies
+    /// too, not bounces). Weak evidence: used only for a short body without any quoted history.</summary>
     public IReadOnlyList<string> AutoReplyBodyPhrases { get; init; } = [];
+
+    /// <summary>Subjects of delivery failure notices written as prose by providers that send no DSN
+    /// (<c>Unzustellbar</c>, <c>系统退信</c>).</summary>
+    public IReadOnlyList<string> BounceSubjects { get; init; } = [];
+
+    /// <summary>Sentences of those notices saying the mail was not delivered.</summary>
+    public IReadOnlyList<string> BouncePhrases { get; init; } = [];
+
+    /// <summary>How a legal disclaimer below a reply starts (<c>CONFIDENTIALITY NOTICE</c>, <c>This e-mail and any
+    /// attachments</c>). A paragraph starting so, that also holds one of <see cref="DisclaimerWords"/>, ends the reply.</summary>
+    public IReadOnlyList<string> DisclaimerOpeners { get; init; } = [];
+
+    /// <summary>Words every disclaimer holds (<c>confidential</c>, <c>intended recipient</c>), as word beginnings.</summary>
+    public IReadOnlyList<string> DisclaimerWords { get; init; } = [];
+
+    /// <summary>Subject prefixes of Outlook's message recall requests (<c>Recall:</c>, <c>Rückruf:</c>), without the
+    /// colon.</summary>
+    public IReadOnlyList<string> RecallSubjects { get; init; } = [];
 }

@@ -7,6 +7,19 @@ namespace ClpMailGateway.Parsing;
 /// header (some exporters and test corpora prepend one, which would otherwise turn the whole header into body text).</summary>
 public static class RawMessage
 {
+    /// <summary>Multipart and attached-message levels the parser enters; a part nested deeper is read as one opaque part
+    /// (kept as a file). Postfix refuses mail nested deeper than 100 levels by default; real mail nests a handful.</summary>
+    public const int MaxMimeDepth = 100;
+
+    private static readonly ParserOptions Options = CreateOptions();
+
+    private static ParserOptions CreateOptions()
+    {
+        var options = ParserOptions.Default.Clone();
+        options.MaxMimeDepth = MaxMimeDepth;
+        return options;
+    }
+
     public static MimeMessage Load(byte[] raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -19,7 +32,7 @@ public static class RawMessage
         // Persistent: the parts' contents are windows on these bytes, not copies of them (a 10 MB attachment is not
         // copied once more). The stream wraps the array only and stays readable for as long as the message is used.
         var stream = new MemoryStream(raw, start, raw.Length - start, writable: false);
-        return MimeMessage.Load(ParserOptions.Default, stream, persistent: true);
+        return MimeMessage.Load(Options, stream, persistent: true);
     }
 
     /// <summary>The same from a seekable stream (a stored mail read from its row), also parsed in place: the parts'
@@ -40,6 +53,6 @@ public static class RawMessage
         }
 
         var body = new BoundStream(raw, start, raw.Length, leaveOpen: true);
-        return MimeMessage.Load(ParserOptions.Default, body, persistent: true);
+        return MimeMessage.Load(Options, body, persistent: true);
     }
 }

@@ -32,4 +32,15 @@ public sealed record ReplyAnalysis(
     IReadOnlyList<ExtractedAttachment> Attachments,
     string? RejectReason,
     BounceType? BounceType,
-    string? BouncedRecipient);
+    string? BouncedRecipient)
+{
+    /// <summary>What could not be read as declared and how it was read instead: a charset replaced by detection, a
+    /// damaged transfer encoding, a <c>winmail.dat</c> kept as it came, HTML or MIME nested past the limits. For the
+    /// inbound trace; empty for an ordinary mail.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>For a <see cref="ReplyKind.NotAReply"/> the sender's client sent by itself (<c>read receipt</c>,
+    /// <c>calendar response</c>, <c>recall request</c>, <c>unsubscribe request</c>): nothing to post and nobody to tell.
+    /// Null otherwise.</summary>
+    public string? NotAReplyReason { get; init; }
+}

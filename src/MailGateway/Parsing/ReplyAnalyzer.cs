@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using ClpMailGateway.Posting;
 using MimeKit;
-using MimeKit.Tnef;
 
 namespace ClpMailGateway.Parsing;
 
@@ -11,6 +10,9 @@ namespace ClpMailGateway.Parsing;
 /// </summary>
 public static partial class ReplyAnalyzer
 {
+    /// <summary>The reject reason of a reply that could not be read because it is encrypted.</summary>
+    public const string Encrypted = "encrypted";
+
     [GeneratedRegex("^[A-Za-z0-9_-]{22,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShape();
 
@@ -18,32 +20,54 @@ public static partial class ReplyAnalyzer
     private static partial Regex ReplyToLine();
 
     /// <summary>Parses raw bytes leniently and analyzes them; never throws for malformed MIME.</summary>
-    public static ReplyAnalysis Analyze(byte[] raw, string replyLocalPart, string domain)
-    {
-        return Analyze(RawMessage.Load(raw), replyLocalPart, domain);
-    }
+    public static ReplyAnalysis Analyze(byte[] raw, string replyLocalPart, string domain) =>
+        Analyze(RawMessage.Load(raw), replyLocalPart, domain, CancellationToken.None);
+
+    /// <inheritdoc cref="Analyze(MimeMessage, string, string, CancellationToken)"/>
+    public static ReplyAnalysis Analyze(MimeMessage message, string replyLocalPart, string domain) =>
+        Analyze(message, replyLocalPart, domain, CancellationToken.None);
 
     /// <param name="replyLocalPart">The local part before <c>+</c> (default <c>reply</c>).</param>
     /// <param name="domain">The gateway's reply domain (e.g. <c>clp.test</c>).</param>
-    public static ReplyAnalysis Analyze(MimeMessage message, string replyLocalPart, string domain)
+    /// <param name="cancellationToken">Checked inside the long loops (MIME parts, HTML tags and nodes), so a caller
+    /// holding a time budget can stop an analysis that overruns it.</param>
+    public static ReplyAnalysis Analyze(MimeMessage message, string replyLocalPart, string domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(replyLocalPart);
         ArgumentException.ThrowIfNullOrEmpty(domain);
+        message = SecureMime.Unwrapped(message);
+        var parts = MimeParts.Of(message, cancellationToken);
         var token = FindToken(message, replyLocalPart, domain);
-        var bounce = BounceDetector.Detect(message);
+        var bounce = BounceDetector.Detect(message, parts, cancellationToken);
         if (bounce is { IsSuccessReport: false })
         {
-            return new ReplyAnalysis(ReplyKind.Bounce, FindBouncedToken(message, replyLocalPart, domain) ?? token, string.Empty, [], null, bounce.Type, bounce.Recipient);
+            return new ReplyAnalysis(ReplyKind.Bounce, FindBouncedToken(parts, replyLocalPart, domain) ?? token, string.Empty, [], null, bounce.Type, bounce.Recipient);
         }
 
-        var body = ReplyBody.Extract(message);
-        var attachments = AttachmentCollector.Collect(message, body.Parts, body.KeptContentIds);
+        var notes = new List<string>();
+        if (SecureMime.IsEncrypted(parts))
+        {
+            // Nothing of it can be read here: the sender is told to send it again unencrypted.
+            var automatic = AutoReplyDetector.IsAutoReply(message, parts, string.Empty, new Lazy<string>(string.Empty));
+            return new ReplyAnalysis(automatic ? ReplyKind.AutoReply : token is null ? ReplyKind.NotAReply : ReplyKind.Reply, token, string.Empty, [], Encrypted, null, null);
+        }
+
+        var body = ReplyBody.Extract(parts, new ReplyContext(domain, message.From.Mailboxes.FirstOrDefault()?.Name), notes, cancellationToken);
+        var excluded = new HashSet<MimeEntity>(body.Parts);
+        excluded.UnionWith(SecureMime.SignatureParts(message));
+        var attachments = AttachmentCollector.Collect(parts, excluded, body.ReferencedContentIds, notes, cancellationToken);
         var tooLarge = attachments.Any(a => a.SizeBytes > PostingLimits.MaxAttachmentBytes);
-        var kind = bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, body.Text, body.FullText)
-            ? ReplyKind.AutoReply
+        var notAReply = NotAReplyDetector.Reason(message, parts, replyLocalPart, domain, () => body.FullText.Value);
+        if (notAReply is not null)
+        {
+            notes.Add("not a reply: " + notAReply);
+        }
+
+        var kind = notAReply is not null ? ReplyKind.NotAReply
+            : bounce is { IsSuccessReport: true } || AutoReplyDetector.IsAutoReply(message, parts, body.Text, body.FullText) ? ReplyKind.AutoReply
             : token is null ? ReplyKind.NotAReply : ReplyKind.Reply;
-        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null);
+        return new ReplyAnalysis(kind, token, body.Text, attachments, tooLarge ? "attachment_too_large" : null, null, null) { Notes = notes, NotAReplyReason = notAReply };
     }
 
     /// <summary>The token of the first recipient header, in order: To, Cc, Delivered-To, X-Original-To, Envelope-To,
@@ -113,10 +137,10 @@ public static partial class ReplyAnalyzer
 
     /// <summary>The token in the returned notification's Reply-To: an attached message, attached headers, or the
     /// original headers pasted into a legacy report's text.</summary>
-    private static string? FindBouncedToken(MimeMessage message, string replyLocalPart, string domain)
+    private static string? FindBouncedToken(IReadOnlyList<MimeEntity> parts, string replyLocalPart, string domain)
     {
         var prefix = replyLocalPart + "+";
-        foreach (var part in message.BodyParts)
+        foreach (var part in parts)
         {
             IEnumerable<string> replyTo = part switch
             {

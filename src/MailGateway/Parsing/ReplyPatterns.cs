@@ -29,7 +29,7 @@ internal static partial class ReplyPatterns
     public static partial Regex NumericDateHeader();
 
     /// <summary>Bidi marks and other invisible characters clients wrap around names and addresses.</summary>
-    [GeneratedRegex(@"[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]", RegexOptions.CultureInvariant)]
     public static partial Regex Invisible();
 
     /// <summary>Markdown links and bracketed URLs, removed before matching a footer.</summary>
@@ -46,4 +46,8 @@ internal static partial class ReplyPatterns
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     public static partial Regex Whitespace();
+
+    /// <summary>A run of letters and digits: a word, for comparing two renderings of one text.</summary>
+    [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.CultureInvariant)]
+    public static partial Regex WordRun();
 }

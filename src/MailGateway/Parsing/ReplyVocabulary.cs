@@ -17,7 +17,25 @@ internal static class ReplyVocabulary
     /// <summary>Holds a "wrote" verb anywhere (German "X schrieb am …:", Hungarian "X ezt írta (időpont: …):").</summary>
     public static Regex WroteInside { get; } = new(Alternation(l => l.WroteMarkers, bounded: true), Options, Timeout);
 
-    public static Regex OriginalMessage { get; } = new($"^[\\s>*_=~-]*(?:{Alternation(l => l.OriginalMessageMarkers, bounded: false)})[\\s*_=~-]*:?[\\s*]*$", Options, Timeout);
+    /// <summary>A separator line that starts the quoted history (<c>-----Original Message-----</c>), a client's own
+    /// (<c>------------------ Original ------------------</c>) included.</summary>
+    public static Regex OriginalMessage { get; } = new(
+        $"^[\\s>*_=~\\-\u2010-\u2015]*(?:{Alternation(l => l.OriginalMessageMarkers, bounded: false)})[\\s*_=~\\-\u2010-\u2015]*:?[\\s*]*$"
+        + $"|^[\\s>*]*[_=~\\-\u2010-\u2015]{{2,}}[\\s*]*(?:{string.Join('|', ClientTable.All.SelectMany(c => c.SeparatorWords).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(w => w.Length).Select(Escape))})[\\s*]*[_=~\\-\u2010-\u2015]{{2,}}[\\s*]*$",
+        Options,
+        Timeout);
+
+    /// <summary>A forwarded message's separator line (<c>---------- Forwarded message ---------</c>).</summary>
+    public static Regex ForwardedMessage { get; } = new($"^[\\s>*_=~\\-\u2010-\u2015]*(?:{Alternation(l => l.ForwardMarkers, bounded: false)})[\\s*_=~\\-\u2010-\u2015]*:?[\\s*]*$", Options, Timeout);
+
+    /// <summary>A client's own plain-text line that starts the history (<see cref="ClientFormat.HistoryLines"/>).</summary>
+    public static Regex ClientHistoryLine { get; } = new(string.Join('|', ClientTable.All.SelectMany(c => c.HistoryLines).Select(h => $"(?:{h})")), Options, Timeout);
+
+    /// <summary>The first line of a legal disclaimer: one of the openers at its start.</summary>
+    public static Regex DisclaimerOpener { get; } = new($"^[\\s*_=~-]*(?:{Alternation(l => l.DisclaimerOpeners, bounded: false)})", Options, Timeout);
+
+    /// <summary>A word every disclaimer holds, at a word's start.</summary>
+    public static Regex DisclaimerWord { get; } = new($"(?<![\\p{{L}}])(?:{Alternation(l => l.DisclaimerWords, bounded: false)})", Options, Timeout);
 
     /// <summary>An Outlook header line; the named group says which field.</summary>
     public static Regex HeaderField { get; } = new(
@@ -49,8 +67,20 @@ internal static class ReplyVocabulary
 
     public static Regex AutoReplyBody { get; } = new(Alternation(l => l.AutoReplyBodyPhrases, bounded: true), Options, Timeout);
 
+    /// <summary>A delivery failure notice's subject, in any language (anywhere in the subject: providers prefix it).</summary>
+    public static Regex BounceSubject { get; } = new(Alternation(l => l.BounceSubjects, bounded: true), Options, Timeout);
+
+    public static Regex BouncePhrase { get; } = new(Alternation(l => l.BouncePhrases, bounded: true), Options, Timeout);
+
+    /// <summary>An Outlook recall request's subject: the prefix, then a colon.</summary>
+    public static Regex RecallSubject { get; } = new($"^\\s*(?:{Alternation(l => l.RecallSubjects, bounded: false)})\\s*[:：]", Options, Timeout);
+
     /// <summary>The whole line is a footer of a mobile or webmail client.</summary>
     public static bool IsMobileFooter(string text) => MobileFooterStart.IsMatch(text) || MobileFooterEnd.IsMatch(text);
+
+    /// <summary>The whole line is one of <see cref="ClientTable"/>'s footers (they may be long sentences).</summary>
+    public static Regex ClientFooter { get; } = new(
+        $"^(?:{string.Join('|', ClientTable.All.SelectMany(c => c.Footers).Distinct(StringComparer.Ordinal).OrderByDescending(f => f.Length).Select(Wildcard))})$", Options, Timeout);
 
     private static Regex Footers(Func<string, bool> where, RegexOptions direction) =>
         new($"^(?:{string.Join('|', LanguageTable.All.SelectMany(l => l.MobileFooters).Distinct(StringComparer.Ordinal).Where(where).Select(Wildcard))})$", Options | direction, Timeout);

@@ -93,7 +93,7 @@ public sealed class MessagePoster(
             }
         }
 
-        var mentions = await ResolveMentionsAsync(text, author.Id, channel, cancellationToken);
+        var mentions = await ResolveMentionsAsync(text, author, channel, cancellationToken);
         foreach (var user in mentions.Permitted)
         {
             message.Mentions.Add(new Mention { UserId = user.Id });
@@ -216,8 +216,10 @@ public sealed class MessagePoster(
             : value;
     }
 
+    /// <summary>The users the text mentions. A vendor's user sees staff and their own company's users only: a mention of
+    /// anyone else is answered as a name that matches nobody, so mentions never serve as a directory of other vendors.</summary>
     private async Task<(List<User> Permitted, List<string> Unknown, List<User> WithoutAccess)> ResolveMentionsAsync(
-        string text, int authorId, Channel channel, CancellationToken cancellationToken)
+        string text, User author, Channel channel, CancellationToken cancellationToken)
     {
         var tokens = MentionParser.Parse(text);
         var permitted = new List<User>();
@@ -235,13 +237,13 @@ public sealed class MessagePoster(
             .Join(db.Users.AsNoTracking(), e => e.UserId, u => u.Id, (e, u) => new { e.Address, User = u })
             .ToListAsync(cancellationToken);
 
-        var seenUsers = new HashSet<int> { authorId };
+        var seenUsers = new HashSet<int> { author.Id };
         foreach (var token in tokens)
         {
             var user = token.IsEmail
                 ? byEmail.FirstOrDefault(x => x.Address == token.Value)?.User
                 : byHandle.FirstOrDefault(u => u.Handle == token.Value);
-            if (user is null)
+            if (user is null || (author.Role == UserRole.Vendor && user.Role == UserRole.Vendor && user.VendorId != author.VendorId))
             {
                 unknown.Add("@" + token.Value);
                 continue;

@@ -11,6 +11,12 @@ public abstract class StorageDialect
 {
     public abstract DatabaseProvider Provider { get; }
 
+    public static StorageDialect For(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? Postgres.PostgresDialect.Instance : Sqlite.SqliteDialect.Instance;
+
+    /// <summary>Proves the database takes a write; throws the provider's exception (or an I/O one) when it does not.</summary>
+    public abstract Task EnsureWritableAsync(string connectionString, CancellationToken cancellationToken);
+
     /// <summary>Where the database is, for a person (the SQLite file; PostgreSQL's host, port and database; never a
     /// password).</summary>
     public string Describe(string connectionString) => new DatabaseSettings(Provider, connectionString).Describe();

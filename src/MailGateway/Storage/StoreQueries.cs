@@ -40,6 +40,29 @@ internal static class StoreQueries
             },
             cancellationToken);
 
+    /// <summary>See <see cref="IInboundClaims.RecordAttemptAsync"/>.</summary>
+    public static Task<int?> RecordAttemptAsync(GatewayDbContext db, long id, string at, CancellationToken cancellationToken) =>
+        db.WithCommandAsync(
+            async command =>
+            {
+                command.CommandText = """
+                    UPDATE "InboundMails"
+                    SET "Attempts" = "Attempts" + 1,
+                        "Trace" = CASE WHEN "Attempts" = 0 THEN "Trace"
+                            ELSE substr("Trace", 1, length("Trace") - 1) || ',{"at":"' || @at || '","step":"attempt","detail":"attempt '
+                                || ("Attempts" + 1) || '; the last one ended without an outcome"}]' END
+                    WHERE "Id" = @id AND "Status" = @pending
+                    RETURNING "Attempts"
+                    """;
+                command.Add("id", id);
+                command.Add("at", at);
+                command.Add("pending", nameof(Domain.InboundStatus.Pending));
+                return await command.ExecuteScalarAsync(cancellationToken) is { } attempts and not DBNull
+                    ? (int?)Convert.ToInt32(attempts, CultureInfo.InvariantCulture)
+                    : null;
+            },
+            cancellationToken);
+
     /// <summary>Counts a failed fan-out of a message with its error, in the current transaction; returns its attempts.</summary>
     public static async Task<int> RecordFanoutFailureAsync(GatewayDbContext db, long messageId, string error, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ public static class RejectReasons
     public const string DigestReply = "digest_reply";
     public const string AttachmentTooLarge = "attachment_too_large";
     public const string EmptyReply = "empty_reply";
+    public const string Encrypted = "encrypted";
     public const string Refused = "refused";
     public const string Unparseable = "unparseable";
     public const string ProcessingFailed = "processing_failed";
@@ -25,6 +26,10 @@ public static class RejectReasons
 
     /// <summary>Reasons nobody is mailed about: telling would help a forger or feed a mail loop.</summary>
     public static bool IsSilent(string reason) => reason is SenderUnauthenticated or RateLimited or DuplicatePost or Loop;
+
+    /// <summary>The mail could not be parsed within the gateway's time or memory limit (<c>Imap:ParseTimeout</c>,
+    /// <c>Imap:ParseMemoryMegabytes</c>).</summary>
+    public const string ParseLimit = "parse_limit";
 
     public static string Advice(string reason) => reason switch
     {
@@ -37,6 +42,7 @@ public static class RejectReasons
         DigestReply => "A digest covers several conversations, so a reply to it cannot be placed. Open the conversation with its link above and answer there, or reply to a notification mail of that conversation.",
         AttachmentTooLarge => "Send files of at most 10 MB each, or share a link to the file.",
         EmptyReply => "Write your answer above the quoted text and send it again.",
+        Encrypted => "Send your reply again without encryption (S/MIME or PGP): the platform cannot read encrypted mail. Your signature may stay.",
         _ => "Post your message on the web, or contact your project manager.",
     };
 }

@@ -76,14 +76,26 @@ public sealed class ReplyThreader(
 
         try
         {
-            var message = RawMessage.Load(raw);
-            var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain);
-            return new ParsedReply(message, analysis) { Files = DecodeFiles(analysis) };
+            return Parse(new MemoryStream(raw, writable: false), options, decodeFiles: true, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }
+    }
+
+    /// <summary>Parses and classifies a mail read from a seekable stream, parsed in place (the stream stays open, and is
+    /// not used by anything else, while the result is in use): what <see cref="TryParse"/> does, letting its errors
+    /// through. The inbound pipeline calls it on <see cref="BoundedParser"/>'s threads, within its limits.</summary>
+    /// <param name="decodeFiles">Also decode the reply's files into memory (a mail held in memory only).</param>
+    /// <param name="cancellationToken">Stops the analysis in its long loops (a parse over its time limit).</param>
+    public static ParsedReply Parse(Stream raw, MailOptions options, bool decodeFiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(options);
+        var message = RawMessage.Load(raw);
+        var analysis = ReplyAnalyzer.Analyze(message, options.ReplyLocalPart, options.Domain, cancellationToken);
+        return new ParsedReply(message, analysis) { Files = decodeFiles ? DecodeFiles(analysis) : null };
     }
 
     /// <summary>The files of a reply decoded into memory, when the reply may be posted with them (pure work, done ahead
@@ -127,7 +139,7 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var analysis = parsed?.Analysis ?? ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain);
+        var analysis = parsed?.Analysis ?? ReplyAnalyzer.Analyze(message, Options.ReplyLocalPart, Options.Domain, cancellationToken);
         mail.Kind = analysis.Kind switch
         {
             ReplyKind.Reply => "reply",
@@ -136,6 +148,11 @@ public sealed class ReplyThreader(
             _ => "not_a_reply",
         };
         Trace(mail, "classified", $"{mail.Kind}{(analysis.Token is null ? string.Empty : ", token present")}, {analysis.Attachments.Count} attachments");
+        foreach (var note in analysis.Notes)
+        {
+            Trace(mail, "read", note);
+        }
+
         if (LoopMarker.IsOurs(message, Options))
         {
             // Our own mail come back (an auto-responder or a forward that kept our X-Loop): answering it would loop.
@@ -156,6 +173,9 @@ public sealed class ReplyThreader(
                 && await ApplyUnsubscribeAsync(unsubscribeToken, cancellationToken) is { IsValid: true } unsubscribed:
                 Finish(mail, InboundStatus.Ignored, "unsubscribed",
                     $"List-Unsubscribe mailto: user {unsubscribed.Target.UserId}, {unsubscribed.Description}: {unsubscribed.Outcome}.");
+                return;
+            case ReplyKind.NotAReply when analysis.NotAReplyReason is "read receipt" or "calendar response" or "recall request":
+                Finish(mail, InboundStatus.Ignored, "not_a_reply", $"A {analysis.NotAReplyReason} sent by the mail client: never posted, nobody told.");
                 return;
             case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
                 await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
@@ -283,6 +303,12 @@ public sealed class ReplyThreader(
                 RejectReasons.AttachmentTooLarge,
                 $"The attachment '{big.Name}' is {PostingLimits.Describe(big.SizeBytes)}; the limit is {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file. Nothing of your mail was posted.",
                 cancellationToken);
+            return;
+        }
+
+        if (analysis.RejectReason == RejectReasons.Encrypted)
+        {
+            await RejectAsync(mail, message, analysis, RejectReasons.Encrypted, "Your reply was encrypted, so the platform could not read it. Nothing of it was posted.", cancellationToken);
             return;
         }
 

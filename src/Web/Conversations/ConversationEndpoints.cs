@@ -3,6 +3,7 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Links;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,10 @@ namespace ClpMailGateway.Web.Conversations;
 /// and attachment downloads. Permission is decided on every request by <see cref="ChannelAccess"/>.</summary>
 public static class ConversationEndpoints
 {
+    /// <summary>An upload of up to 20 files of 10 MB reaches the handler, so a file over the limit gets a message naming
+    /// it instead of a bare 413; the form reader buffers large files on disk. The one endpoint with a large body.</summary>
+    public const long MaxUploadBytes = (PostingLimits.MaxAttachments * (PostingLimits.MaxAttachmentBytes + (1024 * 1024))) + (1024 * 1024);
+
     public static RouteGroupBuilder MapConversations(this RouteGroupBuilder group)
     {
         group.MapGet(WebRoutes.Channel, async Task<ContentHttpResult> (
@@ -68,7 +73,7 @@ public static class ConversationEndpoints
             return notices.Count == 0
                 ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
                 : await RenderAsync(context, db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes)).RequireRateLimiting(WebSecurity.PostingPolicy);
 
         group.MapGet(WebRoutes.Attachment, async Task<Results<FileContentHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
@@ -146,6 +151,10 @@ public static class ConversationEndpoints
             m.Origin,
             m.CreatedAtUtc,
             m.Attachments.OrderBy(a => a.Id).Select(a => new ConversationPages.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList()));
+
+    /// <summary>A file's name as every page shows it: the one safe form (<see cref="FileNames.Sanitize"/>) that mails and
+    /// downloads use too, whatever an older row holds.</summary>
+    internal static string ShownName(string fileName) => FileNames.Sanitize(fileName);
 
     private static async Task<ContentHttpResult> RenderAsync(
         HttpContext context, GatewayDbContext db, WebOptions options, CurrentUser user, ChannelAccess access, long? before, string? text,

@@ -114,7 +114,7 @@ internal static class ConversationPages
             html.Append("<ul class=\"files\" aria-label=\"Attachments\">");
             foreach (var file in message.Attachments)
             {
-                html.Append("<li><a href=\"").Append(WebRoutes.AttachmentPath(file.Id)).Append("\" download>").Append(Html.E(file.FileName))
+                html.Append("<li><a href=\"").Append(WebRoutes.AttachmentPath(file.Id)).Append("\" download>").Append(Html.E(ConversationEndpoints.ShownName(file.FileName)))
                     .Append(" <span class=\"muted\">(").Append(Html.E(Html.Size(file.SizeBytes))).Append(")</span></a></li>");
             }
 

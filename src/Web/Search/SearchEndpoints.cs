@@ -4,6 +4,7 @@ using ClpMailGateway.Links;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
+using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -82,7 +83,7 @@ public static class SearchEndpoints
 
             html.Append("<p><a href=\"").Append(Html.E(access.Path)).Append("\">Back to the conversation</a></p></section>");
             return Page.Render(context, user, $"Search · {access.Name} · {access.Title.Name}", html.ToString());
-        });
+        }).RequireRateLimiting(WebSecurity.SearchPolicy);
 
         return group;
     }

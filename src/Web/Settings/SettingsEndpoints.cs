@@ -2,7 +2,10 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
+using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -140,6 +143,21 @@ public static class SettingsEndpoints
                     s => s.SetProperty(a => a.SuppressedAtUtc, (DateTime?)null).SetProperty(a => a.BounceScore, 0.0).SetProperty(a => a.BounceScoreAtUtc, (DateTime?)null),
                     cancellationToken);
             return TypedResults.Redirect("/settings?saved=mail");
+        });
+
+        group.MapPost("/settings/signout-everywhere", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+            HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
+        {
+            var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
+            if (user is null)
+            {
+                return TitleEndpoints.Deactivated(context);
+            }
+
+            // Every session of the user ends, this one too: each cookie carries the stamp just replaced.
+            await WebSecurity.EndSessionsAsync(db, user.Id, cancellationToken);
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.Redirect(WebRoutes.SignIn);
         });
 
         group.MapPost("/settings/mutes/remove", async Task<Results<RedirectHttpResult, ContentHttpResult>> (

@@ -132,6 +132,9 @@ internal static class SettingsPage
             .Append("<input type=\"email\" id=\"new-address\" name=\"address\" maxlength=\"254\" autocomplete=\"email\" aria-describedby=\"new-address-hint\">")
             .Append("<button type=\"submit\">Add</button></div>")
             .Append("<p class=\"hint\" id=\"new-address-hint\">We mail a link to it; the address counts as yours once you open it.</p></form>");
+        html.Append("<h2>Sessions</h2><form method=\"post\" action=\"/settings/signout-everywhere\">").Append(Forms.Antiforgery(context))
+            .Append("<p class=\"hint\">Signed in on a computer you no longer use? This ends every session of yours, this one too.</p>")
+            .Append("<button type=\"submit\" class=\"secondary\">Sign out everywhere</button></form>");
         return html.ToString();
     }
 

@@ -5,6 +5,7 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -31,7 +32,7 @@ public static class SignInEndpoints
         });
 
         app.MapPost(WebRoutes.SignIn, async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, IOptions<MailOptions> mailOptions, TimeProvider timeProvider,
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, SignInMailer mailer,
             [FromForm] string? email, [FromForm] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var local = Forms.LocalReturnUrl(returnUrl);
@@ -43,11 +44,10 @@ public static class SignInEndpoints
             }
 
             var address = EmailAddress.Normalize(email!);
-            await MailLinkAsync(db, options.Value, mailOptions.Value, timeProvider, address, local, cancellationToken);
-
-            // The same answer whether or not the address has an account, and whether or not the rate limit held it back.
+            // Queued: the same answer, in the same time, whether or not the address has an account or the limit holds it.
+            mailer.Request(address, local);
             return Page.Render(context, null, "Check your mail", SignInPages.Sent(address));
-        });
+        }).RequireRateLimiting(WebSecurity.SignInPolicy).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
         app.MapGet(WebRoutes.SignInLink, async Task<ContentHttpResult> (
             HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret,
@@ -86,7 +86,7 @@ public static class SignInEndpoints
             }
 
             return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
         app.MapPost(WebRoutes.SignIn + "/demo", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromForm] string? userId, [FromForm] string? returnUrl,
@@ -104,13 +104,19 @@ public static class SignInEndpoints
             }
 
             return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
-        app.MapPost("/signout", async Task<RedirectHttpResult> (HttpContext context, [FromForm] string? unused) =>
+        app.MapPost("/signout", async Task<RedirectHttpResult> (HttpContext context, GatewayDbContext db, [FromForm] string? unused, CancellationToken cancellationToken) =>
         {
+            // The session ends on the server too: a copy of the cookie stops working (the stamp it carries is stale).
+            if (int.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                await WebSecurity.EndSessionsAsync(db, id, cancellationToken);
+            }
+
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return TypedResults.Redirect("/");
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
         return app;
     }
@@ -155,14 +161,17 @@ public static class SignInEndpoints
 
     private static async Task<bool> SignInAsync(HttpContext context, GatewayDbContext db, int userId, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.Id, u.Name }).SingleOrDefaultAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.Id, u.Name, u.SecurityStamp }).SingleOrDefaultAsync(cancellationToken);
         if (user is null)
         {
             return false;
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Name)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, user.Name),
+                new Claim(WebSecurity.StampClaim, user.SecurityStamp),
+            ],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return true;

@@ -42,6 +42,7 @@ public sealed partial class RunningWeb : IAsyncDisposable
             builder.UseSetting("ReplyTokens:CurrentKeyId", "t1");
             builder.UseSetting("ReplyTokens:Keys:t1", TestDatabase.TestTokenKey);
             builder.UseSetting("Imap:Password", "demo");
+            builder.UseSetting("Inbound:SenderAuthentication", "Off");
             builder.UseSetting("Mail:WebBaseUrl", baseUrl);
             foreach (var (key, value) in settings)
             {

@@ -44,6 +44,8 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Outbound.DigestOptions), "Digest")]
     [InlineData(typeof(ClpMailGateway.Search.SearchIndexOptions), "SearchIndex")]
     [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
+    [InlineData(typeof(ClpMailGateway.Authentication.InboundOptions), "Inbound")]
+    [InlineData(typeof(ClpMailGateway.Threading.BounceOptions), "Bounces")]
     public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section) =>
         AssertListed(Activator.CreateInstance(optionsType)!, section);
 
@@ -59,6 +61,14 @@ public class SampleSettingsTests
             {
                 Assert.True(listed.Exists(), $"{key} is missing from appsettings.sample.json");
                 AssertListed(property.GetValue(defaults)!, key);
+                continue;
+            }
+
+            if (property.GetValue(defaults) is System.Collections.IList list)
+            {
+                // A list's default is listed as [] (an empty section) or with its items.
+                Assert.True(listed.Exists() || Sample.GetSection(section).GetChildren().Any(c => c.Key == property.Name) || list.Count == 0 && SampleText.Contains($"\"{property.Name}\": []", StringComparison.Ordinal),
+                    $"{key} is missing from appsettings.sample.json");
                 continue;
             }
 
@@ -78,4 +88,6 @@ public class SampleSettingsTests
     }
 
     private static string RepositoryRoot() => ClpMailGateway.TestSupport.RepositoryPaths.Root;
+
+    private static readonly string SampleText = File.ReadAllText(Path.Combine(RepositoryRoot(), "appsettings.sample.json"));
 }

@@ -27,7 +27,10 @@ public sealed class InboundBatchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(configure: s => s.AddSingleton<IInboundFaults>(_faults));
+        // Many replies from one user in a few seconds: the per-sender limits, tested elsewhere, stay out of the way.
+        _database = await TestDatabase.CreateAsync(
+            settings: new Dictionary<string, string?> { ["Inbound:PostsPerSenderPerChannelPerHour"] = "10000", ["Inbound:PostsPerSenderPerHour"] = "10000" },
+            configure: s => s.AddSingleton<IInboundFaults>(_faults));
         _world = new World(_database);
         var title = await _world.TitleAsync("fr");
         var vendor = await _world.VendorAsync(title, "fr");
@@ -61,6 +64,72 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoreBatch_NewMail_ItsFirstAttemptIsCommittedWithIt()
+    {
+        var stored = await StoreAsync(await ReplyAsync("counted"));
+
+        var row = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == stored[0].Id));
+        Assert.Equal(InboundStatus.Pending, row.Status);
+        Assert.Equal(1, row.Attempts);
+    }
+
+    [Fact]
+    public async Task ProcessPending_CrashWhileThreading_TheAttemptSurvivesTheRollback()
+    {
+        var stored = await StoreAsync(await ReplyAsync("poison"));
+        _faults.CrashAtPosted = stored[0].Uid;
+
+        await Assert.ThrowsAsync<PipelineCrashException>(() => _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(CancellationToken.None)));
+
+        var row = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync());
+        Assert.Equal(InboundStatus.Pending, row.Status);
+        Assert.Equal(2, row.Attempts);
+        Assert.Contains("\"step\":\"attempt\"", row.Trace, StringComparison.Ordinal);
+        Assert.Empty(await TextsAsync());
+    }
+
+    [Fact]
+    public async Task ProcessPending_MailThatEndsTheProcessEveryTime_QuarantinedUnreadAfterTheLimit_TheOthersPosted()
+    {
+        var stored = await StoreAsync(await ReplyAsync("before"), await ReplyAsync("poison"), await ReplyAsync("after"));
+        _faults.CrashAtPosted = stored[1].Uid;
+        var max = new ImapOptions().MaxProcessingAttempts;
+
+        // Every restart takes the mails left pending; the poison one ends the "process" each time it is threaded.
+        var crashes = 0;
+        for (var restart = 0; restart < max + 3; restart++)
+        {
+            try
+            {
+                await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(CancellationToken.None));
+            }
+            catch (PipelineCrashException)
+            {
+                crashes++;
+            }
+        }
+
+        Assert.Equal(max - 1, crashes); // its first attempt was committed by the store, and counts
+        Assert.Equal(["before", "after"], await TextsAsync());
+        var poison = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == stored[1].Id));
+        Assert.Equal(InboundStatus.Rejected, poison.Status);
+        Assert.Equal(RejectReasons.ProcessingFailed, poison.Reason);
+        Assert.Equal(max, poison.Attempts);
+        Assert.Contains("without an outcome", poison.ReasonDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProcessPending_TheMostTriedMailGoesLast()
+    {
+        var stored = await StoreAsync(await ReplyAsync("tried before"), await ReplyAsync("new"));
+        await _world.SaveAsync(db => db.InboundMails.Single(m => m.Id == stored[0].Id).Attempts = 3);
+
+        await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(CancellationToken.None));
+
+        Assert.Equal(["new", "tried before"], await TextsAsync());
+    }
+
+    [Fact]
     public async Task StoreBatch_SameMailTwice_IsOneRow()
     {
         var raw = await ReplyAsync("twice");
@@ -88,7 +157,8 @@ public sealed class InboundBatchTests : IAsyncLifetime
 
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, CancellationToken.None));
 
-        Assert.Equal([InboundStatus.Posted], statuses);
+        var row = await _world.QueryAsync(db => db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == stored[0].Id));
+        Assert.True(statuses.SequenceEqual([InboundStatus.Posted]), $"{row.Status} {row.Reason}: {row.ReasonDetail}");
         var message = await _world.QueryAsync(db => db.Messages.AsNoTracking().Include(m => m.Attachments).SingleAsync());
         Assert.Equal("the reel", message.Text);
         Assert.Equal(file, Assert.Single(message.Attachments).Content);
@@ -239,7 +309,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
         // The early parse of the first mail's bytes stands in for parsing it: given another reply's parse, that reply's
         // text is what gets posted. The second mail has no early parse and is parsed as usual.
         var options = await _database.WithAsync(s => Task.FromResult(s.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClpMailGateway.Mail.MailOptions>>().Value));
-        var parsed = new ParsedAhead(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [early] = ReplyThreader.TryParse(standIn, options) });
+        var parsed = new ParsedAhead(new Dictionary<byte[], ParseOutcome>(ReferenceEqualityComparer.Instance) { [early] = Outcome(ReplyThreader.TryParse(standIn, options)) });
 
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, Task.FromResult(parsed), CancellationToken.None));
 
@@ -261,7 +331,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
         Assert.NotNull(parsedAhead?.Files);
         Assert.Equal([small, large], parsedAhead.Files);
         var stored = await StoreAsync(ahead, inside);
-        var parsed = new ParsedAhead(new Dictionary<byte[], ParsedReply?>(ReferenceEqualityComparer.Instance) { [ahead] = parsedAhead });
+        var parsed = new ParsedAhead(new Dictionary<byte[], ParseOutcome>(ReferenceEqualityComparer.Instance) { [ahead] = Outcome(parsedAhead) });
 
         var statuses = await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored, Task.FromResult(parsed), CancellationToken.None));
 
@@ -344,19 +414,26 @@ public sealed class InboundBatchTests : IAsyncLifetime
         // The fan-out keeps its audiences from one run to the next; suppression is read afresh for every message.
         var follower = await FollowerAsync();
         var first = await StoreAsync(1, await ReplyAsync("one"));
-        var second = await StoreAsync(2, Bounce(follower.Emails[0].Address), await ReplyAsync("two"));
+        await _database.WithAsync(async s =>
+        {
+            Assert.Equal([InboundStatus.Posted], await s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(first, CancellationToken.None));
+            return await s.GetRequiredService<NotificationFanout>().RunAsync(CancellationToken.None);
+        });
+        var address = follower.Emails[0].Address;
+        var returnPath = await _world.QueryAsync(db => db.OutboundMails.Where(m => m.ToAddress == address).Select(m => m.EnvelopeFrom).SingleAsync());
+        // Two hard bounces reach the score that suppresses (2 + 2 of 4).
+        var second = await StoreAsync(2, Bounce(address, returnPath), Bounce(address, returnPath), await ReplyAsync("two"));
 
         await _database.WithAsync(async s =>
         {
             var processor = s.GetRequiredService<InboundProcessor>();
-            var fanout = s.GetRequiredService<NotificationFanout>();
-            Assert.Equal([InboundStatus.Posted], await processor.ProcessStoredAsync(first, CancellationToken.None));
-            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
-            Assert.Equal([InboundStatus.Ignored, InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
-            Assert.Equal(1, await fanout.RunAsync(CancellationToken.None));
+            Assert.Equal([InboundStatus.Ignored, InboundStatus.Ignored, InboundStatus.Posted], await processor.ProcessStoredAsync(second, CancellationToken.None));
+            Assert.Equal(1, await s.GetRequiredService<NotificationFanout>().RunAsync(CancellationToken.None));
             return 0;
         });
 
+        var details = await _world.QueryAsync(db => db.InboundMails.Where(m => m.Kind == "bounce").Select(m => m.ReasonDetail).ToListAsync());
+        Assert.EndsWith("at score 4, mail to it suppressed", details[1], StringComparison.Ordinal);
         Assert.Single(await NotificationReplyTosAsync(follower));
         Assert.Equal(["one", "two"], await TextsAsync());
     }
@@ -452,9 +529,12 @@ public sealed class InboundBatchTests : IAsyncLifetime
         return raws.Select(raw => MimeMessage.Load(new MemoryStream(raw)).ReplyTo.Mailboxes.Single().Address).ToList();
     }
 
-    private static byte[] Bounce(string recipient) => System.Text.Encoding.ASCII.GetBytes($"""
+    /// <summary>A DSN about <paramref name="recipient"/>, sent back to <paramref name="returnPath"/> (Dovecot names it in
+    /// Delivered-To).</summary>
+    private static byte[] Bounce(string recipient, string returnPath) => System.Text.Encoding.ASCII.GetBytes($"""
+        Delivered-To: {returnPath}
         From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>
-        To: bounces@clp.test
+        To: {returnPath}
         Subject: Undelivered Mail Returned to Sender
         Message-ID: <{Guid.NewGuid():N}@mx.vendor.example>
         MIME-Version: 1.0
@@ -521,9 +601,14 @@ public sealed class InboundBatchTests : IAsyncLifetime
     }
 
     /// <summary>Makes threading of one UID fail once with an ordinary error (a bug or an outage, not a crash).</summary>
+    private static ParseOutcome Outcome(ParsedReply? parsed) => new(parsed, null, null, TimeSpan.Zero, 0);
+
     private sealed class FailingFaults : IInboundFaults
     {
         public long? FailAtPostedOnce { get; set; }
+
+        /// <summary>Ends the pipeline at this UID's post, every time, as a process that dies there would.</summary>
+        public long? CrashAtPosted { get; set; }
 
         public void At(InboundStep point, long uid)
         {
@@ -531,6 +616,11 @@ public sealed class InboundBatchTests : IAsyncLifetime
             {
                 FailAtPostedOnce = null;
                 throw new InvalidOperationException($"simulated failure threading uid {uid}");
+            }
+
+            if (point == InboundStep.Posted && uid == CrashAtPosted)
+            {
+                throw new PipelineCrashException($"simulated crash threading uid {uid}");
             }
         }
     }

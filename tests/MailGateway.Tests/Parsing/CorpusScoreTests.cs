@@ -21,11 +21,19 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
         ["email_reply_trimmer/embedded_email_7"] = KeepsQuotes,
         ["email_reply_trimmer/embedded_email_16"] = KeepsQuotes,
         ["email_reply_trimmer/embedded_email_17"] = KeepsQuotes,
+        ["email_reply_trimmer/quote_only"] = "Discourse keeps a body that is nothing but a quote; ours (issue 28) reads it as an empty reply (text \"\"), "
+            + "which the threader refuses with advice, rather than posting the quoted history",
         ["discourse_receiver/inline_mixed_replies"] = KeepsQuotes,
         ["crisp_email_reply_parser/email_1"] = "expects the sign-off '-Abhishek Kona' kept, while github_email_reply_parser email_1_1 and email_1_3 "
             + "expect the same sign-off on the same text removed; we follow github (a lone '-Name' line ending the reply is a signature)",
         ["crisp_email_reply_parser/email_with_regards"] = "crisp removes a 'Regards,' closing with the name and title under it; every other source keeps "
             + "closings ('Best regards,\n\n//Jef', 'Thanks,\nSome One'), and so do we: only '-- ', separators and mobile footers end a reply",
+        ["discourse_receiver/text_and_html_reply"] = "Discourse reads the text/plain alternative; when the two alternatives say different things "
+            + "the HTML is what the person saw, and ours (issue 28) reads the HTML",
+        ["email_reply_trimmer/forwarded_gmail"] = "Discourse cuts a forward below the person's note; ours (issue 28) keeps a forward the person "
+            + "wrote below their own text ('see the client's note below'), since it is what they meant to send",
+        ["talon/outlook"] = "the fixture's text/plain says 'Hello' and its HTML alternative says something else; talon reads the plain text, ours "
+            + "(issue 28) reads the HTML, which is what the person saw",
         ["talon/iphone"] = KeepsSignatures,
         ["talon/sparrow"] = KeepsSignatures,
     };
@@ -94,6 +102,13 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
         Assert.All(Excluded.Keys, id => Assert.Contains(results, r => r.Case == id));
     }
 
+    /// <summary>Labels whose rule differs from ours, with the kind we expect instead and why.</summary>
+    private static readonly Dictionary<string, (string Label, string Reason)> Relabelled = new(StringComparer.Ordinal)
+    {
+        ["auto_generated_precedence.eml"] = ("normal", "Discourse treats Precedence: list alone as automatic; ours (issue 28) does not, since a vendor's team "
+            + "address expanded by a mailing list (Google Groups and the like) delivers people's replies with it"),
+    };
+
     [Fact]
     public void Analyze_DiscourseLabels_BouncesAndAutoRepliesClassifiedAndNormalMailIsNeither()
     {
@@ -105,7 +120,7 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
         var counts = new Dictionary<string, (int Total, int Pass)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var label = row["label"];
+            var label = Relabelled.TryGetValue(row["file"], out var relabelled) ? relabelled.Label : row["label"];
             var kind = ReplyAnalyzer.Analyze(Load(Path.Combine(folder, row["file"])), LocalPart, Domain).Kind;
             bool? pass = label switch
             {
@@ -133,6 +148,7 @@ public sealed class CorpusScoreTests(ITestOutputHelper output)
         }
 
         Assert.Equal(3, counts.Count);
+        Assert.All(Relabelled, r => Assert.True(rows.Any(row => row["file"] == r.Key) && r.Value.Reason.Length > 0, r.Key));
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
     }
 

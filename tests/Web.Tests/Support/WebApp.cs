@@ -41,6 +41,7 @@ public sealed partial class WebApp : IAsyncDisposable
             builder.UseSetting("ReplyTokens:CurrentKeyId", "t1");
             builder.UseSetting("ReplyTokens:Keys:t1", TestDatabase.TestTokenKey);
             builder.UseSetting("Imap:Password", "demo");
+            builder.UseSetting("Inbound:SenderAuthentication", "Off");
             builder.UseSetting("Web:DemoMode", demoMode ? "true" : "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {

@@ -33,6 +33,18 @@ public sealed class PostgresDialect : StorageDialect, IInboundClaims, IFanoutCla
 
     public override IStoreQueries Queries => this;
 
+    /// <summary>Connects and asks whether the server takes writes (a standby in recovery does not).</summary>
+    public override async Task EnsureWritableAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'", connection);
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new IOException("the server is read-only (a standby in recovery, or default_transaction_read_only)");
+        }
+    }
+
     public async Task<Dictionary<long, long>> ClaimPendingAsync(GatewayDbContext db, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         RequireTransaction(db);
@@ -52,6 +64,36 @@ public sealed class PostgresDialect : StorageDialect, IInboundClaims, IFanoutCla
 
         return claimed;
     }
+
+    /// <summary>A session-level advisory lock on the mail, on the context's connection (held open meanwhile): released
+    /// when disposed, or by the server when the process dies.</summary>
+    public async Task<IAsyncDisposable?> TryClaimAloneAsync(GatewayDbContext db, long id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var key = LockKey("inbound:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = "SELECT pg_try_advisory_lock(@key)";
+            command.Add("key", key);
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return new SessionLock(db, key);
+            }
+        }
+        catch
+        {
+            await db.Database.CloseConnectionAsync();
+            throw;
+        }
+
+        await db.Database.CloseConnectionAsync();
+        return null;
+    }
+
+    public Task<int?> RecordAttemptAsync(GatewayDbContext db, long id, string at, CancellationToken cancellationToken) =>
+        StoreQueries.RecordAttemptAsync(db, id, at, cancellationToken);
 
     public async Task MarkMovedAsync(GatewayDbContext db, IReadOnlyList<long> ids, DateTime nowUtc, string traceEntry, CancellationToken cancellationToken)
     {
@@ -200,6 +242,24 @@ public sealed class PostgresDialect : StorageDialect, IInboundClaims, IFanoutCla
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("A claim or a lock is taken only inside a write transaction.");
+        }
+    }
+
+    private sealed class SessionLock(GatewayDbContext db, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = db.CreateCommand();
+                command.CommandText = "SELECT pg_advisory_unlock(@key)";
+                command.Add("key", key);
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 

@@ -34,6 +34,45 @@ public sealed class SqliteDialect : StorageDialect, IInboundClaims, IFanoutClaim
 
     public override IStoreQueries Queries => this;
 
+    /// <summary>Opens the file (creating it and its folder when new) and changes its header in a transaction that is
+    /// rolled back.</summary>
+    public override async Task EnsureWritableAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var path = builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal)
+            ? Path.GetFullPath(source)
+            : builder.DataSource;
+        try
+        {
+            if (Path.GetDirectoryName(path) is { Length: > 0 } folder && Path.IsPathRooted(path))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await using var connection = new SqliteConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                command.CommandText = "PRAGMA user_version";
+                var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = $"PRAGMA user_version = {version}";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                command.CommandText = "ROLLBACK";
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
     public Task<Dictionary<long, long>> ClaimPendingAsync(GatewayDbContext db, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -41,6 +80,13 @@ public sealed class SqliteDialect : StorageDialect, IInboundClaims, IFanoutClaim
         return db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
             .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
     }
+
+    /// <summary>Nothing to claim: one gateway process threads (its pipeline takes turns at writing).</summary>
+    public Task<IAsyncDisposable?> TryClaimAloneAsync(GatewayDbContext db, long id, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(NoClaim.Instance);
+
+    public Task<int?> RecordAttemptAsync(GatewayDbContext db, long id, string at, CancellationToken cancellationToken) =>
+        StoreQueries.RecordAttemptAsync(db, id, at, cancellationToken);
 
     public async Task MarkMovedAsync(GatewayDbContext db, IReadOnlyList<long> ids, DateTime nowUtc, string traceEntry, CancellationToken cancellationToken)
     {
@@ -180,6 +226,13 @@ public sealed class SqliteDialect : StorageDialect, IInboundClaims, IFanoutClaim
         {
             throw new InvalidOperationException("A claim or a lock is taken only inside a write transaction.");
         }
+    }
+
+    private sealed class NoClaim : IAsyncDisposable
+    {
+        public static NoClaim Instance { get; } = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A group read without the write lock, claimed by deleting its pending rows in the write transaction.</summary>

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace ClpMailGateway.Hosting;
+
+/// <summary>
+/// One line per entry (UTC timestamp, level, category, message; an exception's text below it), with the secret of every
+/// capability link cut out: the path segment after <c>/signin/link/</c>, <c>/unsubscribe/</c> and
+/// <c>/settings/addresses/verify/</c>. ASP.NET Core logs each request's path at Information; whatever the configured
+/// levels, a sign-in link never reaches the log whole.
+/// </summary>
+public sealed partial class RedactingConsoleFormatter(IOptionsMonitor<SimpleConsoleFormatterOptions> options) : ConsoleFormatter(FormatterName)
+{
+    public const string FormatterName = "clp";
+
+    [GeneratedRegex(@"(/signin/link/|/unsubscribe/|/settings/addresses/verify/)[^\s?#/""'<>]+", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretSegment();
+
+    public static string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SecretSegment().Replace(text, "$1[redacted]");
+    }
+
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        ArgumentNullException.ThrowIfNull(textWriter);
+        var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
+        if (message is null && logEntry.Exception is null)
+        {
+            return;
+        }
+
+        var settings = options.CurrentValue;
+        var now = settings.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
+        if (settings.TimestampFormat is { } format)
+        {
+            textWriter.Write(now.ToString(format, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        textWriter.Write(Level(logEntry.LogLevel));
+        textWriter.Write(": ");
+        textWriter.Write(logEntry.Category);
+        textWriter.Write('[');
+        textWriter.Write(logEntry.EventId.Id);
+        textWriter.Write("] ");
+        textWriter.Write(Redact(message ?? string.Empty).ReplaceLineEndings(" "));
+        if (logEntry.Exception is { } exception)
+        {
+            textWriter.Write(Environment.NewLine);
+            textWriter.Write(Redact(exception.ToString()));
+        }
+
+        textWriter.Write(Environment.NewLine);
+    }
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => level.ToString(),
+    };
+
+    /// <summary>Console logging through this formatter, whatever the configuration names (it is set after binding).</summary>
+    public static ILoggingBuilder AddRedactingConsole(ILoggingBuilder logging, string timestampFormat)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        logging.ClearProviders();
+        logging.AddConsole().AddConsoleFormatter<RedactingConsoleFormatter, SimpleConsoleFormatterOptions>(console =>
+        {
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = timestampFormat;
+        });
+        logging.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName = FormatterName);
+        return logging;
+    }
+}
