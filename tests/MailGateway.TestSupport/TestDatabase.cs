@@ -14,18 +14,28 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private TestDatabase(string folder, string connectionString, ServiceProvider services)
+    private TestDatabase(string folder, string connectionString, DatabaseProvider engine, ServiceProvider services)
     {
         Folder = folder;
         ConnectionString = connectionString;
+        Engine = engine;
         _services = services;
     }
+
+    /// <summary>This database's provider: <see cref="Provider"/> unless the test asked for one.</summary>
+    public DatabaseProvider Engine { get; }
 
     /// <summary>The provider the tests of this process run on (<c>CLP_TEST_PROVIDER</c>, default SQLite).</summary>
     public static DatabaseProvider Provider { get; } =
         Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("CLP_TEST_PROVIDER"), ignoreCase: true, out var provider) ? provider : DatabaseProvider.Sqlite;
 
     public static bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary>A time as the provider stores it: PostgreSQL keeps microseconds, SQLite every tick.</summary>
+    public static DateTime Stored(DateTime value) => IsPostgres ? new DateTime(value.Ticks - (value.Ticks % 10), value.Kind) : value;
+
+    /// <inheritdoc cref="Stored(DateTime)"/>
+    public static DateTime? Stored(DateTime? value) => value is { } v ? Stored(v) : null;
 
     /// <summary>A folder of the test's own (files, and the SQLite database).</summary>
     public string Folder { get; }
@@ -35,14 +45,14 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The settings that point a gateway or a web at this database.</summary>
     public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Database:Provider"] = Provider.ToString(),
+        ["Database:Provider"] = Engine.ToString(),
         ["ConnectionStrings:Gateway"] = ConnectionString,
     };
 
     /// <summary>The same settings as environment variables, for a process of the gateway or the web.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables => new Dictionary<string, string>
     {
-        ["Database__Provider"] = Provider.ToString(),
+        ["Database__Provider"] = Engine.ToString(),
         ["ConnectionStrings__Gateway"] = ConnectionString,
     };
 
@@ -52,15 +62,17 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(
         TimeProvider? timeProvider = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        DatabaseProvider? provider = null)
     {
+        var engine = provider ?? Provider;
         var folder = Path.Combine(Path.GetTempPath(), "clp-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var connectionString = IsPostgres ? await PostgresTestDatabases.CreateAsync() : $"Data Source={Path.Combine(folder, "gateway.db")}";
+        var connectionString = engine == DatabaseProvider.Postgres ? await PostgresTestDatabases.CreateAsync() : $"Data Source={Path.Combine(folder, "gateway.db")}";
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Database:Provider"] = Provider.ToString(),
+                ["Database:Provider"] = engine.ToString(),
                 ["ConnectionStrings:Gateway"] = connectionString,
                 ["ReplyTokens:CurrentKeyId"] = "t1",
                 ["ReplyTokens:Keys:t1"] = TestTokenKey,
@@ -82,8 +94,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
         configure?.Invoke(services);
 
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var database = new TestDatabase(folder, connectionString, provider);
+        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var database = new TestDatabase(folder, connectionString, engine, built);
         await using var scope = database.Scope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return database;
@@ -114,7 +126,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (IsPostgres)
+        if (Engine == DatabaseProvider.Postgres)
         {
             await PostgresTestDatabases.DropAsync(ConnectionString);
         }

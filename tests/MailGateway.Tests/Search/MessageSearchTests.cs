@@ -133,6 +133,7 @@ public sealed class MessageSearchTests : IAsyncLifetime
         var fr = World.Channel(_title, "vendor-fr");
         var id = await PostAsync(fr, "old words 字幕ファイル");
         await _world.SaveAsync(db => db.Messages.Where(m => m.Id == id).ExecuteUpdate(s => s.SetProperty(m => m.Text, "new words")));
+        await IndexChangedBySqlAsync();
 
         Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "old")).Hits);
         Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "字幕ファイル")).Hits);
@@ -196,6 +197,7 @@ public sealed class MessageSearchTests : IAsyncLifetime
         var id = await PostAsync(fr, "moved timeline");
 
         await _world.SaveAsync(db => db.Messages.Where(m => m.Id == id).ExecuteUpdate(s => s.SetProperty(m => m.ChannelId, broadcast.Id)));
+        await IndexChangedBySqlAsync();
 
         Assert.Empty((await SearchAsync(SearchScope.Channel(fr.Id), "timeline")).Hits);
         Assert.Equal([id], (await SearchAsync(SearchScope.Channel(broadcast.Id), "timeline")).Hits.Select(h => h.Id));
@@ -308,6 +310,16 @@ public sealed class MessageSearchTests : IAsyncLifetime
             Microsoft.Extensions.Options.Options.Create(new SearchIndexOptions { MaxSegments = maxSegments, StepPages = 16 }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SearchIndexMaintenance>.Instance);
         return await maintenance.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>On PostgreSQL a message changed by a statement (not by the gateway, which indexes what it writes) loses
+    /// its words at once and gets them back from the search upkeep job; SQLite's triggers do both at once.</summary>
+    private async Task IndexChangedBySqlAsync()
+    {
+        if (TestDatabase.IsPostgres)
+        {
+            Assert.Equal(1, (await MaintenanceAsync(maxSegments: 8)).Indexed);
+        }
     }
 
     private async Task<long> PostAsync(Channel channel, string text)

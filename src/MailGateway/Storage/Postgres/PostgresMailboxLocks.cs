@@ -9,10 +9,14 @@ namespace ClpMailGateway.Storage.Postgres;
 /// </summary>
 public sealed class PostgresMailboxLocks(GatewayConnectionString database, ILogger<PostgresMailboxLocks> logger) : IMailboxLocks
 {
+    /// <summary>The lock connection's application name, with the process id: an operator (or a test) sees in
+    /// <c>pg_stat_activity</c> which process holds a mailbox.</summary>
+    public static string LockHolderName { get; } = "clp-mailbox-lock " + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken)
     {
         // Not pooled: a pooled connection returned while still holding the lock would keep it for whoever uses it next.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value) { Pooling = false, ApplicationName = "clp-mailbox-lock" }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value) { Pooling = false, ApplicationName = LockHolderName }.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
