@@ -284,9 +284,14 @@ public sealed class ScaleOutTests(MailServersFixture servers, ITestOutputHelper 
 
         var copies = sink.Received.GroupBy(r => r.To, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
         var resent = copies.Values.Sum(c => c - 1);
+        var outbox = await gateway.OutboxAsync();
         Assert.True(addresses.SetEquals(copies.Keys), "every notification arrived, and nothing else");
-        Assert.All(await gateway.OutboxAsync(), m => Assert.Equal(OutboundStatus.Sent, m.Status));
-        Assert.Equal(inDoubt, resent);
+        Assert.All(outbox, m => Assert.Equal(OutboundStatus.Sent, m.Status));
+        Assert.True(
+            inDoubt == resent,
+            $"{resent} delivered twice, {inDoubt} in doubt at a kill: "
+            + string.Join("; ", outbox.Where(m => copies.GetValueOrDefault(m.ToAddress) > 1).Select(m => $"{m.ToAddress}: attempts {m.Attempts}, last error {m.LastError}"))
+            + "\n" + processes.Errors);
         Assert.InRange(inDoubt, 0, Connections);
         return new NotificationRun(provider, processCount, addresses.Count, elapsed, inDoubt, resent, takeover);
     }

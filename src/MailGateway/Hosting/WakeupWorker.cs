@@ -24,9 +24,19 @@ public sealed class WakeupWorker(IWakeups wakeups, IServiceScopeFactory scopes, 
         wakeups.Received += OnWakeup;
         stoppingToken.Register(() => wakeups.Received -= OnWakeup);
         return Task.WhenAll(
-            LoopAsync(_stored, "Threading of stored mails", static (s, t) => s.GetRequiredService<InboundProcessor>().ProcessPendingAsync(t), stoppingToken),
+            LoopAsync(_stored, "Threading of stored mails", ThreadAnnouncedAsync, stoppingToken),
             LoopAsync(_posted, "Fan-out of posts", static (s, t) => s.GetRequiredService<NotificationFanout>().RunAsync(t), stoppingToken),
             LoopAsync(_queued, "Outbox run", static (s, t) => s.GetRequiredService<OutboxSender>().SendDueAsync(t), stoppingToken));
+    }
+
+    /// <summary>Threads what a poll announced, then asks for a poll (in whichever process the scheduler runs it), which
+    /// moves the mails threaded here out of the inbox without waiting for the next scheduled one.</summary>
+    private static async Task ThreadAnnouncedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if ((await services.GetRequiredService<InboundProcessor>().ProcessAnnouncedAsync(cancellationToken)).Count > 0)
+        {
+            await services.GetRequiredService<IPollTrigger>().TriggerAsync(cancellationToken);
+        }
     }
 
     public override void Dispose()

@@ -60,6 +60,23 @@ public sealed class InboundProcessor(
 
     public Task<IReadOnlyList<InboundStatus>> ProcessPendingAsync(CancellationToken cancellationToken) => ProcessPendingAsync(null, cancellationToken);
 
+    /// <summary>Threads stored mails a poll announced (<see cref="Storage.Wakeup.Stored"/>), each alone, newest first: the
+    /// poller threads its batches oldest first, so the two meet in the middle instead of parsing the same mails. Mails
+    /// tried more than once are left to the poll's retries.</summary>
+    /// <returns>The status of each mail threaded by this call.</returns>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessAnnouncedAsync(CancellationToken cancellationToken)
+    {
+        var ids = await db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Pending && m.Attempts <= 1)
+            .OrderByDescending(m => m.Id).Select(m => m.Id).ToListAsync(cancellationToken);
+        var done = new List<InboundStatus>(ids.Count);
+        foreach (var id in ids)
+        {
+            done.AddRange(await ProcessAloneAsync(id, null, cancellationToken));
+        }
+
+        return done;
+    }
+
     /// <summary>Threads mails this poll has just stored (their first attempt committed with them): the rows as
     /// <see cref="InboundStore"/> returned them, raw bytes included, so nothing is read back. A mail that is no longer
     /// pending in the database is skipped. The next group's mails are parsed and classified on other cores

@@ -48,6 +48,8 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         ArgumentNullException.ThrowIfNull(keyed);
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Two processes polling two mailboxes that got the same mail cannot both find it missing and store it.
+        await db.Dialect.Locks.LockAllAsync(db, keyed.Select(k => StoreKey(k.MessageId, k.Sha256)).ToList(), cancellationToken);
         var known = await FindAllAsync(keyed.Select(k => (k.MessageId, k.Sha256)).ToList(), cancellationToken);
         var results = new List<(InboundMail, bool)>(keyed.Count);
         var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -92,6 +94,9 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         await transaction.CommitAsync(cancellationToken);
         return results;
     }
+
+    /// <summary>The lock key of a mail's idempotency key.</summary>
+    private static string StoreKey(string messageId, string sha256) => "inbound-store:" + sha256 + ":" + messageId;
 
     /// <returns>The row, and whether this call created it. A row found (not created) carries every column but its raw
     /// bytes (<see cref="InboundMail.Raw"/> is empty).</returns>
@@ -142,6 +147,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
                 (messageId, mail.FromAddress, mail.Subject) = Headers(stored);
             }
 
+            await db.Dialect.Locks.LockAsync(db, StoreKey(messageId, sha), cancellationToken);
             if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
             {
                 await transaction.RollbackAsync(cancellationToken);

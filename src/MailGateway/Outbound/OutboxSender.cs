@@ -44,8 +44,11 @@ public sealed class OutboxSender(
 {
     private const int BatchSize = 500;
 
-    /// <summary>Who holds this process's claims.</summary>
-    private static string Owner => GatewayProcess.Id;
+    private static int _senders;
+
+    /// <summary>Who holds this sender's claims: the process and the sender within it, so that two runs in one process (the
+    /// scheduled one and one woken by a queued mail) never renew or record each other's claims.</summary>
+    private string Owner { get; } = GatewayProcess.Id + ":" + Interlocked.Increment(ref _senders).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <returns>How many mails the server accepted in this run.</returns>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
@@ -56,6 +59,7 @@ public sealed class OutboxSender(
             db.ChangeTracker.Clear();
             var now = timeProvider.GetUtcNow().UtcDateTime;
             var ids = await db.Dialect.Outbox.ClaimDueAsync(db, Owner, now, now + databaseOptions.Value.ClaimLease, BatchSize, cancellationToken);
+            HeldUntil = now + databaseOptions.Value.ClaimLease;
             // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (RowUpdate of the outcome columns).
             var due = ids.Count == 0 ? [] : await db.OutboundMails.AsNoTracking()
                 .Where(m => ids.Contains(m.Id))
@@ -78,6 +82,19 @@ public sealed class OutboxSender(
         cancellationToken.ThrowIfCancellationRequested();
         return total;
     }
+
+    private long _heldUntilTicks;
+
+    /// <summary>Until when this run's claims hold for sure (the claim's or the last renewal's lease).</summary>
+    private DateTime HeldUntil
+    {
+        get => new(Volatile.Read(ref _heldUntilTicks), DateTimeKind.Utc);
+        set => Volatile.Write(ref _heldUntilTicks, value.Ticks);
+    }
+
+    /// <summary>Whether a mail may still be sent under this run's claim: not in the last third of the lease, so that a
+    /// process stalled past its renewals stops sending before another may claim the same mails (then it leaves them).</summary>
+    private bool ClaimHolds() => timeProvider.GetUtcNow().UtcDateTime < HeldUntil - (databaseOptions.Value.ClaimLease / 3);
 
     private async Task<int> SendBatchAsync(List<OutboundMail> due, CancellationToken cancellationToken)
     {
@@ -113,7 +130,7 @@ public sealed class OutboxSender(
         using var recorded = new OutcomeGate();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
+            while (!cancellationToken.IsCancellationRequested && ClaimHolds() && queue.TryDequeue(out var mail))
             {
                 try
                 {
@@ -289,6 +306,7 @@ public sealed class OutboxSender(
             {
                 var now = timeProvider.GetUtcNow();
                 await db.Dialect.Outbox.RenewAsync(db, Owner, now.UtcDateTime + databaseOptions.Value.ClaimLease, CancellationToken.None);
+                HeldUntil = now.UtcDateTime + databaseOptions.Value.ClaimLease;
                 setRenewed(now);
             }
         }

@@ -195,6 +195,21 @@ public sealed class PostgresDialect : StorageDialect, IInboundClaims, IFanoutCla
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task LockAllAsync(GatewayDbContext db, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        RequireTransaction(db);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(@keys) AS k";
+        command.Add("keys", keys.Select(LockKey).Distinct().Order().ToArray());
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task<bool> TryLockAsync(GatewayDbContext db, string key, CancellationToken cancellationToken)
     {
         RequireTransaction(db);

@@ -17,14 +17,18 @@ public sealed class PostgresWakeups(GatewayConnectionString database, ILogger<Po
 
     public async Task PublishAsync(Wakeup wakeup, CancellationToken cancellationToken)
     {
-        Raise(wakeup);
+        if (!ForOthersOnly(wakeup))
+        {
+            Raise(wakeup);
+        }
+
         try
         {
             await using var connection = new NpgsqlConnection(database.Value);
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT pg_notify(@channel, @what)", connection);
             command.Parameters.AddWithValue("channel", Channel);
-            command.Parameters.AddWithValue("what", ((int)wakeup).ToString(CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("what", ((int)wakeup).ToString(CultureInfo.InvariantCulture) + ":" + GatewayProcess.Id);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (NpgsqlException ex)
@@ -35,6 +39,24 @@ public sealed class PostgresWakeups(GatewayConnectionString database, ILogger<Po
     }
 
     internal void Raise(Wakeup wakeup) => Received?.Invoke(wakeup);
+
+    /// <summary>Stored mails are threaded by the poll that stored them: the wake-up is for the other processes only (this
+    /// one threading them too would parse the same mails twice on its own cores).</summary>
+    public static bool ForOthersOnly(Wakeup wakeup) => wakeup == Wakeup.Stored;
+
+    /// <summary>Reads a notification's payload (<c>kind:process</c>); null for one this process need not act on.</summary>
+    public static Wakeup? Parse(string payload)
+    {
+        var colon = payload.IndexOf(':', StringComparison.Ordinal);
+        var kind = colon < 0 ? payload : payload[..colon];
+        if (!int.TryParse(kind, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || !Enum.IsDefined((Wakeup)value))
+        {
+            return null;
+        }
+
+        var fromHere = colon >= 0 && payload.AsSpan(colon + 1).SequenceEqual(GatewayProcess.Id);
+        return fromHere && ForOthersOnly((Wakeup)value) ? null : (Wakeup)value;
+    }
 }
 
 /// <summary>Listens for the other processes' wake-ups on a connection of its own, reconnecting when it fails.</summary>
@@ -51,9 +73,9 @@ public sealed class PostgresWakeupListener(GatewayConnectionString database, Pos
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (int.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && Enum.IsDefined((Wakeup)value))
+                    if (PostgresWakeups.Parse(e.Payload) is { } wakeup)
                     {
-                        wakeups.Raise((Wakeup)value);
+                        wakeups.Raise(wakeup);
                     }
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresWakeups.Channel}", connection))

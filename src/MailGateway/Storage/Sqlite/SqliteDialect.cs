@@ -176,6 +176,12 @@ public sealed class SqliteDialect : StorageDialect, IInboundClaims, IFanoutClaim
         return Task.CompletedTask;
     }
 
+    public Task LockAllAsync(GatewayDbContext db, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        RequireTransaction(db);
+        return Task.CompletedTask;
+    }
+
     public Task<bool> TryLockAsync(GatewayDbContext db, string key, CancellationToken cancellationToken)
     {
         RequireTransaction(db);
