@@ -45,6 +45,9 @@ public sealed class ScaleOutTests(MailServersFixture servers, ITestOutputHelper 
         ["Smtp__Connections"] = Connections.ToString(CultureInfo.InvariantCulture),
         ["Database__ClaimLease"] = "00:00:03",
         ["Database__ClusterCheckinInterval"] = "00:00:01",
+        // Twenty senders post 100 replies each at the full size: past the hourly per-sender limits, which have tests of their own.
+        ["Inbound__PostsPerSenderPerChannelPerHour"] = "10000",
+        ["Inbound__PostsPerSenderPerHour"] = "100000",
     };
 
     [Fact]
