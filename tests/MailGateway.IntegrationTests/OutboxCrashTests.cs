@@ -40,6 +40,8 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
             ["Imap__PollInterval"] = "00:10:00",
             ["Smtp__Connections"] = Connections.ToString(CultureInfo.InvariantCulture),
             ["Smtp__OutboxInterval"] = "00:00:00.200",
+            // The next process takes the killed one's claimed mails over when their lease ends: the shortest lease.
+            ["Database__ClaimLease"] = "00:00:02",
         });
         var (users, _) = await gateway.PostToFollowersAsync(Mails);
         var addresses = users.Select(u => u.Emails[0].Address).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -40,11 +40,31 @@ public static class PostgresTestDatabases
         return new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops a test's database. A session the server will not let this role end (a background worker of the
+    /// server's own) is waited out a few times; a database still left stays in the test cluster, and the test's outcome
+    /// is its own.</summary>
     public static async Task DropAsync(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
-        await ExecuteAsync($"DROP DATABASE IF EXISTS {builder.Database} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {builder.Database} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 5)
+                {
+                    await Console.Error.WriteLineAsync($"test database {builder.Database} left behind: {ex.MessageText}");
+                    return;
+                }
+
+                await Task.Delay(200 * attempt);
+            }
+        }
     }
 
     private static async Task<string> CreateTemplateAsync()

@@ -102,6 +102,10 @@ public sealed class OutboxSender(
         // Unbounded, but never holding more than one outcome per connection: each worker waits for its outcome's commit.
         var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
         await using var files = new AttachedFiles(db.Dialect.Blobs.OpenReader(db.Database.GetConnectionString()!));
+        // The lease runs from here, not from the claim: loading the batch (and a cold start) may take a good part of it.
+        var renewedAt = timeProvider.GetUtcNow().UtcDateTime;
+        await db.Dialect.Outbox.RenewAsync(db, Owner, renewedAt + databaseOptions.Value.ClaimLease, cancellationToken);
+        HeldUntil = renewedAt + databaseOptions.Value.ClaimLease;
         var writer = WriteResultsAsync(results.Reader, () => results.Writer.TryComplete());
         // A thread of its own per connection, each blocking on its socket (ISmtpTransport): awaiting every reply through the
         // socket engine and the thread pool costs several times the CPU per mail on a small machine.
