@@ -90,7 +90,7 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
 
     private static Process Start(GatewayHarness gateway, int smtpPort)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "MailGateway.dll");
+        var dll = ClpMailGateway.TestSupport.RepositoryPaths.BuiltDll("MailGateway");
         var info = new ProcessStartInfo("dotnet", [dll, "run"])
         {
             RedirectStandardOutput = true,
