@@ -210,7 +210,7 @@ internal sealed class FanOutScenario : IScenario
             RetryBaseDelay = configured.RetryBaseDelay,
             RetryMaxDelay = configured.RetryMaxDelay,
             IdleCheckAfter = configured.IdleCheckAfter,
-            Chunking = configured.Chunking,
+            Chunking = Environment.GetEnvironmentVariable("CLP_BENCH_CHUNKING") == "0" ? false : configured.Chunking,
             Connections = connections,
             Client = client,
         });

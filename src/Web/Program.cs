@@ -78,8 +78,7 @@ app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
 app.MapAddressVerification();
-// Every state-changing request of a signed-in user carries the antiforgery token, form fields or none.
-var signedIn = app.MapGroup(string.Empty).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+var signedIn = app.MapGroup(string.Empty).RequireAuthorization().RequireAntiforgeryOnEveryPost();
 signedIn.MapTitles();
 signedIn.MapConversations();
 signedIn.MapSearch();

@@ -41,6 +41,11 @@ public sealed class UidValidityTests(FaultEnvironment environment, ITestOutputHe
             "UIDVALIDITY changed, mails appended again", 1, lost, duplicated, stuck, process.PeakBytes, clock.Elapsed,
             $"UIDVALIDITY {before} -> {after}; {first.Count} mails again and {later.Count} new", missed));
         output.WriteLine(FaultEnvironment.Report.ToMarkdown());
+        if (missed.Count > 0)
+        {
+            output.WriteLine(string.Join('\n', process.Lines().Select(l => l.Line).TakeLast(60)));
+        }
+
         Assert.Empty(missed);
     }
 

@@ -42,7 +42,7 @@ public sealed class ExecutableTests : IDisposable
 
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "MailGateway.dll");
+        var dll = ClpMailGateway.TestSupport.RepositoryPaths.BuiltDll("MailGateway");
         var info = new ProcessStartInfo("dotnet", [dll, .. args])
         {
             RedirectStandardOutput = true,

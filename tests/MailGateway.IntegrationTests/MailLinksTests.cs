@@ -209,8 +209,10 @@ public sealed partial class MailLinksTests(MailServersFixture servers) : IAsyncL
     private async Task<string> SignInThroughMailAsync(HttpClient browser, User user, string returnPath)
     {
         var page = $"{_web.BaseUrl}/signin?ReturnUrl={Uri.EscapeDataString(returnPath)}";
+        var handled = _web.SignInRequestsHandled;
         var asked = await RunningWeb.PostFormAsync(browser, page, _web.BaseUrl + "/signin", new() { ["email"] = Address(user), ["returnUrl"] = returnPath });
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        await _web.WaitForSignInRequestsAsync(handled + 1);
         await _gateway.SendOutboxAsync();
         var mail = await servers.WaitForMessageAsync(Address(user), "Your sign-in link", Wait);
         var link = Assert.Single(LinksOf(mail), l => l.AbsolutePath.StartsWith("/signin/link/", StringComparison.Ordinal));

@@ -26,8 +26,15 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Mail me a sign-in link" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your mail" })).ToBeVisibleAsync();
 
-        var raw = await QueryAsync(db => db.OutboundMails.Where(m => m.Purpose == "sign-in" && m.ToAddress == "fr.lea@clp.test")
-            .OrderByDescending(m => m.Id).Select(m => m.Raw).FirstAsync());
+        // The web writes the link in the background, after the page has answered.
+        byte[]? raw = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); raw is null; await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no sign-in mail was written within 30 s");
+            raw = await QueryAsync(db => db.OutboundMails.Where(m => m.Purpose == "sign-in" && m.ToAddress == "fr.lea@clp.test")
+                .OrderByDescending(m => m.Id).Select(m => m.Raw).FirstOrDefaultAsync());
+        }
+
         var link = LinkPath().Match(MimeMessage.Load(new MemoryStream(raw)).TextBody!).Value;
         await page.GotoAsync(link);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -155,4 +155,26 @@ public sealed class SettingsTests : IAsyncLifetime
         Assert.Equal(0, await _app.QueryAsync(db => db.ChannelMutes.CountAsync()));
         Assert.Equal(1, await _app.QueryAsync(db => db.TitleMutes.CountAsync(m => m.UserId == _pm.Id)));
     }
+
+    [Fact]
+    public async Task SuppressedAddress_TheTitlesPageSaysSo_AndSettingsTurnItBackOn()
+    {
+        var address = _vendor.Emails[0].Address;
+        await _app.World.SaveAsync(db => db.AddressHealth.Add(new AddressHealth
+        {
+            Address = address, SuppressedAtUtc = DateTime.UtcNow, PermanentBounces = 2, BounceScore = 4, LastBounceDetail = "permanent failure reported for mail 7",
+        }));
+        using var client = await _app.SignedInAsync(_vendor);
+
+        var titles = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("/titles", UriKind.Relative)));
+        var settings = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("/settings", UriKind.Relative)));
+        var reenabled = await WebApp.PostFormAsync(client, "/settings", "/settings/addresses/reenable", new() { ["address"] = address });
+
+        Assert.Contains($"Mail to {address} is paused because it bounced", titles, StringComparison.Ordinal);
+        Assert.Contains("permanent failure reported for mail 7", settings, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, reenabled.StatusCode);
+        var health = await _app.QueryAsync(db => db.AddressHealth.SingleAsync(a => a.Address == address));
+        Assert.Equal((null, 0.0), (health.SuppressedAtUtc, health.BounceScore));
+        Assert.DoesNotContain("is paused", await client.GetStringAsync(new Uri("/titles", UriKind.Relative)), StringComparison.Ordinal);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -34,6 +35,7 @@ public sealed partial class SignInTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Check your mail", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await _app.SignInRequestsHandledAsync(1);
         var mail = await _app.QueryAsync(db => db.OutboundMails.SingleAsync());
         Assert.Equal("sign-in", mail.Purpose);
         Assert.Equal(Address, mail.ToAddress);
@@ -56,6 +58,7 @@ public sealed partial class SignInTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
         Assert.Equal(Strip(known).Replace(Address, "X", StringComparison.Ordinal), Strip(unknownHtml).Replace("nobody@clp.test", "X", StringComparison.Ordinal));
+        await _app.SignInRequestsHandledAsync(2);
         Assert.Equal(1, await _app.World.CountAsync<OutboundMail>());
     }
 
@@ -83,12 +86,14 @@ public sealed partial class SignInTests : IAsyncLifetime
         {
             var response = await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await _app.SignInRequestsHandledAsync(i + 1);
             _time.Advance(TimeSpan.FromMinutes(1));
         }
 
         Assert.Equal(5, await _app.World.CountAsync<OutboundMail>());
         _time.Advance(TimeSpan.FromHours(1));
         await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address });
+        await _app.SignInRequestsHandledAsync(7);
         Assert.Equal(6, await _app.World.CountAsync<OutboundMail>());
     }
 
@@ -144,6 +149,7 @@ public sealed partial class SignInTests : IAsyncLifetime
         using var client = _app.Client();
         await WebApp.PostFormAsync(client, "/signin?ReturnUrl=%2Fsettings", "/signin", new() { ["email"] = Address, ["returnUrl"] = "/settings" });
         await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address, ["returnUrl"] = "//evil.example/x" });
+        await _app.SignInRequestsHandledAsync(2);
         var links = await _app.QueryAsync(db => db.OutboundMails.OrderBy(m => m.Id).Select(m => m.Raw).ToListAsync());
         var local = LinkPattern().Match(MimeMessage.Load(new MemoryStream(links[0])).TextBody!).Groups[1].Value;
         var offSite = LinkPattern().Match(MimeMessage.Load(new MemoryStream(links[1])).TextBody!).Groups[1].Value;
@@ -152,6 +158,57 @@ public sealed partial class SignInTests : IAsyncLifetime
 
         Assert.Equal("/settings", first.Headers.Location!.OriginalString);
         Assert.DoesNotContain("evil", offSite, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Link_WithANonAsciiReturnUrl_SignsInAndReturnsEncoded()
+    {
+        using var client = _app.Client();
+        await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address, ["returnUrl"] = "/titles/ça-va/vendor-fr" });
+        await _app.SignInRequestsHandledAsync(1);
+        var raw = await _app.QueryAsync(db => db.OutboundMails.Select(m => m.Raw).SingleAsync());
+        var link = LinkPattern().Match(MimeMessage.Load(new MemoryStream(raw)).TextBody!).Groups[1].Value;
+
+        var response = await WebApp.PostFormAsync(client, link, link, new() { ["confirm"] = "yes" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/titles/%C3%A7a-va/vendor-fr", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignOut_ACopiedCookie_NoLongerWorks()
+    {
+        var link = await RequestLinkAsync();
+        using var client = _app.Client();
+        var signedIn = await WebApp.PostFormAsync(client, link, link, new() { ["confirm"] = "yes" });
+        var cookie = string.Join("; ", signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+
+        await WebApp.PostFormAsync(client, "/titles", "/signout", new() { ["x"] = "y" });
+        using var copy = _app.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/titles", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        var replayed = await copy.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.StartsWith("/signin", replayed.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignOutEverywhere_EndsEveryOtherSessionToo()
+    {
+        using var laptop = _app.Client();
+        var first = await RequestLinkAsync();
+        await WebApp.PostFormAsync(laptop, first, first, new() { ["confirm"] = "yes" });
+        using var phone = _app.Client();
+        var second = await RequestLinkAsync();
+        await WebApp.PostFormAsync(phone, second, second, new() { ["confirm"] = "yes" });
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync(new Uri("/titles", UriKind.Relative))).StatusCode);
+
+        var response = await WebApp.PostFormAsync(phone, "/settings", "/settings/signout-everywhere", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.GetAsync(new Uri("/titles", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync(new Uri("/titles", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
@@ -183,7 +240,9 @@ public sealed partial class SignInTests : IAsyncLifetime
     private async Task<string> RequestLinkAsync()
     {
         using var client = _app.Client();
+        var before = _app.Services.GetRequiredService<ClpMailGateway.Web.SignIn.SignInMailer>().Handled;
         await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address });
+        await _app.SignInRequestsHandledAsync(before + 1);
         var raw = await _app.QueryAsync(db => db.OutboundMails.OrderByDescending(m => m.Id).Select(m => m.Raw).FirstAsync());
         return LinkPattern().Match(MimeMessage.Load(new MemoryStream(raw)).TextBody!).Groups[1].Value;
     }

@@ -28,11 +28,11 @@ public sealed class InboundOptions
     public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Posts by mail one sender may make in one channel per hour; more are quarantined as <c>rate_limited</c>.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 1_000_000)]
     public int PostsPerSenderPerChannelPerHour { get; set; } = 20;
 
     /// <summary>Posts by mail one sender may make in all per hour.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 1_000_000)]
     public int PostsPerSenderPerHour { get; set; } = 60;
 
     /// <summary>A reply whose text repeats the same sender's post in the same channel within this time is held as

@@ -1,9 +1,11 @@
+using ClpMailGateway.Authentication;
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Threading;
 using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +66,8 @@ internal static class RunCommand
         builder.Services.AddOptions<NotificationOptions>().ValidateOnStart();
         builder.Services.AddOptions<DigestOptions>().ValidateOnStart();
         builder.Services.AddOptions<SearchIndexOptions>().ValidateOnStart();
+        builder.Services.AddOptions<InboundOptions>().ValidateOnStart();
+        builder.Services.AddOptions<BounceOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
 
         var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();

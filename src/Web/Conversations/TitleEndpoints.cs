@@ -23,6 +23,17 @@ public static class TitleEndpoints
 
             var titles = await db.Titles.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
             var html = new StringBuilder("<h1>My titles</h1>");
+            // Mail that stopped because the address bounced is said where the user lands, with the way back.
+            var paused = await db.AddressHealth.AsNoTracking()
+                .Where(a => a.SuppressedAtUtc != null && db.UserEmails.Any(e => e.UserId == user.Id && e.Address == a.Address))
+                .Select(a => a.Address).ToListAsync(cancellationToken);
+            foreach (var address in paused)
+            {
+                html.Append("<div class=\"notice warn\" role=\"status\"><p>Mail to ").Append(Html.E(address))
+                    .Append(" is paused because it bounced, so you get no notifications there. <a href=\"").Append(WebRoutes.Settings)
+                    .Append("\">See why and turn it back on in your settings</a>.</p></div>");
+            }
+
             var shown = 0;
             html.Append("<ul class=\"cards\">");
             foreach (var title in titles)

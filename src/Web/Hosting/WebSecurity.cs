@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Layout;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -101,6 +102,21 @@ public static class WebSecurity
     }
 
     /// <summary>Ends every session of the user (all browsers, all copies of the cookie).</summary>
+    /// <summary>
+    /// Every state-changing request of a signed-in user carries the antiforgery token, whether its endpoint reads form
+    /// fields or not: the middleware only records a failed check, and only form binding refuses on it, so an endpoint
+    /// without fields (sign out everywhere) is refused here.
+    /// </summary>
+    public static RouteGroupBuilder RequireAntiforgeryOnEveryPost(this RouteGroupBuilder group)
+    {
+        group.WithMetadata(new RequireAntiforgeryTokenAttribute());
+        group.AddEndpointFilter(async (invocation, next) =>
+            invocation.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+                ? TypedResults.BadRequest()
+                : await next(invocation));
+        return group;
+    }
+
     public static Task EndSessionsAsync(GatewayDbContext db, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

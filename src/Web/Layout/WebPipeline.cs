@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ClpMailGateway.Web.Layout;
 
@@ -20,7 +21,19 @@ public static class WebPipeline
         });
 
     public static IApplicationBuilder UseHtmlStatusPages(this IApplicationBuilder app) =>
-        app.UseStatusCodePages(statusContext => WriteStatusPageAsync(statusContext.HttpContext, statusContext.HttpContext.Response.StatusCode));
+        app.UseStatusCodePages(statusContext =>
+        {
+            var context = statusContext.HttpContext;
+            context.Response.StatusCode = TooLargeOr(context, context.Response.StatusCode);
+            return WriteStatusPageAsync(context, context.Response.StatusCode);
+        });
+
+    /// <summary>A body over the endpoint's limit fails the form's token check first (the check reads the body); the
+    /// size, not the token, is what the sender must change.</summary>
+    private static int TooLargeOr(HttpContext context, int status) =>
+        status == StatusCodes.Status400BadRequest && context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize
+            ? StatusCodes.Status413PayloadTooLarge
+            : status;
 
     /// <summary>A refused form (antiforgery, an unreadable or too large body) is the client's problem and gets its
     /// status and a plain page; anything else is a 500 with a plain page, never a stack trace.</summary>
@@ -36,6 +49,7 @@ public static class WebPipeline
                 _ when antiforgeryFailed => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status500InternalServerError,
             };
+            status = TooLargeOr(context, status);
             context.Response.StatusCode = status;
             return WriteStatusPageAsync(context, status);
         }));

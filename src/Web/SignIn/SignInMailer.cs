@@ -18,8 +18,13 @@ public sealed class SignInMailer(IServiceScopeFactory scopes, ILogger<SignInMail
     private readonly Channel<(string Address, string? ReturnUrl)> _queue =
         Channel.CreateBounded<(string, string?)>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private long _handled;
+
     /// <summary>Queues a request; false when the queue is full and it was dropped.</summary>
     public bool Request(string address, string? returnUrl) => _queue.Writer.TryWrite((address, returnUrl));
+
+    /// <summary>How many requests have been handled (mailed, or found to need no mail) since the start.</summary>
+    internal long Handled => Interlocked.Read(ref _handled);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,6 +42,10 @@ public sealed class SignInMailer(IServiceScopeFactory scopes, ILogger<SignInMail
             {
                 // One failed request (the database unavailable for a moment) does not stop the others.
                 logger.LogError(ex, "A sign-in link could not be written");
+            }
+            finally
+            {
+                Interlocked.Increment(ref _handled);
             }
         }
     }

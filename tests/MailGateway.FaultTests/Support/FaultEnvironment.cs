@@ -43,9 +43,9 @@ public sealed class FaultEnvironment : IAsyncLifetime
     public int ImapPort => int.Parse(_ports["CLP_IMAP_PORT"], CultureInfo.InvariantCulture);
 
     /// <summary>The gateway built beside the tests (same configuration).</summary>
-    public static string GatewayDll => BuiltDll("MailGateway", "MailGateway.dll");
+    public static string GatewayDll => RepositoryPaths.BuiltDll("MailGateway");
 
-    public static string WebDll => BuiltDll("Web", "Web.dll");
+    public static string WebDll => RepositoryPaths.BuiltDll("Web");
 
     public async Task InitializeAsync() => await MailServersAsync("start");
 
@@ -104,14 +104,6 @@ public sealed class FaultEnvironment : IAsyncLifetime
         {
             await Task.Delay(50);
         }
-    }
-
-    private static string BuiltDll(string project, string dll)
-    {
-        // The test binaries live in tests/MailGateway.FaultTests/bin/<configuration>/net10.0/.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var path = Path.Combine(RepositoryPaths.Root, "src", project, "bin", configuration, "net10.0", dll);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built (dotnet build -c {configuration})");
     }
 
     private static int FreePort()

@@ -66,6 +66,10 @@ public sealed class FaultGateway : IAsyncDisposable
             ["ReplyTokens:CurrentKeyId"] = "t1",
             ["ReplyTokens:Keys:t1"] = TestDatabase.TestTokenKey,
             ["Logging:LogLevel:Default"] = "Information",
+            // The test mail carries no DKIM signature, and one person sends every reply.
+            ["Inbound:SenderAuthentication"] = "Off",
+            ["Inbound:PostsPerSenderPerChannelPerHour"] = "1000000",
+            ["Inbound:PostsPerSenderPerHour"] = "1000000",
         };
         if (databasePath is not null)
         {

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using ClpMailGateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClpMailGateway.IntegrationTests.Support;
 
@@ -74,6 +75,20 @@ public sealed partial class RunningWeb : IAsyncDisposable
         var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(match.Groups[1].Value) };
         using var content = new FormUrlEncodedContent(form);
         return await browser.PostAsync(new Uri(actionUrl), content);
+    }
+
+    /// <summary>Sign-in requests the web has turned into mails (or found to need none) since it started: the link is
+    /// written in the background, after the page has answered.</summary>
+    public long SignInRequestsHandled => _factory.Services.GetRequiredService<web::ClpMailGateway.Web.SignIn.SignInMailer>().Handled;
+
+    public async Task WaitForSignInRequestsAsync(long handled)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (SignInRequestsHandled < handled)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the web handled {SignInRequestsHandled} of {handled} sign-in requests in 30 s");
+            await Task.Delay(20);
+        }
     }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();

@@ -34,6 +34,30 @@ public sealed class RunCommandTests
         }
     }
 
+    [Fact]
+    public async Task Start_InboundOrBounceSettingOutOfRange_StopsNamingTheSetting()
+    {
+        var working = Directory.CreateTempSubdirectory("clp-run-options-");
+        try
+        {
+            using var host = RunCommand.CreateBuilder(working.FullName, new Dictionary<string, string?>
+            {
+                ["Inbound:PostsPerSenderPerHour"] = "0",
+                ["Bounces:SuppressAtScore"] = "0",
+            }).Build();
+
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+            var messages = error is AggregateException all ? string.Join('\n', all.Flatten().InnerExceptions.Select(e => e.Message)) : error.Message;
+            Assert.Contains("PostsPerSenderPerHour", messages, StringComparison.Ordinal);
+            Assert.Contains("SuppressAtScore", messages, StringComparison.Ordinal);
+        }
+        finally
+        {
+            working.Delete(recursive: true);
+        }
+    }
+
     private static long Inode(string path)
     {
         var start = new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true };

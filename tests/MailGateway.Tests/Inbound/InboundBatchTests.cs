@@ -422,7 +422,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
         var address = follower.Emails[0].Address;
         var returnPath = await _world.QueryAsync(db => db.OutboundMails.Where(m => m.ToAddress == address).Select(m => m.EnvelopeFrom).SingleAsync());
         // Two hard bounces reach the score that suppresses (2 + 2 of 4).
-        var second = await StoreAsync(2, Bounce(address, returnPath), Bounce(address, returnPath), await ReplyAsync("two"));
+        var second = await StoreAsync(2, Bounces.Dsn(returnPath, address), Bounces.Dsn(returnPath, address), await ReplyAsync("two"));
 
         await _database.WithAsync(async s =>
         {
@@ -529,32 +529,6 @@ public sealed class InboundBatchTests : IAsyncLifetime
         return raws.Select(raw => MimeMessage.Load(new MemoryStream(raw)).ReplyTo.Mailboxes.Single().Address).ToList();
     }
 
-    /// <summary>A DSN about <paramref name="recipient"/>, sent back to <paramref name="returnPath"/> (Dovecot names it in
-    /// Delivered-To).</summary>
-    private static byte[] Bounce(string recipient, string returnPath) => System.Text.Encoding.ASCII.GetBytes($"""
-        Delivered-To: {returnPath}
-        From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>
-        To: {returnPath}
-        Subject: Undelivered Mail Returned to Sender
-        Message-ID: <{Guid.NewGuid():N}@mx.vendor.example>
-        MIME-Version: 1.0
-        Content-Type: multipart/report; report-type=delivery-status; boundary="b"
-
-        --b
-        Content-Type: text/plain
-
-        Your message could not be delivered.
-        --b
-        Content-Type: message/delivery-status
-
-        Reporting-MTA: dns; mx.vendor.example
-
-        Final-Recipient: rfc822; {recipient}
-        Action: failed
-        Status: 5.1.1
-        --b--
-
-        """.ReplaceLineEndings("\r\n"));
 
     private Task<List<InboundMail>> StoreAsync(params byte[][] raws) => StoreAsync(1, raws);
 

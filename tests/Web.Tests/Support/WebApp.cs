@@ -28,7 +28,8 @@ public sealed partial class WebApp : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<WebApp> StartAsync(bool demoMode = true, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<WebApp> StartAsync(
+        bool demoMode = true, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -52,6 +53,8 @@ public sealed partial class WebApp : IAsyncDisposable
             {
                 builder.ConfigureServices(services => services.AddSingleton(timeProvider));
             }
+
+            configure?.Invoke(builder);
         });
         return new WebApp(database, factory);
     }
@@ -110,6 +113,18 @@ public sealed partial class WebApp : IAsyncDisposable
     }
 
     public async Task<T> QueryAsync<T>(Func<GatewayDbContext, Task<T>> query) => await World.QueryAsync(query);
+
+    /// <summary>Waits until the background sign-in mailer has handled <paramref name="requests"/> requests in all.</summary>
+    public async Task SignInRequestsHandledAsync(long requests)
+    {
+        var mailer = Services.GetRequiredService<ClpMailGateway.Web.SignIn.SignInMailer>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (mailer.Handled < requests)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the sign-in mailer handled {mailer.Handled} of {requests} requests in 30 s");
+            await Task.Delay(20);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
