@@ -203,12 +203,12 @@ internal sealed class SearchScenario : IScenario
         var examples = new[] { (scopes[0], "timeline"), (scopes[0], "字幕ファイル 字幕"), (scopes.First(s => s.Kind == "title"), "timeline") };
         foreach (var (scope, query) in examples)
         {
-            foreach (var (what, sql) in new[] { ("hits", MessageSearch.HitsSql), ("count", MessageSearch.CountSql) })
+            foreach (var (what, sql) in new[] { ("hits", ClpMailGateway.Storage.Sqlite.SqliteSearchIndex.HitsSql), ("count", ClpMailGateway.Storage.Sqlite.SqliteSearchIndex.CountSql) })
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-                command.Parameters.AddWithValue("$match", DBNull.Value);
-                command.Parameters.AddWithValue("$limit", DBNull.Value);
+                command.Parameters.AddWithValue("@match", DBNull.Value);
+                command.Parameters.AddWithValue("@limit", DBNull.Value);
 
                 var plan = new List<string>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);

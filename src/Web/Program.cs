@@ -14,6 +14,7 @@ using ClpMailGateway.Web.Unsubscribe;
 using ClpMailGateway.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -38,6 +39,9 @@ builder.Services.Configure<FormOptions>(form =>
     form.ValueCountLimit = 200;
 });
 builder.AddWebSecurity();
+// Keys that sign cookies and antiforgery tokens live in the shared database: whichever web process made a cookie, any
+// other accepts it.
+builder.Services.AddDataProtection().SetApplicationName("clp-mail-gateway").PersistKeysToDbContext<GatewayDbContext>();
 builder.Services.AddSingleton<SignInMailer>();
 builder.Services.AddHostedService(s => s.GetRequiredService<SignInMailer>());
 
@@ -85,7 +89,7 @@ signedIn.MapQuarantine();
 // A database the web cannot write stops it with one line, before it serves a page that would fail.
 try
 {
-    await StartupChecks.EnsureDatabaseWritableAsync(app.Services.GetRequiredService<GatewayConnectionString>().Value, CancellationToken.None);
+    await StartupChecks.EnsureDatabaseWritableAsync(app.Services.GetRequiredService<DatabaseSettings>(), CancellationToken.None);
 }
 catch (StartupCheckException ex)
 {

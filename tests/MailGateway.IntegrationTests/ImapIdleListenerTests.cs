@@ -28,7 +28,7 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         using var trigger = new PollingTrigger(gateway);
         var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
         using var listener = new ImapIdleListener(
-            options, logins, trigger, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
+            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
         using var stop = new CancellationTokenSource();
         await listener.StartAsync(stop.Token);
         await trigger.WaitForPollsAsync(1); // the catch-up poll at connect
@@ -62,7 +62,7 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         using var trigger = new PollingTrigger(gateway);
         var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
         using var listener = new ImapIdleListener(
-            options, logins, trigger, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
+            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
 
         await listener.StartAsync(CancellationToken.None);
         await Task.Delay(1000);

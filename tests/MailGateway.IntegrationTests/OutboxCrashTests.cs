@@ -33,6 +33,16 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
             },
         };
         await using var gateway = await GatewayHarness.CreateAsync(servers);
+        // One process at a time, killed by the test.
+        await using var processes = new GatewayProcesses(gateway, sink.Port, new Dictionary<string, string>
+        {
+            ["Imap__UseIdle"] = "false",
+            ["Imap__PollInterval"] = "00:10:00",
+            ["Smtp__Connections"] = Connections.ToString(CultureInfo.InvariantCulture),
+            ["Smtp__OutboxInterval"] = "00:00:00.200",
+            // The next process takes the killed one's claimed mails over when their lease ends: the shortest lease.
+            ["Database__ClaimLease"] = "00:00:02",
+        });
         var (users, _) = await gateway.PostToFollowersAsync(Mails);
         var addresses = users.Select(u => u.Emails[0].Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var random = new Random(23);
@@ -41,7 +51,7 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
         for (var kill = 0; kill < Kills; kill++)
         {
             var before = sink.Received.Count;
-            using var process = Start(gateway, sink.Port);
+            var process = processes.Start();
             try
             {
                 // Kill once this run has sent some mails: somewhere in the middle of the fan-out.
@@ -67,17 +77,14 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
         }
 
         // One last run to the end.
-        using (var last = Start(gateway, sink.Port))
+        var last = processes.Start();
+        var end = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while ((await gateway.OutboxAsync()).Any(m => m.Status == OutboundStatus.Pending) && DateTime.UtcNow < end)
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-            while ((await gateway.OutboxAsync()).Any(m => m.Status == OutboundStatus.Pending) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-
-            last.Kill(entireProcessTree: true);
-            await last.WaitForExitAsync();
+            await Task.Delay(200);
         }
+
+        await GatewayProcesses.KillAsync(last);
 
         var copies = sink.Received.GroupBy(r => r.To, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
         var resent = copies.Values.Sum(c => c - 1);
@@ -86,47 +93,5 @@ public sealed class OutboxCrashTests(MailServersFixture servers, ITestOutputHelp
         Assert.True(addresses.SetEquals(copies.Keys), "every notification arrived, and nothing else");
         Assert.All(inDoubt, n => Assert.InRange(n, 0, Connections));
         Assert.Equal(inDoubt.Sum(), resent);
-    }
-
-    private static Process Start(GatewayHarness gateway, int smtpPort)
-    {
-        var dll = ClpMailGateway.TestSupport.RepositoryPaths.BuiltDll("MailGateway");
-        var info = new ProcessStartInfo("dotnet", [dll, "run"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = gateway.Database.Folder,
-        };
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Gateway"] = gateway.Database.ConnectionString,
-            ["ReplyTokens__CurrentKeyId"] = "t1",
-            ["ReplyTokens__Keys__t1"] = TestDatabase.TestTokenKey,
-            ["Mail__Domain"] = MailServersFixture.Domain,
-            ["Mail__ReplyLocalPart"] = gateway.LocalPart,
-            ["Imap__Host"] = gateway.Servers.Host,
-            ["Imap__Port"] = gateway.Servers.ImapPort.ToString(CultureInfo.InvariantCulture),
-            ["Imap__Username"] = gateway.GatewayAddress,
-            ["Imap__Password"] = MailServersFixture.Password,
-            ["Imap__UseIdle"] = "false",
-            ["Imap__PollInterval"] = "00:10:00",
-            ["Smtp__Host"] = "127.0.0.1",
-            ["Smtp__Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
-            ["Smtp__Connections"] = Connections.ToString(CultureInfo.InvariantCulture),
-            ["Smtp__OutboxInterval"] = "00:00:00.200",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = Process.Start(info)!;
-        // Drained so that the gateway never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => Console.Error.WriteLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }

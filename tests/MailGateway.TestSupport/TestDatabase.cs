@@ -7,21 +7,54 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClpMailGateway.TestSupport;
 
-/// <summary>A real SQLite file in a temp folder, migrated with the committed migrations (never EnsureCreated),
-/// owned by one test and deleted afterwards.</summary>
+/// <summary>A real database owned by one test and deleted afterwards, migrated with the committed migrations (never
+/// EnsureCreated): a SQLite file in a temp folder, or, when <c>CLP_TEST_PROVIDER=Postgres</c>, a PostgreSQL database
+/// made from a migrated template on the server <c>CLP_PG_ADMIN</c> names (<c>scripts/postgres</c>).</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private TestDatabase(string folder, ServiceProvider services)
+    private TestDatabase(string folder, string connectionString, DatabaseProvider engine, ServiceProvider services)
     {
         Folder = folder;
+        ConnectionString = connectionString;
+        Engine = engine;
         _services = services;
     }
 
+    /// <summary>This database's provider: <see cref="Provider"/> unless the test asked for one.</summary>
+    public DatabaseProvider Engine { get; }
+
+    /// <summary>The provider the tests of this process run on (<c>CLP_TEST_PROVIDER</c>, default SQLite).</summary>
+    public static DatabaseProvider Provider { get; } =
+        Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("CLP_TEST_PROVIDER"), ignoreCase: true, out var provider) ? provider : DatabaseProvider.Sqlite;
+
+    public static bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary>A time as the provider stores it: PostgreSQL keeps microseconds, SQLite every tick.</summary>
+    public static DateTime Stored(DateTime value) => IsPostgres ? new DateTime(value.Ticks - (value.Ticks % 10), value.Kind) : value;
+
+    /// <inheritdoc cref="Stored(DateTime)"/>
+    public static DateTime? Stored(DateTime? value) => value is { } v ? Stored(v) : null;
+
+    /// <summary>A folder of the test's own (files, and the SQLite database).</summary>
     public string Folder { get; }
 
-    public string ConnectionString => $"Data Source={Path.Combine(Folder, "gateway.db")}";
+    public string ConnectionString { get; }
+
+    /// <summary>The settings that point a gateway or a web at this database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = Engine.ToString(),
+        ["ConnectionStrings:Gateway"] = ConnectionString,
+    };
+
+    /// <summary>The same settings as environment variables, for a process of the gateway or the web.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentVariables => new Dictionary<string, string>
+    {
+        ["Database__Provider"] = Engine.ToString(),
+        ["ConnectionStrings__Gateway"] = ConnectionString,
+    };
 
     /// <summary>A test reply-token key (32 bytes): tests sign with it, nothing else does.</summary>
     public const string TestTokenKey = "dGVzdC1rZXktb2YtMzItYnl0ZXMtLS0tLS0tLS0tLS0=";
@@ -29,14 +62,18 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(
         TimeProvider? timeProvider = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        DatabaseProvider? provider = null)
     {
+        var engine = provider ?? Provider;
         var folder = Path.Combine(Path.GetTempPath(), "clp-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        var connectionString = engine == DatabaseProvider.Postgres ? await PostgresTestDatabases.CreateAsync() : $"Data Source={Path.Combine(folder, "gateway.db")}";
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Gateway"] = $"Data Source={Path.Combine(folder, "gateway.db")}",
+                ["Database:Provider"] = engine.ToString(),
+                ["ConnectionStrings:Gateway"] = connectionString,
                 ["ReplyTokens:CurrentKeyId"] = "t1",
                 ["ReplyTokens:Keys:t1"] = TestTokenKey,
                 ["Imap:Password"] = "demo",
@@ -57,11 +94,18 @@ public sealed class TestDatabase : IAsyncDisposable
 
         configure?.Invoke(services);
 
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var database = new TestDatabase(folder, provider);
+        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var database = new TestDatabase(folder, connectionString, engine, built);
         await using var scope = database.Scope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return database;
+    }
+
+    /// <summary>A reader of large values on a connection of its own, as the outbox sender opens one.</summary>
+    public IBlobReader OpenBlobReader()
+    {
+        using var scope = _services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Dialect.Blobs.OpenReader(ConnectionString);
     }
 
     /// <summary>A fresh scope (and so a fresh DbContext), like one web request or one command.</summary>
@@ -82,6 +126,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Engine == DatabaseProvider.Postgres)
+        {
+            await PostgresTestDatabases.DropAsync(ConnectionString);
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -17,6 +17,7 @@ namespace ClpMailGateway.Web.Tests;
 /// <c>CLP_SEARCH_MESSAGES=100000 dotnet test tests/Web.Tests -c Release --filter SearchMeasurementTests --logger "console;verbosity=detailed"</c>.
 /// Nothing here asserts a time.
 /// </summary>
+[Trait("Provider", "Sqlite")]
 public sealed class SearchMeasurementTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] Vocabulary =
@@ -110,7 +111,7 @@ public sealed class SearchMeasurementTests(ITestOutputHelper output) : IAsyncLif
         var origin = await OriginStorageAsync();
         await using var connection = new SqliteConnection(_app.Database.ConnectionString);
         await connection.OpenAsync();
-        ClpMailGateway.Search.SearchTokens.Register(connection);
+        ClpMailGateway.Storage.Sqlite.SqliteSearchIndex.RegisterFunction(connection);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -1,6 +1,5 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClpMailGateway.Commands;
@@ -14,7 +13,7 @@ internal static class CommandLookups
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
         if (pending > 0)
         {
-            var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var source = db.Dialect.Describe(db.Database.GetConnectionString()!);
             throw new CommandException(
                 ExitCodes.Failure,
                 $"the database {source} is not migrated ({pending} pending migrations); run 'migrate' first.");

@@ -89,7 +89,7 @@ public static class GatewayCli
             return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or IOException or UnauthorizedAccessException
-            or Microsoft.Data.Sqlite.SqliteException or Microsoft.Extensions.Options.OptionsValidationException)
+            or System.Data.Common.DbException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await stderr.WriteLineAsync($"error: {OneLine(ex)}".AsMemory(), CancellationToken.None);
             return ExitCodes.Failure;

@@ -1,5 +1,4 @@
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +15,7 @@ internal static class MigrateCommand
         JsonLines.Write(stdout, new
         {
             Type = "migrated",
-            Database = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource,
+            Database = services.GetRequiredService<DatabaseSettings>().Describe(),
             Applied = applied,
             Current = all.LastOrDefault(),
         });

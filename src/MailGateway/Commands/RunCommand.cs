@@ -26,7 +26,7 @@ internal static class RunCommand
         using var host = CreateBuilder(Directory.GetCurrentDirectory(), overrides).Build();
         try
         {
-            await StartupChecks.EnsureDatabaseWritableAsync(host.Services.GetRequiredService<GatewayConnectionString>().Value, cancellationToken);
+            await StartupChecks.EnsureDatabaseWritableAsync(host.Services.GetRequiredService<DatabaseSettings>(), cancellationToken);
             await StartupChecks.EnsureMailFoldersAsync(
                 host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImapOptions>>().Value,
                 host.Services.GetRequiredService<MailAuth.MailLogins>().Imap,
@@ -74,27 +74,65 @@ internal static class RunCommand
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
         var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
         var searchIndex = builder.Configuration.GetSection(SearchIndexOptions.SectionName).Get<SearchIndexOptions>() ?? new SearchIndexOptions();
+        var database = DatabaseSettings.From(builder.Configuration);
+        var databaseOptions = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddQuartz(quartz =>
         {
-            quartz.UseInMemoryStore();
+            if (database.IsPostgres)
+            {
+                // Several gateways on one database share one clustered scheduler: each scheduled run fires in one process,
+                // and the runs of a process that stops checking in are taken over by the others.
+                quartz.ConfigureScheduler(scheduler =>
+                {
+                    scheduler.InstanceName = "clp-gateway";
+                    scheduler.GenerateInstanceId = true;
+                });
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(database.ConnectionString);
+                    store.ConfigureStore(ado => ado.TablePrefix = "qrtz_");
+                    store.UseClustering(cluster =>
+                    {
+                        cluster.CheckinInterval = databaseOptions.ClusterCheckinInterval;
+                        cluster.CheckinMisfireThreshold = databaseOptions.ClusterCheckinInterval;
+                    });
+                    store.UseSystemTextJsonSerializer();
+                    store.ProvisionSchema();
+                });
+            }
+            else
+            {
+                quartz.UseInMemoryStore();
+            }
+
+            // Misfires (a run missed while the process was down or every worker busy): a missed poll or outbox run is
+            // skipped, the next comes on time (they catch up with everything anyway); a missed digest runs once at
+            // once; a missed search upkeep waits for its next time.
             quartz.AddJob<ImapPollJob>(job => job.WithIdentity(ImapPollJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(ImapPollJob.Key).WithIdentity("imap-poll-schedule", "inbound").StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(imap.PollInterval).RepeatForever()));
+                .WithSimpleSchedule(s => s.WithInterval(imap.PollInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddJob<OutboxSendJob>(job => job.WithIdentity(OutboxSendJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(OutboxSendJob.Key).WithIdentity("outbox-schedule", "outbound").StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(smtp.OutboxInterval).RepeatForever()));
+                .WithSimpleSchedule(s => s.WithInterval(smtp.OutboxInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddJob<DigestJob>(job => job.WithIdentity(DigestJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(DigestJob.Key).WithIdentity("digest-schedule", "outbound")
-                .WithCronSchedule(digest.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
+                .WithCronSchedule(digest.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             quartz.AddJob<SearchIndexJob>(job => job.WithIdentity(SearchIndexJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(SearchIndexJob.Key).WithIdentity("search-index-schedule", "maintenance")
-                .WithCronSchedule(searchIndex.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc)));
+                .WithCronSchedule(searchIndex.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
         });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IPollTrigger, QuartzPollTrigger>();
         if (imap.UseIdle)
         {
             builder.Services.AddHostedService<ImapIdleListener>();
+        }
+
+        if (database.IsPostgres)
+        {
+            // Wake-ups from every process on the database start this one's share of the work at once.
+            builder.Services.AddHostedService<Storage.Postgres.PostgresWakeupListener>();
+            builder.Services.AddHostedService<WakeupWorker>();
         }
 
         return builder;

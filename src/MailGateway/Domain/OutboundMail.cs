@@ -34,4 +34,10 @@ public sealed class OutboundMail
     public int Attempts { get; set; }
     public DateTime? SentAtUtc { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>The process sending it now (its claim), or null; see <c>IOutboxClaims</c>.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>When the claim of <see cref="ClaimedBy"/> runs out unless renewed.</summary>
+    public DateTime? ClaimedUntilUtc { get; set; }
 }

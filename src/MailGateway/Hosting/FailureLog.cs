@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -131,7 +130,7 @@ public sealed class FailureLog(TimeProvider timeProvider, ILogger<FailureLog> lo
     /// stack trace says nothing an operator needs.</summary>
     private static bool IsOutage(Exception exception) => exception switch
     {
-        IOException or SocketException or TimeoutException or SqliteException or UnauthorizedAccessException => true,
+        IOException or SocketException or TimeoutException or System.Data.Common.DbException or UnauthorizedAccessException => true,
         MailKit.ProtocolException or MailKit.CommandException or MailKit.ServiceNotConnectedException or MailKit.ServiceNotAuthenticatedException => true,
         MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException => true,
         DbUpdateException { InnerException: { } inner } => IsOutage(inner),

@@ -1,6 +1,7 @@
 using ClpMailGateway.Inbound;
 using MailKit;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using ClpMailGateway.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace ClpMailGateway.Hosting;
@@ -9,49 +10,24 @@ namespace ClpMailGateway.Hosting;
 /// folder that does not exist stops them with one clear line instead of a failure logged every few seconds.</summary>
 public static class StartupChecks
 {
-    /// <summary>Proves the database takes a write: opens it (creating the file and its folder when new) and changes its
-    /// header in a transaction that is rolled back.</summary>
+    /// <summary>Proves the database takes a write (SQLite: opens it, creating the file and its folder when new, and
+    /// changes its header in a transaction that is rolled back; PostgreSQL: connects and finds the server writable).</summary>
     /// <exception cref="StartupCheckException">It cannot be opened or written.</exception>
-    public static async Task EnsureDatabaseWritableAsync(string connectionString, CancellationToken cancellationToken)
+    public static async Task EnsureDatabaseWritableAsync(DatabaseSettings database, CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var path = builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal)
-            ? Path.GetFullPath(source)
-            : builder.DataSource;
+        ArgumentNullException.ThrowIfNull(database);
         try
         {
-            if (Path.GetDirectoryName(path) is { Length: > 0 } folder && Path.IsPathRooted(path))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = new SqliteConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "BEGIN IMMEDIATE";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            try
-            {
-                command.CommandText = "PRAGMA user_version";
-                var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-                command.CommandText = $"PRAGMA user_version = {version}";
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            finally
-            {
-                command.CommandText = "ROLLBACK";
-                await command.ExecuteNonQueryAsync(CancellationToken.None);
-            }
+            await StorageDialect.For(database.Provider).EnsureWritableAsync(database.ConnectionString, cancellationToken);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException)
         {
             throw new StartupCheckException(
-                $"the database {path} cannot be written ({FailureLog.Describe(ex)}); check that its folder is writable, not mounted read-only and not full",
+                $"the database {database.Describe()} cannot be written ({FailureLog.Describe(ex)}); "
+                + (database.IsPostgres
+                    ? "check that the server runs, the connection string's host, port, user and password, and that it is not a read-only standby"
+                    : "check that its folder is writable, not mounted read-only and not full"),
                 ex);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
         }
     }
 

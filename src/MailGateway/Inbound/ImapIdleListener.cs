@@ -1,5 +1,6 @@
 using ClpMailGateway.MailAuth;
 using ClpMailGateway.Hosting;
+using ClpMailGateway.Storage;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -12,11 +13,17 @@ namespace ClpMailGateway.Inbound;
 /// <summary>
 /// Keeps an IMAP IDLE open on the gateway mailbox and asks for a poll as soon as mail arrives, so a reply lands within
 /// seconds; the scheduled poll stays as the safety net. Re-issues IDLE before the server's 29-minute limit and
-/// reconnects with exponential backoff (with jitter) when the connection fails.
+/// reconnects with exponential backoff (with jitter) when the connection fails. One process on the database listens at a
+/// time (<see cref="IMailboxLocks"/>); the others try again every <see cref="TakeoverInterval"/> and one of them takes
+/// over within that long after the listener's process dies.
 /// </summary>
 public sealed class ImapIdleListener(
-    IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, FailureLog failures, TimeProvider timeProvider, ILogger<ImapIdleListener> logger) : BackgroundService
+    IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, IMailboxLocks locks, FailureLog failures, TimeProvider timeProvider,
+    ILogger<ImapIdleListener> logger) : BackgroundService
 {
+    /// <summary>How often a process that does not listen tries to take the listening over.</summary>
+    public static readonly TimeSpan TakeoverInterval = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -26,6 +33,13 @@ public sealed class ImapIdleListener(
         {
             try
             {
+                await using var listening = await locks.TryAcquireAsync($"idle:{settings.Username}/{settings.Mailbox}", stoppingToken);
+                if (listening is null)
+                {
+                    await Task.Delay(TakeoverInterval, stoppingToken);
+                    continue;
+                }
+
                 await ListenAsync(
                     settings,
                     () =>

@@ -27,6 +27,8 @@ public sealed class ImapPoller(
     InboundStore store,
     InboundProcessor processor,
     LookupCache cache,
+    IMailboxLocks locks,
+    IWakeups wakeups,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
     TimeProvider timeProvider,
@@ -47,15 +49,24 @@ public sealed class ImapPoller(
 
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)
     {
+        var settings = options.Value;
+        var mailboxKey = $"{settings.Username}/{settings.Mailbox}";
+        // One poller per mailbox at a time, in every process on the database: another that finds it polled threads what
+        // is stored and pending instead (claimed mail by mail), and leaves the mailbox to the holder.
+        await using var polling = await locks.TryAcquireAsync("poll:" + mailboxKey, cancellationToken);
+        if (polling is null)
+        {
+            var threaded = await processor.ProcessPendingAsync(cancellationToken);
+            return PollSummary.Threaded(mailboxKey, threaded);
+        }
+
         // One database connection held for the whole poll: then what the lookup cache read for one group of mails can be
         // used by the next (see LookupCache).
         await using var held = await cache.HoldAsync(db, cancellationToken);
-        var settings = options.Value;
         using var client = await ImapConnector.ConnectAsync(settings, logins.Imap, cancellationToken);
         var processed = await ImapConnector.EnsureFolderAsync(client, settings.ProcessedFolder, cancellationToken);
         var rejected = await ImapConnector.EnsureFolderAsync(client, settings.RejectedFolder, cancellationToken);
         var inbox = await ImapConnector.OpenMailboxAsync(client, settings.Mailbox, FolderAccess.ReadWrite, cancellationToken);
-        var mailboxKey = $"{settings.Username}/{settings.Mailbox}";
         var validity = (long)inbox.UidValidity;
 
         var checkpoint = await db.MailboxCheckpoints.SingleOrDefaultAsync(c => c.Mailbox == mailboxKey, cancellationToken);
@@ -155,6 +166,11 @@ public sealed class ImapPoller(
                 checkpoint.UpdatedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
                 await db.SaveChangesAsync(cancellationToken);
                 faults.At(InboundStep.CheckpointSaved, batch.LastUid);
+                if (created.Count > 0)
+                {
+                    // Other processes thread stored mails too (each claims its own), while this one fetches the next batch.
+                    await wakeups.PublishAsync(Wakeup.Stored, cancellationToken);
+                }
 
                 tried.UnionWith(created.Select(m => m.Id));
                 handled.AddRange(await processor.ProcessStoredAsync(created, early, cancellationToken));
@@ -203,18 +219,8 @@ public sealed class ImapPoller(
     }
 
     /// <summary>Closes the move step of these mails and appends it to their stored trace, in one statement.</summary>
-    private async Task MarkMovedAsync(List<long> ids, DateTime now, string detail, CancellationToken cancellationToken)
-    {
-        var at = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        var idList = System.Text.Json.JsonSerializer.Serialize(ids);
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE InboundMails
-            SET MovedAtUtc = {now}, Trace = json_insert(Trace, '$[#]', json_object('at', {at}, 'step', 'moved', 'detail', {detail}))
-            WHERE Id IN (SELECT value FROM json_each({idList}))
-            """,
-            cancellationToken);
-    }
+    private Task MarkMovedAsync(List<long> ids, DateTime now, string detail, CancellationToken cancellationToken) =>
+        db.Dialect.Inbound.MarkMovedAsync(db, ids, now, InboundTrace.Entry(now, "moved", detail), cancellationToken);
 
     /// <summary>Splits the new UIDs into batches of at most <paramref name="batchSize"/> mails and about
     /// <see cref="BatchBytes"/> bytes, from their sizes (one FETCH of RFC822.SIZE). A mail of

@@ -5,7 +5,6 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Threading;
 using System.Runtime.ExceptionServices;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,7 @@ public sealed class InboundProcessor(
     GatewayDbContext db,
     ReplyThreader threader,
     LookupCache cache,
-    FanoutSignal fanoutSignal,
+    IWakeups wakeups,
     WriteGate writeGate,
     BoundedParser parser,
     GatewayConnectionString connectionString,
@@ -60,6 +59,23 @@ public sealed class InboundProcessor(
     }
 
     public Task<IReadOnlyList<InboundStatus>> ProcessPendingAsync(CancellationToken cancellationToken) => ProcessPendingAsync(null, cancellationToken);
+
+    /// <summary>Threads stored mails a poll announced (<see cref="Storage.Wakeup.Stored"/>), each alone, newest first: the
+    /// poller threads its batches oldest first, so the two meet in the middle instead of parsing the same mails. Mails
+    /// tried more than once are left to the poll's retries.</summary>
+    /// <returns>The status of each mail threaded by this call.</returns>
+    public async Task<IReadOnlyList<InboundStatus>> ProcessAnnouncedAsync(CancellationToken cancellationToken)
+    {
+        var ids = await db.InboundMails.AsNoTracking().Where(m => m.Status == InboundStatus.Pending && m.Attempts <= 1)
+            .OrderByDescending(m => m.Id).Select(m => m.Id).ToListAsync(cancellationToken);
+        var done = new List<InboundStatus>(ids.Count);
+        foreach (var id in ids)
+        {
+            done.AddRange(await ProcessAloneAsync(id, null, cancellationToken));
+        }
+
+        return done;
+    }
 
     /// <summary>Threads mails this poll has just stored (their first attempt committed with them): the rows as
     /// <see cref="InboundStore"/> returned them, raw bytes included, so nothing is read back. A mail that is no longer
@@ -156,6 +172,14 @@ public sealed class InboundProcessor(
     /// <param name="channelOverride">A channel an operator chose for the reply (<see cref="ReplayAsync(long, int?, CancellationToken)"/>).</param>
     private async Task<IReadOnlyList<InboundStatus>> ProcessAloneAsync(long id, int? channelOverride, CancellationToken cancellationToken)
     {
+        // Another process may be at this mail (several gateways on one database): then it is left to that one, and its
+        // attempt is not counted twice.
+        await using var alone = await db.Dialect.Inbound.TryClaimAloneAsync(db, id, cancellationToken);
+        if (alone is null)
+        {
+            return [];
+        }
+
         var attempts = await RecordAttemptAsync(id, cancellationToken);
         if (attempts is null)
         {
@@ -177,7 +201,7 @@ public sealed class InboundProcessor(
             ParseOutcome outcome;
             if (mail.SizeBytes >= InboundStore.StreamedBytes)
             {
-                stored = OpenRawOnItsOwnConnection(id);
+                stored = await OpenRawOnItsOwnConnectionAsync(id, cancellationToken);
                 var open = stored;
                 outcome = await parser.ParseAsync(() => open, decodeFiles: false, urgent: true, Label(mail)).WaitAsync(cancellationToken);
             }
@@ -204,23 +228,7 @@ public sealed class InboundProcessor(
     {
         var at = timeProvider.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         using var turn = await writeGate.EnterAsync(cancellationToken);
-        return await db.WithCommandAsync(
-            async command =>
-            {
-                command.CommandText = """
-                    UPDATE InboundMails
-                    SET Attempts = Attempts + 1,
-                        Trace = CASE WHEN Attempts = 0 THEN Trace
-                            ELSE json_insert(Trace, '$[#]', json_object('at', $at, 'step', 'attempt', 'detail', 'attempt ' || (Attempts + 1) || '; the last one ended without an outcome')) END
-                    WHERE Id = $id AND Status = $pending
-                    RETURNING Attempts
-                    """;
-                command.Parameters.AddWithValue("$id", id);
-                command.Parameters.AddWithValue("$at", at);
-                command.Parameters.AddWithValue("$pending", nameof(InboundStatus.Pending));
-                return await command.ExecuteScalarAsync(cancellationToken) is long attempts ? (int?)attempts : null;
-            },
-            cancellationToken);
+        return await db.Dialect.Inbound.RecordAttemptAsync(db, id, at, cancellationToken);
     }
 
     /// <summary>Quarantines a mail whose attempts all ended without an outcome, without reading it again: the last of
@@ -252,18 +260,16 @@ public sealed class InboundProcessor(
     /// <summary>A read-only stream over a stored mail's raw bytes on a database connection of its own, closed with the
     /// stream: a parse given up at its time limit may still be reading it while the pipeline goes on with its own
     /// connection.</summary>
-    private ConnectionStream OpenRawOnItsOwnConnection(long id)
+    private async Task<ConnectionStream> OpenRawOnItsOwnConnectionAsync(long id, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString.Value);
+        var reader = db.Dialect.Blobs.OpenReader(connectionString.Value);
         try
         {
-            connection.Open();
-            return new ConnectionStream(
-                new SqliteBlob(connection, Storage.Configurations.InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), id, readOnly: true), connection);
+            return new ConnectionStream(await reader.OpenReadAsync(BlobColumn.InboundRaw, id, cancellationToken), reader);
         }
         catch
         {
-            connection.Dispose();
+            await reader.DisposeAsync();
             throw;
         }
     }
@@ -281,15 +287,10 @@ public sealed class InboundProcessor(
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         using var lookups = cache.Begin(await LookupCache.LookupVersion(db, cancellationToken));
-        var ids = group.Select(g => g.Id).ToList();
-        var pending = await db.InboundMails.AsNoTracking().Where(m => ids.Contains(m.Id) && m.Status == InboundStatus.Pending)
-            .Select(m => new { m.Id, m.SizeBytes }).ToDictionaryAsync(m => m.Id, m => m.SizeBytes, cancellationToken);
+        // Claimed for this transaction: a mail another process is threading (or has threaded) is passed over.
+        var pending = await db.Dialect.Inbound.ClaimPendingAsync(db, group.Select(g => g.Id).ToList(), cancellationToken);
         await using var outcome = PrepareOutcome();
-        // Plain prepared statements: EF's savepoint methods build and run a new command each time (~160 us a mail).
-        await using var savepoint = db.CreateCommand();
-        savepoint.CommandText = "SAVEPOINT " + Savepoint;
-        await using var release = db.CreateCommand();
-        release.CommandText = "RELEASE " + Savepoint;
+        await using var savepoint = Storage.Savepoint.Prepare(db, Savepoint);
         foreach (var (id, stored, parsedAhead) in group)
         {
             var parsed = parsedAhead;
@@ -298,7 +299,7 @@ public sealed class InboundProcessor(
                 continue;
             }
 
-            await savepoint.ExecuteNonQueryAsync(cancellationToken);
+            await savepoint.SetAsync(cancellationToken);
             InboundMail? mail = null;
             ConnectionStream? fromRow = null;
             try
@@ -315,7 +316,7 @@ public sealed class InboundProcessor(
                     // one the parse ahead did not reach.
                     if (mail.Raw.Length == 0 && mail.SizeBytes > 0)
                     {
-                        fromRow = OpenRawOnItsOwnConnection(mail.Id);
+                        fromRow = await OpenRawOnItsOwnConnectionAsync(mail.Id, cancellationToken);
                         var open = fromRow;
                         parsed = await parser.ParseAsync(() => open, decodeFiles: false, urgent: true, Label(mail)).WaitAsync(cancellationToken);
                     }
@@ -334,7 +335,7 @@ public sealed class InboundProcessor(
                 }
 
                 faults.At(InboundStep.Posted, mail.Uid);
-                await release.ExecuteNonQueryAsync(cancellationToken);
+                await savepoint.ReleaseAsync(cancellationToken);
                 done.Add(mail.Status);
                 logger.LogInformation(
                     "Inbound mail {InboundId} uid {Uid} {MessageId}: {Status} {Reason}", mail.Id, mail.Uid, mail.MessageId, mail.Status, mail.Reason);
@@ -362,7 +363,7 @@ public sealed class InboundProcessor(
         lookups.Keep();
         if (done.Contains(InboundStatus.Posted))
         {
-            fanoutSignal.Notify();
+            await wakeups.PublishAsync(Wakeup.Posted, cancellationToken);
         }
 
         return done;
@@ -435,8 +436,14 @@ public sealed class InboundProcessor(
     private async Task RecordFailureAsync(long id, InboundMail? mail, Exception ex)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        // As committed before this attempt was threaded (the savepoint is rolled back), this attempt already counted.
+        // As committed before this attempt was threaded (the savepoint is rolled back), this attempt already counted. Still
+        // claimed by this transaction, so still pending; counted only then.
         var row = await LoadWithoutRawAsync(id, CancellationToken.None);
+        if (row.Status != InboundStatus.Pending)
+        {
+            return;
+        }
+
         db.InboundMails.Attach(row);
         var attempts = row.Attempts;
         InboundTrace.Add(row, now, "failed", $"{ex.GetType().Name}: {ex.Message}");
@@ -468,7 +475,7 @@ public sealed record ParsedAhead(IReadOnlyDictionary<byte[], ParseOutcome> Parse
 }
 
 /// <summary>A stream that closes the database connection it reads from when it is disposed.</summary>
-internal sealed class ConnectionStream(Stream inner, SqliteConnection connection) : Stream
+internal sealed class ConnectionStream(Stream inner, IAsyncDisposable connection) : Stream
 {
     public override bool CanRead => inner.CanRead;
 
@@ -499,7 +506,7 @@ internal sealed class ConnectionStream(Stream inner, SqliteConnection connection
         if (disposing)
         {
             inner.Dispose();
-            connection.Dispose();
+            connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         base.Dispose(disposing);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Storage.Configurations;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -15,7 +14,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
 {
     /// <summary>Mails this large or larger are written into their row in chunks rather than as one bound parameter, and
     /// fetched and stored without being held whole (<see cref="StoreStreamedAsync"/>).</summary>
-    public const int StreamedBytes = SqliteBlobs.StreamedBytes;
+    public const int StreamedBytes = IBlobStore.StreamedBytes;
 
     /// <summary>The idempotency key and the header columns of a fetched mail: pure work on its bytes, which the poller
     /// does as each batch is fetched, off the path that writes.</summary>
@@ -49,14 +48,13 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         ArgumentNullException.ThrowIfNull(keyed);
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Two processes polling two mailboxes that got the same mail cannot both find it missing and store it.
+        await db.Dialect.Locks.LockAllAsync(db, keyed.Select(k => StoreKey(k.MessageId, k.Sha256)).ToList(), cancellationToken);
         var known = await FindAllAsync(keyed.Select(k => (k.MessageId, k.Sha256)).ToList(), cancellationToken);
         var results = new List<(InboundMail, bool)>(keyed.Count);
         var now = timeProvider.GetUtcNow().UtcDateTime;
         await using var insert = RowInsert<InboundMail>.Prepare(db);
-        await using var insertRaw = db.CreateCommand();
-        insertRaw.CommandText = $"INSERT INTO \"{InboundMailConfiguration.RawTable}\" (\"{nameof(InboundMail.Id)}\", \"{nameof(InboundMail.Raw)}\") VALUES ($id, $raw)";
-        var rawId = insertRaw.Parameters.Add("$id", SqliteType.Integer);
-        var rawBytes = insertRaw.Parameters.Add("$raw", SqliteType.Blob);
+        await using var insertRaw = SplitRowInsert.Prepare<InboundMail>(db, InboundMailConfiguration.RawTable);
         foreach (var (uid, raw, sha, messageId, from, subject) in keyed)
         {
             if (known.TryGetValue((messageId, sha), out var existing))
@@ -82,12 +80,11 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
             InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
             mail.Id = await insert.ExecuteAsync(mail, cancellationToken);
             // A large mail's bytes are streamed into the row rather than bound as one parameter (which SQLite copies).
-            (rawId.Value, rawBytes.Value) = (mail.Id, raw.Length >= StreamedBytes ? Array.Empty<byte>() : raw);
-            await insertRaw.ExecuteNonQueryAsync(cancellationToken);
+            await insertRaw.ExecuteAsync(mail.Id, raw.Length >= StreamedBytes ? [] : raw, cancellationToken);
             if (raw.Length >= StreamedBytes)
             {
                 using var source = new MemoryStream(raw, writable: false);
-                await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, raw.LongLength, source, cancellationToken);
+                await db.Dialect.Blobs.WriteAsync(db, BlobColumn.InboundRaw, mail.Id, raw.LongLength, source, cancellationToken);
             }
 
             known[(messageId, sha)] = mail;
@@ -97,6 +94,9 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         await transaction.CommitAsync(cancellationToken);
         return results;
     }
+
+    /// <summary>The lock key of a mail's idempotency key.</summary>
+    private static string StoreKey(string messageId, string sha256) => "inbound-store:" + sha256 + ":" + messageId;
 
     /// <returns>The row, and whether this call created it. A row found (not created) carries every column but its raw
     /// bytes (<see cref="InboundMail.Raw"/> is empty).</returns>
@@ -140,13 +140,14 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            var sha = await SqliteBlobs.WriteAsync(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), mail.Id, length, content, cancellationToken);
+            var sha = await db.Dialect.Blobs.WriteAsync(db, BlobColumn.InboundRaw, mail.Id, length, content, cancellationToken);
             string messageId;
             await using (var stored = OpenRaw(db, mail.Id))
             {
                 (messageId, mail.FromAddress, mail.Subject) = Headers(stored);
             }
 
+            await db.Dialect.Locks.LockAsync(db, StoreKey(messageId, sha), cancellationToken);
             if (await FindAsync(messageId, sha, cancellationToken) is { } existing)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -163,7 +164,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         finally
         {
             // Never left tracked: a row rolled back (a duplicate, or the content failed midway and the poller fetches the
-            // mail whole instead) gives its Id back to SQLite, and the next mail stored in this context may get it.
+            // mail whole instead) gives its Id back to the database (SQLite), and the next mail stored in this context may get it.
             db.Entry(mail).State = EntityState.Detached;
         }
     }
@@ -171,7 +172,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
     /// <summary>A read-only stream over the raw bytes of stored mail <paramref name="id"/>, read from the database as it
     /// is read (the DbContext's connection must stay open meanwhile).</summary>
     public static Stream OpenRaw(GatewayDbContext db, long id) =>
-        SqliteBlobs.OpenRead(db, InboundMailConfiguration.RawTable, nameof(InboundMail.Raw), id);
+        db.Dialect.Blobs.OpenRead(db, BlobColumn.InboundRaw, id);
 
     /// <summary>Every column of a stored mail but its raw bytes (<see cref="InboundMail.Raw"/> empty): what is read of a
     /// row whose bytes are not needed, or may be large and are read from the row as a stream (<see cref="OpenRaw"/>).</summary>

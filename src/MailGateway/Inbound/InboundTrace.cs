@@ -11,14 +11,13 @@ public static class InboundTrace
     // One instance: options built per call rebuild their serialization metadata every time.
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>One step as the JSON object the trace holds.</summary>
+    public static string Entry(DateTime atUtc, string step, string? detail = null) => EntryNode(atUtc, step, detail).ToJsonString(Json);
+
     public static void Add(InboundMail mail, DateTime atUtc, string step, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var entry = new JsonObject { ["at"] = atUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["step"] = step };
-        if (detail is not null)
-        {
-            entry["detail"] = detail;
-        }
+        var entry = EntryNode(atUtc, step, detail);
 
         var trace = mail.Trace;
         if (trace == "[]" || trace.Length == 0)
@@ -37,5 +36,16 @@ public static class InboundTrace
             array.Add(entry);
             mail.Trace = array.ToJsonString(Json);
         }
+    }
+
+    private static JsonObject EntryNode(DateTime atUtc, string step, string? detail)
+    {
+        var entry = new JsonObject { ["at"] = atUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["step"] = step };
+        if (detail is not null)
+        {
+            entry["detail"] = detail;
+        }
+
+        return entry;
     }
 }

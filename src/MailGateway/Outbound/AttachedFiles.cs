@@ -1,6 +1,5 @@
 using System.Globalization;
-using ClpMailGateway.Storage.Configurations;
-using Microsoft.Data.Sqlite;
+using ClpMailGateway.Storage;
 using MimeKit;
 
 namespace ClpMailGateway.Outbound;
@@ -10,11 +9,11 @@ namespace ClpMailGateway.Outbound;
 /// file's headers, an <see cref="Header"/> naming its attachment row and no content; <see cref="FillAsync"/> puts the
 /// file in (base64) just before the mail is sent. So the outbox holds a 2 MB file sent to 50 followers once, in its
 /// attachment row, instead of 50 encoded copies of 2.7 MB, and the fan-out writes none of them.
-/// One instance per send run: each file is read (blob I/O, on a connection of its own, so the sender's workers can
+/// One instance per send run: each file is read (piece by piece, on a connection of its own, so the sender's workers can
 /// use it while the outcome writer uses the DbContext's) and encoded once, then shared by the mails of the run.
 /// Thread-safe.
 /// </summary>
-public sealed class AttachedFiles(string connectionString) : IAsyncDisposable
+public sealed class AttachedFiles(IBlobReader reader) : IAsyncDisposable
 {
     /// <summary>The header of a part that stands for an attachment row (its id); never sent.</summary>
     public const string Header = "X-CLP-Attachment";
@@ -24,7 +23,6 @@ public sealed class AttachedFiles(string connectionString) : IAsyncDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, ArraySegment<byte>> _encoded = [];
-    private SqliteConnection? _connection;
     private long _keptBytes;
 
     /// <summary>Makes <paramref name="part"/> a reference to attachment <paramref name="attachmentId"/> (no content).</summary>
@@ -66,23 +64,17 @@ public sealed class AttachedFiles(string connectionString) : IAsyncDisposable
                 return kept;
             }
 
-            if (_connection is null)
-            {
-                _connection = new SqliteConnection(connectionString);
-                await _connection.OpenAsync(cancellationToken);
-            }
-
             ArraySegment<byte> encoded;
             try
             {
-                await using var file = new SqliteBlob(_connection, AttachmentConfiguration.Table, nameof(Domain.Attachment.Content), id, readOnly: true);
+                await using var file = await reader.OpenReadAsync(BlobColumn.AttachmentContent, id, cancellationToken);
                 var part = new MimePart { Content = new MimeContent(file), ContentTransferEncoding = ContentEncoding.Base64 };
                 // Base64 is 4 bytes per 3, plus a line break per line of at most 76: room enough, so no growing copy.
                 using var buffer = new MemoryStream(checked((int)(file.Length / 3 * 4 + file.Length / 50 + 64)));
                 await part.WriteToAsync(FormatOptions.Default, buffer, contentOnly: true, cancellationToken);
                 encoded = new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
             }
-            catch (SqliteException ex)
+            catch (InvalidDataException ex)
             {
                 throw new InvalidDataException($"Attachment {id} of this notification cannot be read: {ex.Message}", ex);
             }
@@ -103,11 +95,7 @@ public sealed class AttachedFiles(string connectionString) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
+        await reader.DisposeAsync();
         _gate.Dispose();
     }
 }

@@ -15,7 +15,8 @@ namespace ClpMailGateway.Outbound;
 /// user's digest is written in one transaction (digest row, outbox row, items marked), so a crash never loses an item
 /// nor puts it in two digests. What changed since posting is checked again: a user who lost access to a channel, turned
 /// its kind Off, muted it or its title, was deactivated or whose address is suppressed does not get those messages (the
-/// items are dropped).
+/// items are dropped). Several processes may run it at once: each user's digest is written by the one that holds the
+/// user's lock for its transaction.
 /// </summary>
 public sealed class DigestSender(
     GatewayDbContext db,
@@ -46,6 +47,12 @@ public sealed class DigestSender(
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One process writes a user's digest at a time; another passes the user over (the holder takes every item).
+        if (!await db.Dialect.Locks.TryLockAsync(db, $"digest:{userId}", cancellationToken))
+        {
+            return false;
+        }
+
         var items = await db.DigestItems.Where(i => i.UserId == userId && i.DigestId == null).ToListAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Emails)
             .SingleAsync(u => u.Id == userId, cancellationToken);

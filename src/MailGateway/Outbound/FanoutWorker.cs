@@ -1,13 +1,26 @@
+using ClpMailGateway.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ClpMailGateway.Outbound;
 
-/// <summary>Wakes a <see cref="FanoutWorker"/> when posts were committed (one process; several notices before it wakes
-/// count as one).</summary>
+/// <summary>Wakes a <see cref="FanoutWorker"/> when posts were committed (by this process or, on PostgreSQL, by any:
+/// <see cref="IWakeups"/>); several notices before it wakes count as one.</summary>
 public sealed class FanoutSignal : IDisposable
 {
     private readonly SemaphoreSlim _posted = new(0, 1);
+    private readonly IWakeups? _wakeups;
+
+    public FanoutSignal()
+    {
+    }
+
+    public FanoutSignal(IWakeups wakeups)
+    {
+        ArgumentNullException.ThrowIfNull(wakeups);
+        _wakeups = wakeups;
+        wakeups.Received += OnWakeup;
+    }
 
     public void Notify()
     {
@@ -28,7 +41,23 @@ public sealed class FanoutSignal : IDisposable
 
     public Task WaitAsync(CancellationToken cancellationToken) => _posted.WaitAsync(cancellationToken);
 
-    public void Dispose() => _posted.Dispose();
+    public void Dispose()
+    {
+        if (_wakeups is not null)
+        {
+            _wakeups.Received -= OnWakeup;
+        }
+
+        _posted.Dispose();
+    }
+
+    private void OnWakeup(Wakeup wakeup)
+    {
+        if (wakeup == Wakeup.Posted)
+        {
+            Notify();
+        }
+    }
 }
 
 /// <summary>Runs a piece of work (a poll) while fanning out the notifications of what it posts alongside, on a DI scope

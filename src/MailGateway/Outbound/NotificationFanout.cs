@@ -1,7 +1,6 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -12,15 +11,16 @@ namespace ClpMailGateway.Outbound;
 /// as pending (<see cref="PendingFanout"/>, in its own transaction). Keeping this out of the posting transaction lets a
 /// post commit without rendering a mail for every follower, and lets the fan-out run beside the inbound pipeline on a
 /// connection (and a core) of its own (<see cref="FanoutWorker"/>).
-/// <para>Exactly once: a group of pending messages is read and rendered without holding SQLite's write lock; then, in
-/// one write transaction, their pending rows are deleted and only the messages whose row this transaction deleted get
-/// their mails and digest items, saved in the same commit. Another process fanning out the same message at the same time
-/// finds its row gone and drops what it rendered. A crash before the commit leaves the rows pending.</para>
+/// <para>Exactly once: a group of pending messages is chosen and rendered (<see cref="IFanoutClaims"/>: on SQLite without
+/// holding the write lock, on PostgreSQL with their rows locked for this process, which other processes pass over);
+/// then, in one write transaction, their pending rows are deleted and only the messages whose row this transaction
+/// deleted get their mails and digest items, saved in the same commit. A crash before the commit leaves the rows
+/// pending.</para>
 /// <para>A message whose rendering throws is left pending with the error and tried again by the next run, up to
 /// <see cref="MaxAttempts"/>; the others of its group go on.</para>
 /// </summary>
 public sealed class NotificationFanout(
-    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, ILogger<NotificationFanout> logger)
+    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, IWakeups wakeups, ILogger<NotificationFanout> logger)
 {
     /// <summary>Messages rendered per write transaction.</summary>
     public const int GroupSize = 50;
@@ -37,16 +37,22 @@ public sealed class NotificationFanout(
         var failed = new HashSet<long>();
         while (true)
         {
-            var ids = await db.PendingFanouts.AsNoTracking().Where(f => f.Attempts < MaxAttempts)
-                .OrderBy(f => f.MessageId).Select(f => f.MessageId).Take(GroupSize + failed.Count).ToListAsync(cancellationToken);
-            ids = ids.Where(id => !failed.Contains(id)).Take(GroupSize).ToList();
-            if (ids.Count == 0)
+            db.ChangeTracker.Clear();
+            await using var group = await db.Dialect.Fanout.BeginAsync(db, writeGate, GroupSize, MaxAttempts, failed, null, cancellationToken);
+            if (group.Ids.Count == 0)
             {
-                return done;
+                break;
             }
 
-            done += await FanOutGroupAsync(ids, failed, cancellationToken);
+            done += await FanOutGroupAsync(group, failed, cancellationToken);
         }
+
+        if (done > 0)
+        {
+            await wakeups.PublishAsync(Wakeup.Queued, cancellationToken);
+        }
+
+        return done;
     }
 
     /// <summary>Fans out one message again after its cause is fixed: its failed attempts are forgotten and it is tried at
@@ -61,7 +67,13 @@ public sealed class NotificationFanout(
             return false;
         }
 
-        await FanOutGroupAsync([messageId], [], cancellationToken);
+        db.ChangeTracker.Clear();
+        await using (var group = await db.Dialect.Fanout.BeginAsync(db, writeGate, 1, int.MaxValue, new HashSet<long>(), [messageId], cancellationToken))
+        {
+            await FanOutGroupAsync(group, [], cancellationToken);
+        }
+
+        await wakeups.PublishAsync(Wakeup.Queued, cancellationToken);
         return true;
     }
 
@@ -106,9 +118,9 @@ public sealed class NotificationFanout(
             r.MessageId, DateTime.SpecifyKind(r.CreatedAtUtc, DateTimeKind.Utc), r.Attempts, r.LastError, r.Title, r.Channel, r.AuthorName, r.AuthorEmail)).ToList();
     }
 
-    private async Task<int> FanOutGroupAsync(List<long> ids, HashSet<long> failed, CancellationToken cancellationToken)
+    private async Task<int> FanOutGroupAsync(IFanoutGroup group, HashSet<long> failed, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        var ids = group.Ids;
         var rendered = new Dictionary<long, QueuedNotifications>(ids.Count);
         var errors = new Dictionary<long, string>();
         // What the previous group looked up (audiences, channels, authors, reply tokens) is used again while nothing it
@@ -152,9 +164,7 @@ public sealed class NotificationFanout(
         }
 
         // The write: claim the rows, queue what was rendered for the claimed ones, record the failures; one commit.
-        using var turn = await writeGate.EnterAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await ClaimAsync(ids.Where(id => !errors.ContainsKey(id)).ToList(), cancellationToken);
+        var claimed = await group.ClaimAsync(ids.Where(id => !errors.ContainsKey(id)).ToList(), cancellationToken);
         // A message deleted since its ids were read has nothing rendered: its row is simply gone.
         var queued = claimed.Where(rendered.ContainsKey).Select(id => rendered[id]).ToList();
         var mails = await InsertAsync(queued, cancellationToken);
@@ -162,13 +172,13 @@ public sealed class NotificationFanout(
         foreach (var (id, error) in errors)
         {
             failed.Add(id);
-            await RecordFailureAsync(id, error, cancellationToken);
+            await RecordFailureAsync(group, id, error, cancellationToken);
         }
 
         // Kept for the next group only when nothing the lookups read changed while this group was rendered.
         var unchanged = await LookupCache.LookupVersion(db, cancellationToken) == version;
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await group.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         if (unchanged)
         {
@@ -183,41 +193,17 @@ public sealed class NotificationFanout(
         return claimed.Count;
     }
 
-    /// <summary>Inserts the mails and digest items through one prepared statement each, in the write transaction (EF's
-    /// change tracking and command building cost ~10x more per row, all of it while holding the write lock).</summary>
+    /// <summary>Inserts the mails and digest items through one prepared statement each, in the write transaction.</summary>
     /// <returns>The number of mails inserted.</returns>
     private async Task<int> InsertAsync(List<QueuedNotifications> queued, CancellationToken cancellationToken)
     {
-        await using var mail = db.CreateCommand();
-        mail.CommandText = """
-            INSERT INTO OutboundMails (Purpose, ToAddress, EnvelopeFrom, RateKey, Raw, Status, CreatedAtUtc, NextAttemptAtUtc, Attempts)
-            VALUES ($purpose, $to, $from, $rateKey, $raw, $status, $created, $next, 0)
-            """;
-        var purpose = mail.Parameters.Add("$purpose", SqliteType.Text);
-        var to = mail.Parameters.Add("$to", SqliteType.Text);
-        var from = mail.Parameters.Add("$from", SqliteType.Text);
-        var rateKey = mail.Parameters.Add("$rateKey", SqliteType.Text);
-        var raw = mail.Parameters.Add("$raw", SqliteType.Blob);
-        var status = mail.Parameters.Add("$status", SqliteType.Text);
-        var created = mail.Parameters.Add("$created", SqliteType.Text);
-        var next = mail.Parameters.Add("$next", SqliteType.Text);
-        await using var item = db.CreateCommand();
-        item.CommandText = "INSERT INTO DigestItems (UserId, MessageId, CreatedAtUtc) VALUES ($user, $message, $created)";
-        var user = item.Parameters.Add("$user", SqliteType.Integer);
-        var message = item.Parameters.Add("$message", SqliteType.Integer);
-        var itemCreated = item.Parameters.Add("$created", SqliteType.Text);
-        await using var thread = db.CreateCommand();
-        thread.CommandText = "INSERT INTO MailThreads (ChannelId, UserId, StartedAtUtc) VALUES ($channel, $user, $started) ON CONFLICT DO NOTHING";
-        var threadChannel = thread.Parameters.Add("$channel", SqliteType.Integer);
-        var threadUser = thread.Parameters.Add("$user", SqliteType.Integer);
-        var threadStarted = thread.Parameters.Add("$started", SqliteType.Text);
+        await using var rows = QueuedRows.Prepare(db);
         var count = 0;
         foreach (var notifications in queued)
         {
             foreach (var start in notifications.ThreadStarts)
             {
-                (threadChannel.Value, threadUser.Value, threadStarted.Value) = (start.ChannelId, start.UserId, start.Mail.CreatedAtUtc);
-                if (await thread.ExecuteNonQueryAsync(cancellationToken) == 0)
+                if (!await rows.TryStartThreadAsync(start.ChannelId, start.UserId, start.Mail.CreatedAtUtc, cancellationToken))
                 {
                     // Another fan-out started this thread since the rendering looked: answer its root instead.
                     start.Mail.Raw = start.AsAnswer();
@@ -226,24 +212,13 @@ public sealed class NotificationFanout(
 
             foreach (var row in notifications.Mails)
             {
-                purpose.Value = row.Purpose;
-                to.Value = row.ToAddress;
-                from.Value = row.EnvelopeFrom;
-                rateKey.Value = (object?)row.RateKey ?? DBNull.Value;
-                raw.Value = row.Raw;
-                status.Value = row.Status.ToString();
-                created.Value = row.CreatedAtUtc;
-                next.Value = row.NextAttemptAtUtc;
-                await mail.ExecuteNonQueryAsync(cancellationToken);
+                await rows.InsertMailAsync(row, cancellationToken);
                 count++;
             }
 
             foreach (var row in notifications.DigestItems)
             {
-                user.Value = row.UserId;
-                message.Value = row.MessageId;
-                itemCreated.Value = row.CreatedAtUtc;
-                await item.ExecuteNonQueryAsync(cancellationToken);
+                await rows.InsertDigestItemAsync(row, cancellationToken);
             }
         }
 
@@ -252,40 +227,15 @@ public sealed class NotificationFanout(
 
     /// <summary>Counts a failed fan-out of message <paramref name="id"/> with its error; at the last attempt the message is
     /// left for an operator, loudly (<c>notifications stuck</c> lists it, <c>notifications retry</c> tries it again).</summary>
-    private async Task RecordFailureAsync(long id, string error, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(IFanoutGroup group, long id, string error, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand();
-        command.CommandText = "UPDATE PendingFanouts SET Attempts = Attempts + 1, LastError = $error WHERE MessageId = $id RETURNING Attempts";
-        command.Parameters.AddWithValue("$error", error.Length > 2000 ? error[..2000] : error);
-        command.Parameters.AddWithValue("$id", id);
-        if (await command.ExecuteScalarAsync(cancellationToken) is long attempts && attempts == MaxAttempts)
+        if (await group.RecordFailureAsync(id, error, cancellationToken) is var attempts && attempts == MaxAttempts)
         {
             logger.LogCritical(
                 "Message {MessageId}: its notifications failed {Attempts} times and are no longer tried; nobody was mailed. "
                 + "Fix the cause, then run: notifications retry {MessageId}. Last error: {Error}",
                 id, attempts, id, error);
         }
-    }
-
-    /// <summary>Deletes the pending rows of <paramref name="ids"/> that are still there; returns those it deleted.</summary>
-    private async Task<List<long>> ClaimAsync(List<long> ids, CancellationToken cancellationToken)
-    {
-        var claimed = new List<long>(ids.Count);
-        if (ids.Count == 0)
-        {
-            return claimed;
-        }
-
-        await using var command = db.CreateCommand();
-        command.CommandText = "DELETE FROM PendingFanouts WHERE MessageId IN (SELECT value FROM json_each($ids)) RETURNING MessageId";
-        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add(reader.GetInt64(0));
-        }
-
-        return claimed;
     }
 }
 

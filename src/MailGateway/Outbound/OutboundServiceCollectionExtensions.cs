@@ -24,7 +24,7 @@ public static class OutboundServiceCollectionExtensions
         services.AddScoped<OutboxSender>();
         services.AddScoped<NotificationOutbox>();
         services.AddScoped<NotificationFanout>();
-        services.AddSingleton<FanoutSignal>();
+        services.AddSingleton(s => new FanoutSignal(s.GetRequiredService<Storage.IWakeups>()));
         services.AddSingleton<FanoutWorker>();
         services.AddScoped<DigestSender>();
         services.AddScoped<UnsubscribeService>();

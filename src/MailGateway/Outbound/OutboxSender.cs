@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -27,19 +26,29 @@ namespace ClpMailGateway.Outbound;
 /// dot but before we read its 250 is indistinguishable from a refusal and is retried. Nothing is ever lost: a row
 /// leaves Pending only by being recorded Sent or Failed.
 /// </para>
+/// <para>
+/// Several processes share the outbox: each sends only mails it claimed (<see cref="IOutboxClaims"/>, a lease of
+/// <see cref="DatabaseOptions.ClaimLease"/> renewed while it sends) and records an outcome only while it still holds the
+/// claim. A process that dies leaves its claims to the others when the lease runs out; what it had sent and not yet
+/// recorded (at most one mail per connection) is then sent again.
+/// </para>
 /// </summary>
 public sealed class OutboxSender(
     GatewayDbContext db,
     SmtpConnectionPool pool,
     IOptions<SmtpOptions> options,
+    IOptions<DatabaseOptions> databaseOptions,
     TimeProvider timeProvider,
     FailureLog failures,
     ILogger<OutboxSender> logger)
 {
     private const int BatchSize = 500;
 
-    /// <summary>The outcome writer's durability (see <see cref="WriteResultsAsync"/>).</summary>
-    internal const string OutcomeSynchronousSql = "PRAGMA synchronous = NORMAL";
+    private static int _senders;
+
+    /// <summary>Who holds this sender's claims: the process and the sender within it, so that two runs in one process (the
+    /// scheduled one and one woken by a queued mail) never renew or record each other's claims.</summary>
+    private string Owner { get; } = GatewayProcess.Id + ":" + Interlocked.Increment(ref _senders).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <returns>How many mails the server accepted in this run.</returns>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
@@ -49,11 +58,12 @@ public sealed class OutboxSender(
         {
             db.ChangeTracker.Clear();
             var now = timeProvider.GetUtcNow().UtcDateTime;
+            var ids = await db.Dialect.Outbox.ClaimDueAsync(db, Owner, now, now + databaseOptions.Value.ClaimLease, BatchSize, cancellationToken);
+            HeldUntil = now + databaseOptions.Value.ClaimLease;
             // Not tracked: the writer records each outcome with its own prepared single-row UPDATE (RowUpdate of the outcome columns).
-            var due = await db.OutboundMails.AsNoTracking()
-                .Where(m => m.Status == OutboundStatus.Pending && m.NextAttemptAtUtc <= now)
+            var due = ids.Count == 0 ? [] : await db.OutboundMails.AsNoTracking()
+                .Where(m => ids.Contains(m.Id))
                 .OrderBy(m => m.NextAttemptAtUtc).ThenBy(m => m.Id)
-                .Take(BatchSize)
                 .ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
@@ -73,12 +83,29 @@ public sealed class OutboxSender(
         return total;
     }
 
+    private long _heldUntilTicks;
+
+    /// <summary>Until when this run's claims hold for sure (the claim's or the last renewal's lease).</summary>
+    private DateTime HeldUntil
+    {
+        get => new(Volatile.Read(ref _heldUntilTicks), DateTimeKind.Utc);
+        set => Volatile.Write(ref _heldUntilTicks, value.Ticks);
+    }
+
+    /// <summary>Whether a mail may still be sent under this run's claim: not in the last third of the lease, so that a
+    /// process stalled past its renewals stops sending before another may claim the same mails (then it leaves them).</summary>
+    private bool ClaimHolds() => timeProvider.GetUtcNow().UtcDateTime < HeldUntil - (databaseOptions.Value.ClaimLease / 3);
+
     private async Task<int> SendBatchAsync(List<OutboundMail> due, CancellationToken cancellationToken)
     {
         var queue = new ConcurrentQueue<OutboundMail>(due);
         // Unbounded, but never holding more than one outcome per connection: each worker waits for its outcome's commit.
         var results = System.Threading.Channels.Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
-        await using var files = new AttachedFiles(db.Database.GetConnectionString()!);
+        await using var files = new AttachedFiles(db.Dialect.Blobs.OpenReader(db.Database.GetConnectionString()!));
+        // The lease runs from here, not from the claim: loading the batch (and a cold start) may take a good part of it.
+        var renewedAt = timeProvider.GetUtcNow().UtcDateTime;
+        await db.Dialect.Outbox.RenewAsync(db, Owner, renewedAt + databaseOptions.Value.ClaimLease, cancellationToken);
+        HeldUntil = renewedAt + databaseOptions.Value.ClaimLease;
         var writer = WriteResultsAsync(results.Reader, () => results.Writer.TryComplete());
         // A thread of its own per connection, each blocking on its socket (ISmtpTransport): awaiting every reply through the
         // socket engine and the thread pool costs several times the CPU per mail on a small machine.
@@ -107,7 +134,7 @@ public sealed class OutboxSender(
         using var recorded = new OutcomeGate();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out var mail))
+            while (!cancellationToken.IsCancellationRequested && ClaimHolds() && queue.TryDequeue(out var mail))
             {
                 try
                 {
@@ -215,23 +242,20 @@ public sealed class OutboxSender(
     private async Task WriteResultsAsync(ChannelReader<SendOutcome> results, Action complete)
     {
         var settings = options.Value;
+        var renewEvery = databaseOptions.Value.ClaimLease / 3;
         var group = new List<SendOutcome>();
         Exception? failure = null;
         await db.Database.OpenConnectionAsync(CancellationToken.None);
-        long? previousSynchronous = null;
         try
         {
-            // Outcomes are committed without waiting for the disk (WAL, synchronous NORMAL, this connection only): the
-            // writer's fsync per group was most of its CPU (perf: a third of the sending process with 4 connections). A
-            // commit is still in the WAL once it returns, so a crash of this process loses none; only a power loss or an
-            // OS crash can lose the last groups, and those mails are then sent again, never lost (as SMTP's own window).
-            previousSynchronous = await PragmaAsync("PRAGMA synchronous");
-            await PragmaAsync(OutcomeSynchronousSql);
-            // One prepared single-row UPDATE of the five outcome columns, reused for every mail. Through EF change
+            // The writer's durable commit per group was most of its CPU; see IOutboxClaims.RelaxCommitsAsync.
+            await using var relaxed = await db.Dialect.Outbox.RelaxCommitsAsync(db, CancellationToken.None);
+            // One prepared single-row UPDATE of the outcome columns, reused for every mail. Through EF change
             // tracking (a stub entity per mail, SaveChanges per group) the writer cost more CPU than sending the mail:
             // property lookups by expression, snapshots and batch preparation for every row.
             await using var update = PrepareOutcome(db);
-            while (await results.WaitToReadAsync(CancellationToken.None))
+            var renewed = timeProvider.GetUtcNow();
+            while (await WaitRenewingAsync(results, () => renewed, r => renewed = r, renewEvery))
             {
                 group.Clear();
                 while (results.TryRead(out var outcome))
@@ -265,13 +289,30 @@ public sealed class OutboxSender(
         }
         finally
         {
-            // The connection goes back to the pool: the next user gets what it had.
-            if (previousSynchronous is { } previous)
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Waits for outcomes to write (false when there will be none), renewing this process's claims every
+    /// <paramref name="renewEvery"/> meanwhile, and after a commit when one is due.</summary>
+    private async Task<bool> WaitRenewingAsync(ChannelReader<SendOutcome> results, Func<DateTimeOffset> renewed, Action<DateTimeOffset> setRenewed, TimeSpan renewEvery)
+    {
+        var waiting = results.WaitToReadAsync(CancellationToken.None).AsTask();
+        while (true)
+        {
+            var due = renewed() + renewEvery - timeProvider.GetUtcNow();
+            if (due > TimeSpan.Zero && await Task.WhenAny(waiting, Task.Delay(due, timeProvider)) == waiting)
             {
-                await PragmaAsync($"PRAGMA synchronous = {previous}");
+                return await waiting;
             }
 
-            await db.Database.CloseConnectionAsync();
+            if (timeProvider.GetUtcNow() >= renewed() + renewEvery)
+            {
+                var now = timeProvider.GetUtcNow();
+                await db.Dialect.Outbox.RenewAsync(db, Owner, now.UtcDateTime + databaseOptions.Value.ClaimLease, CancellationToken.None);
+                HeldUntil = now.UtcDateTime + databaseOptions.Value.ClaimLease;
+                setRenewed(now);
+            }
         }
     }
 
@@ -280,11 +321,15 @@ public sealed class OutboxSender(
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            update.Enlist((SqliteTransaction)transaction.GetDbTransaction());
+            update.Enlist(transaction.GetDbTransaction());
             foreach (var outcome in group)
             {
                 await ApplyAsync(outcome, settings);
-                await update.ExecuteAsync(outcome.Mail);
+                if (!await update.TryExecuteAsync(outcome.Mail, Owner))
+                {
+                    // The claim ran out (this process stalled past its lease) and another process may have sent it too.
+                    logger.LogWarning("Outbound mail {OutboundId} to {Address}: its claim was lost before its outcome ({Status}) was recorded", outcome.Mail.Id, outcome.Mail.ToAddress, outcome.Mail.Status);
+                }
             }
 
             // Address health changes (a permanent refusal) go through EF, in the same transaction; most groups have
@@ -314,6 +359,8 @@ public sealed class OutboxSender(
     {
         var mail = outcome.Mail;
         mail.Attempts++;
+        mail.ClaimedBy = null;
+        mail.ClaimedUntilUtc = null;
         switch (outcome.Result)
         {
             case SendResult.Sent:
@@ -360,12 +407,8 @@ public sealed class OutboxSender(
     private async Task SuppressAsync(string address, string? detail, DateTime nowUtc)
     {
         var normalized = EmailAddress.Normalize(address);
-        var health = await db.AddressHealth.FindAsync([normalized], CancellationToken.None);
-        if (health is null)
-        {
-            health = new AddressHealth { Address = normalized };
-            db.AddressHealth.Add(health);
-        }
+        await db.Dialect.Queries.EnsureAddressHealthAsync(db, normalized, CancellationToken.None);
+        var health = (await db.AddressHealth.FindAsync([normalized], CancellationToken.None))!;
 
         health.RecordPermanent(nowUtc, detail);
     }
@@ -384,17 +427,14 @@ public sealed class OutboxSender(
 
     private static string? Truncate(string? error) => error is { Length: > 1000 } ? error[..1000] : error;
 
-    private async Task<long?> PragmaAsync(string sql)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync(CancellationToken.None) as long?;
-    }
-
-    /// <summary>The writer's statement: the five outcome columns of one outbound mail.</summary>
-    internal static RowUpdate<OutboundMail> PrepareOutcome(GatewayDbContext db) => RowUpdate<OutboundMail>.Prepare(
+    /// <summary>The writer's statement: the outcome columns of one outbound mail, its claim released, written only while
+    /// this process holds the claim.</summary>
+    internal static RowUpdate<OutboundMail> PrepareOutcome(GatewayDbContext db) => RowUpdate<OutboundMail>.PrepareGuarded(
         db,
         nameof(OutboundMail.Id),
+        nameof(OutboundMail.ClaimedBy),
+        nameof(OutboundMail.ClaimedBy),
+        nameof(OutboundMail.ClaimedUntilUtc),
         nameof(OutboundMail.Status),
         nameof(OutboundMail.Attempts),
         nameof(OutboundMail.SentAtUtc),

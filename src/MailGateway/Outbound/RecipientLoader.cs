@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
@@ -93,25 +92,8 @@ public static class RecipientLoader
         }
 
         // A plain statement rather than a LINQ query: EF's building, cache lookup and materializing of this one query
-        // took 40% of the CPU of rendering a message's notifications (perf, BENCHMARKS.md ingest, fifth pass).
-        var suppressed = await db.WithCommandAsync(
-            async query =>
-            {
-                query.CommandText = """
-                    SELECT Address FROM AddressHealth
-                    WHERE SuppressedAtUtc IS NOT NULL AND Address IN (SELECT value FROM json_each($addresses))
-                    """;
-                query.Parameters.AddWithValue("$addresses", JsonSerializer.Serialize(addresses));
-                var found = new HashSet<string>(StringComparer.Ordinal);
-                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    found.Add(reader.GetString(0));
-                }
-
-                return found;
-            },
-            cancellationToken);
+        // took 40% of the CPU of rendering a message's notifications.
+        var suppressed = await db.Dialect.Queries.SuppressedAsync(db, addresses, cancellationToken);
 
         return audience.Select(m =>
             {

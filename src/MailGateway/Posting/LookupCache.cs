@@ -51,19 +51,13 @@ public sealed class LookupCache
     }
 
     /// <summary>The version of everything this cache may hold, for <see cref="Begin"/> (the <c>LookupVersions</c> row
-    /// the triggers of migration <c>NotificationQueue</c> raise). Read it where nothing can commit between the reading
+    /// the database's triggers raise). Read it where nothing can commit between the reading
     /// and the lookups (inside a write transaction), or read it again afterwards and keep the cache only when it did not
     /// move.</summary>
     public static Task<long> LookupVersion(GatewayDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.WithCommandAsync(
-            async command =>
-            {
-                command.CommandText = "SELECT Value FROM LookupVersions WHERE Id = 1";
-                return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-            },
-            cancellationToken);
+        return db.Dialect.Queries.LookupVersionAsync(db, cancellationToken);
     }
 
     public void Clear() => _entries.Clear();

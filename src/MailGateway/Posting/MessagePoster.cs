@@ -17,11 +17,11 @@ namespace ClpMailGateway.Posting;
 /// saves nothing.
 /// </summary>
 public sealed class MessagePoster(
-    GatewayDbContext db, FanoutSignal fanoutSignal, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
+    GatewayDbContext db, IWakeups wakeups, LookupCache cache, TimeProvider timeProvider, ILogger<MessagePoster> logger)
 {
     /// <summary>Files this large or larger that can be read twice are written into their row in chunks, never held whole
     /// (neither by the gateway nor by SQLite, which copies a bound parameter twice).</summary>
-    public const int StreamedBytes = SqliteBlobs.StreamedBytes;
+    public const int StreamedBytes = IBlobStore.StreamedBytes;
 
     public async Task<PostResult> PostAsync(PostRequest request, CancellationToken cancellationToken)
     {
@@ -102,7 +102,7 @@ public sealed class MessagePoster(
         // Join the caller's transaction (a reply threaded by the inbound pipeline, in its mail's savepoint) or open our
         // own. The rows are written at once through plain statements; a streamed file is then written into its row.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        await MessageRows.InsertAsync(db, message, cancellationToken);
+        await db.Dialect.Messages.InsertAsync(db, message, cancellationToken);
         foreach (var (attachment, read) in streamed)
         {
             await WriteContentAsync(attachment, read(), cancellationToken);
@@ -111,7 +111,7 @@ public sealed class MessagePoster(
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            fanoutSignal.Notify();
+            await wakeups.PublishAsync(Wakeup.Posted, cancellationToken);
         }
 
         logger.LogInformation(
@@ -201,8 +201,7 @@ public sealed class MessagePoster(
     /// <summary>Writes a file not kept in memory into its saved row, from a second read that must give the same bytes.</summary>
     private async Task WriteContentAsync(Attachment attachment, Stream content, CancellationToken cancellationToken)
     {
-        var sha = await SqliteBlobs.WriteAsync(
-            db, AttachmentConfiguration.Table, nameof(Attachment.Content), attachment.Id, attachment.SizeBytes, content, cancellationToken);
+        var sha = await db.Dialect.Blobs.WriteAsync(db, BlobColumn.AttachmentContent, attachment.Id, attachment.SizeBytes, content, cancellationToken);
         if (sha != attachment.Sha256)
         {
             throw new InvalidDataException($"The attachment '{attachment.FileName}' read differently the second time.");

@@ -11,15 +11,12 @@ namespace ClpMailGateway.Search;
 /// <para>Scripts written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) have no words to split, so a run of
 /// them is indexed as its overlapping pairs of characters plus its last character: any substring of two or more
 /// characters is the phrase of its pairs, a single character a prefix.</para>
-/// <para>The same splitting runs on both sides: <see cref="Index"/> when a message is stored (as the SQL function
-/// <see cref="FunctionName"/>), and <see cref="Match"/> on what a person typed. FTS5's unicode61 tokenizer (categories
-/// <c>L* N* Co M*</c>, the token characters here) then folds case and diacritics of both alike.</para>
+/// <para>The same splitting runs on both sides: <see cref="Index"/> when a message is stored, and <see cref="QueryPieces"/>
+/// on what a person typed; the index of each provider (<c>ISearchIndex</c>) then folds case and diacritics of both
+/// alike.</para>
 /// </summary>
 public static class SearchTokens
 {
-    /// <summary>The SQL function the search triggers call: <c>clp_search_words(Text, ChannelId)</c>.</summary>
-    public const string FunctionName = "clp_search_words";
-
     /// <summary>Characters of the channel part of a token: <c>c</c> and five base-36 digits (60 million channels).</summary>
     public const int ScopeLength = 6;
 
@@ -69,48 +66,6 @@ public static class SearchTokens
         }
 
         return result.ToString();
-    }
-
-    /// <summary>The FTS5 MATCH expression for <paramref name="terms"/> in any of <paramref name="channelIds"/>: for each
-    /// channel, every term as a phrase of its scoped pieces (all terms must match), and the channels ORed. Every piece is a
-    /// quoted string, so nothing typed is read as FTS5 syntax. Null when no term has a piece to look for.</summary>
-    public static string? Match(SearchTerms terms, IReadOnlyCollection<int> channelIds)
-    {
-        ArgumentNullException.ThrowIfNull(terms);
-        return Match(terms.Items.Select(QueryPieces).ToList(), channelIds);
-    }
-
-    /// <summary><see cref="Match(SearchTerms, IReadOnlyCollection{int})"/> from the terms' <see cref="QueryPieces"/>,
-    /// for a caller that needs the pieces too (the snippets).</summary>
-    public static string? Match(IReadOnlyList<IReadOnlyList<(string Text, bool Prefix)>> termPieces, IReadOnlyCollection<int> channelIds)
-    {
-        ArgumentNullException.ThrowIfNull(termPieces);
-        ArgumentNullException.ThrowIfNull(channelIds);
-        var phrases = termPieces.Where(p => p.Count > 0).ToList();
-        if (phrases.Count == 0 || channelIds.Count == 0)
-        {
-            return null;
-        }
-
-        var match = new StringBuilder();
-        foreach (var channelId in channelIds)
-        {
-            var scope = Scope(channelId);
-            match.Append(match.Length == 0 ? "(" : " OR (");
-            for (var p = 0; p < phrases.Count; p++)
-            {
-                match.Append(p == 0 ? string.Empty : " AND ");
-                for (var i = 0; i < phrases[p].Count; i++)
-                {
-                    var (text, prefix) = phrases[p][i];
-                    match.Append(i == 0 ? string.Empty : " + ").Append(Quote(scope + text)).Append(prefix ? " *" : string.Empty);
-                }
-            }
-
-            match.Append(')');
-        }
-
-        return match.ToString();
     }
 
     /// <summary>What a term looks for, piece by piece: words exact (the last a prefix when the term is one), a run of a
@@ -214,14 +169,6 @@ public static class SearchTokens
         _ => false,
     };
 
-    /// <summary>Registers <see cref="FunctionName"/> on a connection; every connection that writes messages needs it
-    /// (the gateway's contexts get it from <see cref="Storage.GatewayConnectionInterceptor"/>).</summary>
-    public static void Register(Microsoft.Data.Sqlite.SqliteConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.CreateFunction<string?, long, string>(FunctionName, (text, channelId) => Index(text, checked((int)channelId)), isDeterministic: true);
-    }
-
     private static void AddRunPieces(string text, int start, int end, bool query, List<Piece> pieces)
     {
         // Characters of the run, each with the marks that follow it (a Thai vowel sign belongs to its consonant's pair):
@@ -257,9 +204,6 @@ public static class SearchTokens
             pieces.Add(new Piece(previous, end - previous, PieceKind.RunEnd));
         }
     }
-
-    /// <summary>An FTS5 string: in double quotes, a double quote doubled, so it is never read as syntax.</summary>
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static bool IsMark(Rune rune) => !rune.IsAscii && IsMarkCategory(Rune.GetUnicodeCategory(rune));
 

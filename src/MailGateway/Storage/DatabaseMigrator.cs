@@ -4,15 +4,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ClpMailGateway.Storage;
 
-/// <summary>Applies the committed migrations and puts the database in WAL mode. Refuses a database that a newer
-/// version of the gateway has migrated (unknown migrations), rather than running against a schema it does not know.</summary>
+/// <summary>Applies the committed migrations of the provider (each has its own set) and, on SQLite, puts the database in
+/// WAL mode. Refuses a database that a newer version of the gateway has migrated (unknown migrations), rather than
+/// running against a schema it does not know. On PostgreSQL several processes may start at once: EF takes a lock on the
+/// database while it migrates.</summary>
 public sealed class DatabaseMigrator(GatewayDbContext db, ILogger<DatabaseMigrator> logger)
 {
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         var connectionString = db.Database.GetConnectionString()
             ?? throw new InvalidOperationException("The database has no connection string.");
-        EnsureFolderExists(connectionString);
+        var sqlite = db.Dialect.Provider == DatabaseProvider.Sqlite;
+        if (sqlite)
+        {
+            EnsureFolderExists(connectionString);
+        }
 
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
         var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken);
@@ -30,8 +36,12 @@ public sealed class DatabaseMigrator(GatewayDbContext db, ILogger<DatabaseMigrat
             logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, string.Join(", ", pending));
         }
 
-        // WAL lets the web read while the gateway writes; the mode is stored in the file, so setting it once suffices.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (sqlite)
+        {
+            // WAL lets the web read while the gateway writes; the mode is stored in the file, so setting it once suffices.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         return pending;
     }
 

@@ -1,18 +1,12 @@
 using ClpMailGateway.Domain;
-using Microsoft.Data.Sqlite;
 
 namespace ClpMailGateway.Storage;
 
-/// <summary>
-/// Inserts a new message with its files (their content as held in memory; empty for a file written into its row
-/// afterwards), its mentions and its pending fan-out through plain SQLite statements in the DbContext's current
-/// transaction, at once, instead of through EF's change tracking at the next <c>SaveChanges</c> (~4x the cost per mail on
-/// the inbound pipeline's serial path). The rows get their ids from SQLite (<c>RETURNING</c>) and the objects are left
-/// untracked. Same columns and value formats as EF writes them.
-/// </summary>
-public static class MessageRows
+/// <summary>The <see cref="IMessageRows"/> statements, which both providers run alike (quoted names, <c>RETURNING</c>),
+/// with the same columns and value formats as EF writes them.</summary>
+public class MessageRows : IMessageRows
 {
-    public static async Task InsertAsync(GatewayDbContext db, Message message, CancellationToken cancellationToken)
+    public async Task InsertAsync(GatewayDbContext db, Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(message);
@@ -24,58 +18,66 @@ public static class MessageRows
         await using (var insert = db.CreateCommand())
         {
             insert.CommandText = """
-                INSERT INTO Messages (ChannelId, AuthorId, Text, Origin, CreatedAtUtc, SourceMessageId)
-                VALUES ($channel, $author, $text, $origin, $created, $source) RETURNING Id
+                INSERT INTO "Messages" ("ChannelId", "AuthorId", "Text", "Origin", "CreatedAtUtc", "SourceMessageId")
+                VALUES (@channel, @author, @text, @origin, @created, @source) RETURNING "Id"
                 """;
-            insert.Parameters.AddWithValue("$channel", message.ChannelId);
-            insert.Parameters.AddWithValue("$author", message.AuthorId);
-            insert.Parameters.AddWithValue("$text", message.Text);
-            insert.Parameters.AddWithValue("$origin", message.Origin.ToString());
-            insert.Parameters.AddWithValue("$created", message.CreatedAtUtc);
-            insert.Parameters.AddWithValue("$source", (object?)message.SourceMessageId ?? DBNull.Value);
-            message.Id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+            insert.Add("channel", message.ChannelId);
+            insert.Add("author", message.AuthorId);
+            insert.Add("text", message.Text);
+            insert.Add("origin", message.Origin.ToString());
+            insert.Add("created", message.CreatedAtUtc);
+            insert.Add("source", message.SourceMessageId);
+            message.Id = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (message.Attachments.Count > 0)
         {
             await using var file = db.CreateCommand();
             file.CommandText = """
-                INSERT INTO Attachments (MessageId, FileName, ContentType, SizeBytes, Sha256, Content)
-                VALUES ($message, $name, $type, $size, $sha, $content) RETURNING Id
+                INSERT INTO "Attachments" ("MessageId", "FileName", "ContentType", "SizeBytes", "Sha256", "Content")
+                VALUES (@message, @name, @type, @size, @sha, @content) RETURNING "Id"
                 """;
-            var name = file.Parameters.Add("$name", SqliteType.Text);
-            var type = file.Parameters.Add("$type", SqliteType.Text);
-            var size = file.Parameters.Add("$size", SqliteType.Integer);
-            var sha = file.Parameters.Add("$sha", SqliteType.Text);
-            var content = file.Parameters.Add("$content", SqliteType.Blob);
-            file.Parameters.AddWithValue("$message", message.Id);
+            file.Add("message", message.Id);
+            var name = file.Add("name", null);
+            var type = file.Add("type", null);
+            var size = file.Add("size", null);
+            var sha = file.Add("sha", null);
+            var content = file.Add("content", null);
             foreach (var attachment in message.Attachments)
             {
                 (name.Value, type.Value, size.Value, sha.Value, content.Value) =
                     (attachment.FileName, attachment.ContentType, attachment.SizeBytes, attachment.Sha256, attachment.Content);
                 attachment.MessageId = message.Id;
-                attachment.Id = (long)(await file.ExecuteScalarAsync(cancellationToken))!;
+                attachment.Id = Convert.ToInt64(await file.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        await using (var rest = db.CreateCommand())
+        await using (var pending = db.CreateCommand())
         {
-            rest.CommandText = "INSERT INTO PendingFanouts (MessageId, CreatedAtUtc, Attempts) VALUES ($message, $created, 0)";
-            rest.Parameters.AddWithValue("$message", message.Id);
-            rest.Parameters.AddWithValue("$created", message.CreatedAtUtc);
-            await rest.ExecuteNonQueryAsync(cancellationToken);
-            if (message.Mentions.Count > 0)
+            pending.CommandText = """INSERT INTO "PendingFanouts" ("MessageId", "CreatedAtUtc", "Attempts") VALUES (@message, @created, 0)""";
+            pending.Add("message", message.Id);
+            pending.Add("created", message.CreatedAtUtc);
+            await pending.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (message.Mentions.Count > 0)
+        {
+            await using var mention = db.CreateCommand();
+            mention.CommandText = """INSERT INTO "Mentions" ("MessageId", "UserId") VALUES (@message, @user)""";
+            mention.Add("message", message.Id);
+            var user = mention.Add("user", null);
+            foreach (var each in message.Mentions)
             {
-                rest.CommandText = "INSERT INTO Mentions (MessageId, UserId) VALUES ($message, $user)";
-                rest.Parameters.RemoveAt("$created");
-                var user = rest.Parameters.Add("$user", SqliteType.Integer);
-                foreach (var mention in message.Mentions)
-                {
-                    mention.MessageId = message.Id;
-                    user.Value = mention.UserId;
-                    await rest.ExecuteNonQueryAsync(cancellationToken);
-                }
+                each.MessageId = message.Id;
+                user.Value = each.UserId;
+                await mention.ExecuteNonQueryAsync(cancellationToken);
             }
         }
+
+        await InsertedAsync(db, message, cancellationToken);
     }
+
+    /// <summary>What a provider does beside the rows, in the same transaction (PostgreSQL indexes the message's words;
+    /// SQLite's triggers do that).</summary>
+    protected virtual Task InsertedAsync(GatewayDbContext db, Message message, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using ClpMailGateway.Storage.Postgres;
+using ClpMailGateway.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,31 +8,32 @@ namespace ClpMailGateway.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    public const string ConnectionStringName = "Gateway";
+    public const string ConnectionStringName = DatabaseSettings.ConnectionStringName;
 
-    /// <summary>The SQLite database shared by the gateway and the web (<c>ConnectionStrings:Gateway</c>).</summary>
+    /// <summary>The database shared by the gateway and the web (<c>Database:Provider</c>, <c>ConnectionStrings:Gateway</c>),
+    /// and the provider's side of the storage boundary: claims, locks, wake-ups, search, row writing and blobs.</summary>
     public static IServiceCollection AddGatewayStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set; see appsettings.sample.json.");
-        }
-
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrWhiteSpace(builder.DataSource))
-        {
-            throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} names no Data Source.");
-        }
-
-        services.AddDbContext<GatewayDbContext>(options => options.UseSqlite(
-            builder.ConnectionString,
-            sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
-        services.AddSingleton(new GatewayConnectionString(builder.ConnectionString));
+        var settings = DatabaseSettings.From(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(new GatewayConnectionString(settings.ConnectionString));
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations();
         services.AddScoped<DatabaseMigrator>();
-        services.AddSingleton<WriteGate>();
+        if (settings.IsPostgres)
+        {
+            services.AddDbContext<GatewayDbContext, PostgresGatewayDbContext>(options => options.UseNpgsql(
+                settings.ConnectionString,
+                npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            services.AddPostgresStorage();
+        }
+        else
+        {
+            services.AddDbContext<GatewayDbContext>(options => options.UseSqlite(
+                settings.ConnectionString,
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            services.AddSqliteStorage();
+        }
+
         return services;
     }
 }

@@ -47,12 +47,10 @@ public sealed class BounceRecorder(
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var health = await db.AddressHealth.SingleOrDefaultAsync(a => a.Address == recipient, cancellationToken);
-        if (health is null)
-        {
-            health = new AddressHealth { Address = recipient };
-            db.AddressHealth.Add(health);
-        }
+        // The row made first if missing (ON CONFLICT DO NOTHING): two processes recording bounces of one address at once
+        // both update it instead of both inserting it.
+        await db.Dialect.Queries.EnsureAddressHealthAsync(db, recipient, cancellationToken);
+        var health = await db.AddressHealth.SingleAsync(a => a.Address == recipient, cancellationToken);
 
         var options = bounceOptions.Value;
         var permanent = bounce.BounceType != BounceType.Transient;

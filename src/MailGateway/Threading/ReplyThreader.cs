@@ -40,15 +40,15 @@ public sealed class ReplyThreader(
     /// <summary>Whether the channel has a message from this mail already: a plain statement on the unique index
     /// (EF's compiled query cost ~0.1 ms a mail on the serial path, five times the statement's).</summary>
     private Task<bool> AlreadyPostedAsync(int channelId, string sourceId, CancellationToken cancellationToken) =>
-        db.WithCommandAsync(
-            async query =>
-            {
-                query.CommandText = "SELECT EXISTS (SELECT 1 FROM Messages WHERE ChannelId = $channel AND SourceMessageId = $source)";
-                query.Parameters.AddWithValue("$channel", channelId);
-                query.Parameters.AddWithValue("$source", sourceId);
-                return (long)(await query.ExecuteScalarAsync(cancellationToken))! == 1;
-            },
-            cancellationToken);
+        db.Dialect.Queries.AlreadyPostedAsync(db, channelId, sourceId, cancellationToken);
+
+    /// <summary>Takes the rejection mails' limits for this transaction, so that two processes cannot both pass them;
+    /// always true (it reads as one more condition of the check).</summary>
+    private async Task<bool> LockRejectionsAsync(CancellationToken cancellationToken)
+    {
+        await db.Dialect.Locks.LockAsync(db, "rejection-mails", cancellationToken);
+        return true;
+    }
 
     private MailOptions Options => mailOptions.Value;
 
@@ -439,7 +439,8 @@ public sealed class ReplyThreader(
             {
                 skip = "the sender could not be authenticated (" + unauthenticated.Detail + ")";
             }
-            else if (await db.OutboundMails.CountAsync(m => m.Purpose == OutboundPurposes.Rejection && m.CreatedAtUtc > now.AddHours(-1), cancellationToken) >= Inbound.RejectionsPerHour)
+            else if (await LockRejectionsAsync(cancellationToken)
+                && await db.OutboundMails.CountAsync(m => m.Purpose == OutboundPurposes.Rejection && m.CreatedAtUtc > now.AddHours(-1), cancellationToken) >= Inbound.RejectionsPerHour)
             {
                 skip = $"over the limit of {Inbound.RejectionsPerHour} rejection mails an hour";
             }
@@ -528,6 +529,7 @@ public sealed class ReplyThreader(
     private async Task NotifyStaffAsync(User sender, string limit, DateTime now, CancellationToken cancellationToken)
     {
         var rateKey = $"staff-notice:rate-limited:{sender.Id}";
+        await db.Dialect.Locks.LockAsync(db, rateKey, cancellationToken);
         if (await db.OutboundMails.AnyAsync(m => m.RateKey == rateKey && m.CreatedAtUtc > now.AddHours(-1), cancellationToken))
         {
             return;

@@ -136,6 +136,10 @@ public static class SignInEndpoints
             return;
         }
 
+        // The limit's check and the link it allows are one transaction, serialized per address: two web processes
+        // cannot both pass it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Dialect.Locks.LockAsync(db, "sign-in:" + address, cancellationToken);
         var since = now.AddHours(-1);
         var recent = await db.Set<SignInLink>().CountAsync(l => l.Address == address && l.CreatedAtUtc > since, cancellationToken);
         if (recent >= options.SignInLinksPerHour)
@@ -157,6 +161,7 @@ public static class SignInEndpoints
         var mail = SignInMail.Compose(mailOptions, address, user.Name, link, options.SignInLinkLifetime, now);
         await SystemMail.QueueAsync(db, mail, SignInMail.Purpose, address, mailOptions.NotificationsFrom, SignInMail.Purpose, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<bool> SignInAsync(HttpContext context, GatewayDbContext db, int userId, CancellationToken cancellationToken)

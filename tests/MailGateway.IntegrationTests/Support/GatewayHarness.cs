@@ -40,7 +40,8 @@ public sealed class GatewayHarness : IAsyncDisposable
 
     public ScriptedFaults Faults { get; }
 
-    public static async Task<GatewayHarness> CreateAsync(MailServersFixture servers, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<GatewayHarness> CreateAsync(
+        MailServersFixture servers, IReadOnlyDictionary<string, string?>? settings = null, DatabaseProvider? provider = null)
     {
         var localPart = "gw" + Guid.NewGuid().ToString("N")[..8];
         var faults = new ScriptedFaults();
@@ -60,7 +61,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             all[key] = value;
         }
 
-        var database = await TestDatabase.CreateAsync(settings: all, configure: s => s.AddSingleton<IInboundFaults>(faults));
+        var database = await TestDatabase.CreateAsync(settings: all, configure: s => s.AddSingleton<IInboundFaults>(faults), provider: provider);
         return new GatewayHarness(servers, database, localPart, faults);
     }
 

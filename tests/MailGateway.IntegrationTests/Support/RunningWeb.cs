@@ -39,7 +39,11 @@ public sealed partial class RunningWeb : IAsyncDisposable
         var baseUrl = $"http://127.0.0.1:{port}";
         var factory = new WebApplicationFactory<web::Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("ConnectionStrings:Gateway", database.ConnectionString);
+            foreach (var (key, value) in database.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("ReplyTokens:CurrentKeyId", "t1");
             builder.UseSetting("ReplyTokens:Keys:t1", TestDatabase.TestTokenKey);
             builder.UseSetting("Imap:Password", "demo");

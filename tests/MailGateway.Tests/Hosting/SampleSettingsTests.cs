@@ -36,6 +36,7 @@ public class SampleSettingsTests
     }
 
     [Theory]
+    [InlineData(typeof(ClpMailGateway.Storage.DatabaseOptions), "Database")]
     [InlineData(typeof(ClpMailGateway.Mail.MailOptions), "Mail")]
     [InlineData(typeof(ClpMailGateway.Inbound.ImapOptions), "Imap")]
     [InlineData(typeof(ClpMailGateway.Outbound.SmtpOptions), "Smtp")]

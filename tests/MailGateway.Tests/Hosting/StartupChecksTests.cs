@@ -1,4 +1,5 @@
 using ClpMailGateway.Hosting;
+using ClpMailGateway.Storage;
 
 namespace ClpMailGateway.Tests.Hosting;
 
@@ -15,7 +16,7 @@ public sealed class StartupChecksTests : IDisposable
     {
         var path = Path.Combine(_folder, "state", "gateway.db");
 
-        await StartupChecks.EnsureDatabaseWritableAsync($"Data Source={path}", CancellationToken.None);
+        await StartupChecks.EnsureDatabaseWritableAsync(new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={path}"), CancellationToken.None);
 
         Assert.True(File.Exists(path));
     }
@@ -24,10 +25,10 @@ public sealed class StartupChecksTests : IDisposable
     public async Task EnsureDatabaseWritable_OpenedReadOnly_OneLineNamingTheFileAndTheCause()
     {
         var path = Path.Combine(_folder, "gateway.db");
-        await StartupChecks.EnsureDatabaseWritableAsync($"Data Source={path}", CancellationToken.None);
+        await StartupChecks.EnsureDatabaseWritableAsync(new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={path}"), CancellationToken.None);
 
         var refused = await Assert.ThrowsAsync<StartupCheckException>(() =>
-            StartupChecks.EnsureDatabaseWritableAsync($"Data Source={path};Mode=ReadOnly", CancellationToken.None));
+            StartupChecks.EnsureDatabaseWritableAsync(new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={path};Mode=ReadOnly"), CancellationToken.None));
 
         Assert.StartsWith($"the database {path} cannot be written (SqliteException: SQLite Error 8: 'attempt to write a readonly database'.)", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', refused.Message);
@@ -40,7 +41,7 @@ public sealed class StartupChecksTests : IDisposable
         await File.WriteAllTextAsync(blocker, "x");
 
         var refused = await Assert.ThrowsAsync<StartupCheckException>(() =>
-            StartupChecks.EnsureDatabaseWritableAsync($"Data Source={Path.Combine(blocker, "gateway.db")}", CancellationToken.None));
+            StartupChecks.EnsureDatabaseWritableAsync(new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(blocker, "gateway.db")}"), CancellationToken.None));
 
         Assert.Contains("cannot be written", refused.Message, StringComparison.Ordinal);
     }

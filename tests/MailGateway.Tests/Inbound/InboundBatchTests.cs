@@ -220,7 +220,7 @@ public sealed class InboundBatchTests : IAsyncLifetime
             .StoreStreamedAsync(Mailbox, 1, 3, raw.Length + difference, new MemoryStream(raw), CancellationToken.None)));
 
         Assert.Equal(0, await _world.CountAsync<InboundMail>());
-        Assert.Equal(0, await _world.QueryAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM InboundMailRaws").SingleAsync()));
+        Assert.Equal(0, await _world.QueryAsync(db => db.Database.SqlQueryRaw<int>("SELECT CAST(COUNT(*) AS INTEGER) AS \"Value\" FROM \"InboundMailRaws\"").SingleAsync()));
     }
 
     [Fact]

@@ -369,7 +369,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.Equal("notes.pdf", reference.FileName);
         Assert.Equal(result.Message!.Attachments[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reference.Headers[AttachedFiles.Header]);
 
-        await using (var files = new AttachedFiles(database.ConnectionString))
+        await using (var files = new AttachedFiles(database.OpenBlobReader()))
         {
             await files.FillAsync(mail, CancellationToken.None);
         }
@@ -400,7 +400,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         AttachedFiles.MarkReference(part, 424242);
         mail.Body = new Multipart("mixed") { new TextPart("plain") { Text = "hello" }, part };
 
-        await using var files = new AttachedFiles(database.ConnectionString);
+        await using var files = new AttachedFiles(database.OpenBlobReader());
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => files.FillAsync(mail, CancellationToken.None));
 
         Assert.Contains("424242", error.Message, StringComparison.Ordinal);
@@ -424,7 +424,7 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         var rows = await world.QueryAsync(db => db.OutboundMails.AsNoTracking().ToListAsync());
         Assert.Equal(3, rows.Count);
 
-        await using var files = new AttachedFiles(database.ConnectionString);
+        await using var files = new AttachedFiles(database.OpenBlobReader());
         var filled = new List<MimePart>();
         foreach (var row in rows)
         {

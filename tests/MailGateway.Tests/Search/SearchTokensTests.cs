@@ -1,3 +1,6 @@
+using ClpMailGateway.Storage;
+using ClpMailGateway.Storage.Postgres;
+using ClpMailGateway.Storage.Sqlite;
 using ClpMailGateway.Search;
 
 namespace ClpMailGateway.Tests.Search;
@@ -57,11 +60,11 @@ public class SearchTokensTests
     [InlineData("第3話", "(\"c00007第\" * + \"c000073\" + \"c00007話\" *)")]
     [InlineData("字幕*", "(\"c00007字幕\" *)")]
     public void Match_UserText_IsScopedQuotedAndSafe(string input, string expected) =>
-        Assert.Equal(expected, SearchTokens.Match(SearchTerms.Parse(input), [7]));
+        Assert.Equal(expected, Match(SearchTerms.Parse(input), [7]));
 
     [Fact]
     public void Match_SeveralChannels_AnyChannelWithEveryTerm() =>
-        Assert.Equal("(\"c00001a\" AND \"c00001b\") OR (\"c00002a\" AND \"c00002b\")", SearchTokens.Match(SearchTerms.Parse("a b"), [1, 2]));
+        Assert.Equal("(\"c00001a\" AND \"c00001b\") OR (\"c00002a\" AND \"c00002b\")", Match(SearchTerms.Parse("a b"), [1, 2]));
 
     [Theory]
     [InlineData("")]
@@ -70,10 +73,10 @@ public class SearchTokensTests
     [InlineData("*")]
     [InlineData("\"\"")]
     [InlineData("!@#$%^&()")]
-    public void Match_NothingSearchable_IsNull(string? input) => Assert.Null(SearchTokens.Match(SearchTerms.Parse(input), [7]));
+    public void Match_NothingSearchable_IsNull(string? input) => Assert.Null(Match(SearchTerms.Parse(input), [7]));
 
     [Fact]
-    public void Match_NoChannels_IsNull() => Assert.Null(SearchTokens.Match(SearchTerms.Parse("timeline"), []));
+    public void Match_NoChannels_IsNull() => Assert.Null(Match(SearchTerms.Parse("timeline"), []));
 
     [Fact]
     public void Parse_ManyWords_KeepsAtMostMaxTerms() =>
@@ -90,4 +93,22 @@ public class SearchTokensTests
         Assert.Single(SearchTerms.Parse(word).Items);
         Assert.Equal(word, SearchTerms.Parse(word).Items[0].Text);
     }
+
+    [Theory]
+    [InlineData("timeline", "(('c00007timeline'))")]
+    [InlineData("Élan deliv*", "(('c00007elan') & ('c00007deliv':*))")]
+    [InlineData("\"new cut\"", "(('c00007new' <-> 'c00007cut'))")]
+    [InlineData("it's a\\b", "(('c00007it') & ('c00007s') & ('c00007a') & ('c00007b'))")]
+    [InlineData("字幕ファイル", "(('c00007字幕' <-> 'c00007幕フ' <-> 'c00007ファ' <-> 'c00007ァイ' <-> 'c00007イル'))")]
+    public void Query_UserText_IsScopedQuotedAndFolded(string input, string expected) =>
+        Assert.Equal(expected, PostgresSearchIndex.Query(Phrases(SearchTerms.Parse(input)), [7]));
+
+    [Fact]
+    public void Vector_Text_IsFoldedLexemesAtTheirPositions() =>
+        Assert.Equal("'c00007cafe':1 'c00007o':2 'c00007neil':3 'c00007cafe':4 ", PostgresSearchIndex.Vector("Café O'Neil CAFE", 7));
+
+    private static List<SearchPhrase> Phrases(SearchTerms terms) =>
+        terms.Items.Select(SearchTokens.QueryPieces).Where(p => p.Count > 0).Select(p => new SearchPhrase(p)).ToList();
+
+    private static string? Match(SearchTerms terms, int[] channelIds) => SqliteSearchIndex.Match(Phrases(terms), channelIds);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClpMailGateway.Tests.Storage;
 
 /// <summary>Every connection a context opens is set up by <see cref="GatewayConnectionInterceptor"/>.</summary>
+[Trait("Provider", "Sqlite")]
 public sealed class ConnectionSetupTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;

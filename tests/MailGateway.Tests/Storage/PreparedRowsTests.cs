@@ -40,7 +40,7 @@ public sealed class PreparedRowsTests : IAsyncLifetime
             await db.Database.OpenConnectionAsync();
             await using var update = OutboxSender.PrepareOutcome(db);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            update.Enlist((SqliteTransaction)transaction.GetDbTransaction());
+            update.Enlist(transaction.GetDbTransaction());
             await update.ExecuteAsync(new OutboundMail
             {
                 Id = sentId, Purpose = "x", ToAddress = "x", EnvelopeFrom = "x", Raw = [],
@@ -58,11 +58,11 @@ public sealed class PreparedRowsTests : IAsyncLifetime
         var rows = await _database.WithAsync(async services =>
             await services.GetRequiredService<GatewayDbContext>().OutboundMails.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
         var sent = rows.Single(m => m.Id == sentId);
-        Assert.Equal((OutboundStatus.Sent, 1, (DateTime?)sentAt, (string?)null, Created), (sent.Status, sent.Attempts, sent.SentAtUtc, sent.LastError, sent.NextAttemptAtUtc));
+        Assert.Equal((OutboundStatus.Sent, 1, TestDatabase.Stored((DateTime?)sentAt), (string?)null, Created), (sent.Status, sent.Attempts, sent.SentAtUtc, sent.LastError, sent.NextAttemptAtUtc));
         Assert.Equal("u0@clp.test", sent.ToAddress);
         Assert.Equal(new byte[] { (byte)'A', 0 }, sent.Raw);
         var failed = rows.Single(m => m.Id == failedId);
-        Assert.Equal((OutboundStatus.Failed, 3, (DateTime?)null, (string?)"550 5.1.1 \"quoted\" user unknown", retryAt), (failed.Status, failed.Attempts, failed.SentAtUtc, failed.LastError, failed.NextAttemptAtUtc));
+        Assert.Equal((OutboundStatus.Failed, 3, (DateTime?)null, (string?)"550 5.1.1 \"quoted\" user unknown", TestDatabase.Stored(retryAt)), (failed.Status, failed.Attempts, failed.SentAtUtc, failed.LastError, failed.NextAttemptAtUtc));
         var untouched = rows.Single(m => m.Id == untouchedId);
         Assert.Equal((OutboundStatus.Pending, 0, (DateTime?)null), (untouched.Status, untouched.Attempts, untouched.SentAtUtc));
 
@@ -93,6 +93,7 @@ public sealed class PreparedRowsTests : IAsyncLifetime
     public async Task Insert_InboundMail_EveryColumnIsReadBackByEfAndTheRawRowIsLeftToTheCaller()
     {
         var received = Created.AddTicks(4321);
+        var receivedAsStored = TestDatabase.Stored(received);
         var row = new InboundMail
         {
             Mailbox = "gw@clp.test/INBOX",
@@ -118,9 +119,11 @@ public sealed class PreparedRowsTests : IAsyncLifetime
             Assert.Equal(first + 1, second);
             // The raw bytes live in a table of their own, which the statement does not touch.
             await using var raw = db.CreateCommand();
-            raw.CommandText = "INSERT INTO InboundMailRaws (Id, Raw) VALUES ($id, x'010203'), ($second, x'')";
-            raw.Parameters.AddWithValue("$id", first);
-            raw.Parameters.AddWithValue("$second", second);
+            raw.CommandText = "INSERT INTO \"InboundMailRaws\" (\"Id\", \"Raw\") VALUES (@id, @bytes), (@second, @none)";
+            raw.Add("id", first);
+            raw.Add("bytes", new byte[] { 1, 2, 3 });
+            raw.Add("second", second);
+            raw.Add("none", Array.Empty<byte>());
             await raw.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
             return first;
@@ -129,12 +132,12 @@ public sealed class PreparedRowsTests : IAsyncLifetime
         var read = await _database.WithAsync(async services =>
             await services.GetRequiredService<GatewayDbContext>().InboundMails.AsNoTracking().SingleAsync(m => m.Id == id));
         Assert.Equal(
-            (row.Mailbox, row.UidValidity, row.Uid, row.MessageId, row.Sha256, row.SizeBytes, row.FromAddress, row.Subject, received, InboundStatus.Pending, 0, row.Trace),
+            (row.Mailbox, row.UidValidity, row.Uid, row.MessageId, row.Sha256, row.SizeBytes, row.FromAddress, row.Subject, TestDatabase.Stored(received), InboundStatus.Pending, 0, row.Trace),
             (read.Mailbox, read.UidValidity, read.Uid, read.MessageId, read.Sha256, read.SizeBytes, read.FromAddress, read.Subject, read.ReceivedAtUtc, read.Status, read.Attempts, read.Trace));
         Assert.Equal(new byte[] { 1, 2, 3 }, read.Raw);
         Assert.Null(read.ProcessedAtUtc);
         Assert.Equal(1, await _database.WithAsync(async services =>
-            await services.GetRequiredService<GatewayDbContext>().InboundMails.CountAsync(m => m.Status == InboundStatus.Pending && m.ReceivedAtUtc == received)));
+            await services.GetRequiredService<GatewayDbContext>().InboundMails.CountAsync(m => m.Status == InboundStatus.Pending && m.ReceivedAtUtc == receivedAsStored)));
     }
 
     [Fact]
@@ -167,7 +170,7 @@ public sealed class PreparedRowsTests : IAsyncLifetime
 
         var read = await _database.WithAsync(async services =>
             await services.GetRequiredService<GatewayDbContext>().InboundMails.AsNoTracking().SingleAsync(m => m.Id == id));
-        Assert.Equal((InboundStatus.Rejected, "no_token", (DateTime?)processed, 2), (read.Status, read.Reason, read.ProcessedAtUtc, read.Attempts));
+        Assert.Equal((InboundStatus.Rejected, "no_token", TestDatabase.Stored((DateTime?)processed), 2), (read.Status, read.Reason, read.ProcessedAtUtc, read.Attempts));
         Assert.Equal(("m", "<x@y>", "kept"), (read.Mailbox, read.MessageId, read.Subject));
         Assert.Equal(new byte[] { 9 }, read.Raw);
     }

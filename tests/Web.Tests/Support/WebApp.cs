@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClpMailGateway.Web.Tests.Support;
 
-/// <summary>The web app over a real migrated SQLite file owned by one test, with helpers to sign in and to send forms
+/// <summary>The web app over a real migrated database owned by one test, with helpers to sign in and to send forms
 /// the way a browser does (antiforgery token from the page, cookies kept).</summary>
 public sealed partial class WebApp : IAsyncDisposable
 {
@@ -34,7 +34,11 @@ public sealed partial class WebApp : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("ConnectionStrings:Gateway", database.ConnectionString);
+            foreach (var (key, value) in database.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("ReplyTokens:CurrentKeyId", "t1");
             builder.UseSetting("ReplyTokens:Keys:t1", TestDatabase.TestTokenKey);
             builder.UseSetting("Imap:Password", "demo");

@@ -1,13 +1,13 @@
 using System.Data.Common;
-using ClpMailGateway.Search;
+using ClpMailGateway.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace ClpMailGateway.Storage;
+namespace ClpMailGateway.Storage.Sqlite;
 
 /// <summary>Sets up every connection a <see cref="GatewayDbContext"/> opens: registers the search index's SQL function
-/// (<see cref="SearchTokens.FunctionName"/>; the triggers that index a message call it, so without it no message could be
-/// written; a connection opened by hand that writes messages calls <see cref="SearchTokens.Register"/>), and sets
+/// (<see cref="SqliteSearchIndex.FunctionName"/>; the triggers that index a message call it, so without it no message could be
+/// written; a connection opened by hand that writes messages calls <see cref="SqliteSearchIndex.RegisterFunction"/>), and sets
 /// SQLite's busy timeout, so that a writer waiting for another connection's write lock is woken by SQLite within
 /// milliseconds of its release instead of by Microsoft.Data.Sqlite's coarser retry, and the WAL's checkpoint interval.</summary>
 public sealed class GatewayConnectionInterceptor : DbConnectionInterceptor
@@ -40,7 +40,7 @@ public sealed class GatewayConnectionInterceptor : DbConnectionInterceptor
     {
         if (connection is SqliteConnection sqlite)
         {
-            SearchTokens.Register(sqlite);
+            SqliteSearchIndex.RegisterFunction(sqlite);
             using var command = sqlite.CreateCommand();
             command.CommandText = BusyTimeoutSql;
             command.ExecuteNonQuery();
