@@ -20,19 +20,8 @@ public sealed class GatewayProcesses(GatewayHarness gateway, int smtpPort, IRead
     /// <summary>The gateway as its own project builds it (the test's folder lacks what the ASP.NET Core framework
     /// provides to the tests, which the gateway ships itself), in the tests' configuration; or, with
     /// <c>CLP_GATEWAY_DLL</c>, a published one (scripts/bench scale runs the ReadyToRun gateway, as deployed).</summary>
-    public static string GatewayDll
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("CLP_GATEWAY_DLL") is { Length: > 0 } published)
-            {
-                return published;
-            }
-
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(RepositoryPaths.Root, "src", "MailGateway", "bin", configuration, "net10.0", "MailGateway.dll");
-        }
-    }
+    public static string GatewayDll =>
+        Environment.GetEnvironmentVariable("CLP_GATEWAY_DLL") is { Length: > 0 } published ? published : RepositoryPaths.BuiltDll("MailGateway");
 
     public Process Start()
     {
