@@ -43,8 +43,8 @@ public sealed class ImapPoller(
     /// <summary>Mails this large or larger are fetched alone in partial chunks and stored as they arrive
     /// (<see cref="InboundStore.StoreStreamedAsync"/>), never held whole. A smaller mail is fetched whole within a batch of
     /// at most <see cref="BatchBytes"/>: streaming costs a transaction (a durable commit) of its own for the store, the
-    /// checkpoint and the threading, and a round trip per chunk, which for the 1 to 4 MB mails of a typical ingest
-    /// (a reply with a document) was an eighth of a poll's time (BENCHMARKS.md, ingest, fifth pass).</summary>
+    /// checkpoint and the threading, and a round trip per chunk, too much for the 1 to 4 MB mails of a typical ingest
+    /// (a reply with a document).</summary>
     public const int StreamedFetchBytes = 4 * 1024 * 1024;
 
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)

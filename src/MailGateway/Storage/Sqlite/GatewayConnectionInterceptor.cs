@@ -18,8 +18,7 @@ public sealed class GatewayConnectionInterceptor : DbConnectionInterceptor
 
     /// <summary>The WAL is copied back into the database once it holds 16,384 pages (64 MB) instead of SQLite's 1,000
     /// (4 MB): the inbound pipeline commits about 16 MB of raw mail per batch, and at 4 MB nearly every commit of the
-    /// store and of the threading ran a checkpoint of its own on the serial path. Ingesting 5,000 replies: 7% less time
-    /// (BENCHMARKS.md, ingest, fifth pass). Durability is unchanged (the WAL is synced at every commit).</summary>
+    /// store and of the threading ran a checkpoint of its own on the serial path. Durability is unchanged (the WAL is synced at every commit).</summary>
     public const string AutoCheckpointSql = "PRAGMA wal_autocheckpoint = 16384";
 
     public static GatewayConnectionInterceptor Instance { get; } = new();
