@@ -61,7 +61,7 @@ public sealed class WebLogTests : IDisposable
     }
 
     [Fact]
-    public async Task StartedFromItsBuildFolder_ServesTheStyleSheetFingerprintedAndImmutable()
+    public async Task StartedFromItsBuildFolder_ServesTheStyleSheetAndTheTranslations()
     {
         string? href = null;
         HttpResponseMessage? css = null;
@@ -80,7 +80,6 @@ public sealed class WebLogTests : IDisposable
         Assert.Matches("^/css/site\\.[a-z0-9]{6,}\\.css$", href);
         Assert.Equal(System.Net.HttpStatusCode.OK, css!.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("immutable", css.Headers.CacheControl?.ToString() ?? string.Empty, StringComparison.Ordinal);
         // The satellite assemblies of the translations are in the build folder too.
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", arabic, StringComparison.Ordinal);
     }
