@@ -58,7 +58,15 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         AssertAccountsLineUp(up.Stdout);
         using (var http = new HttpClient())
         {
-            Assert.Contains($"IMAP 127.0.0.1:{imap}", await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/")), StringComparison.Ordinal);
+            var home = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/"));
+            Assert.Contains($"IMAP 127.0.0.1:{imap}", home, StringComparison.Ordinal);
+            // The published web serves its stylesheet from wwwroot at the fingerprinted address the layout links.
+            var css = System.Text.RegularExpressions.Regex.Match(home, "<link rel=\"stylesheet\" href=\"(/css/site\\.[a-z0-9]+\\.css)\"");
+            Assert.True(css.Success, "the home page links no fingerprinted stylesheet");
+            using var style = await http.GetAsync(new Uri($"http://127.0.0.1:{web}{css.Groups[1].Value}"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, style.StatusCode);
+            Assert.Equal("text/css", style.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("immutable", style.Headers.CacheControl?.ToString() ?? string.Empty, StringComparison.Ordinal);
         }
 
         // The gateway reads its mailbox on these servers: a reply sent to them is posted.
