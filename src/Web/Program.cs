@@ -3,6 +3,7 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Web;
+using ClpMailGateway.Web.Api;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Home;
 using ClpMailGateway.Web.Layout;
@@ -57,6 +58,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     WebSecurity.ConfigureSession(cookie);
 });
 builder.Services.AddAuthorization();
+builder.AddSyncApi();
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "clp.antiforgery";
@@ -68,6 +70,7 @@ app.UseWebSecurity();
 app.UseHtmlExceptionPage();
 app.UseSecurityHeaders();
 app.UseHtmlStatusPages();
+app.UseApiProblems();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -77,6 +80,7 @@ app.MapAssets();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
+app.MapSyncApi();
 app.MapAddressVerification();
 var signedIn = app.MapGroup(string.Empty).RequireAuthorization().RequireAntiforgeryOnEveryPost();
 signedIn.MapTitles();

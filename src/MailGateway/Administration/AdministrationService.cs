@@ -157,6 +157,12 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                if (row is null)
+                {
+                    Errors.Add(new RowError("titles", i, null, "$", "a row is an object, not null"));
+                    continue;
+                }
+
                 var errors = new RowErrors(Errors, "titles", i, row.Line);
                 var title = Resolve(row, _titles, t => t.Id, t => t.ExternalId, errors, "title");
                 if (errors.Any)
@@ -242,6 +248,12 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                if (row is null)
+                {
+                    Errors.Add(new RowError("vendors", i, null, "$", "a row is an object, not null"));
+                    continue;
+                }
+
                 var errors = new RowErrors(Errors, "vendors", i, row.Line);
                 var vendor = Resolve(row, _vendors, v => v.Id, v => v.ExternalId, errors, "vendor");
                 if (errors.Any)
@@ -286,6 +298,12 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                if (row is null)
+                {
+                    Errors.Add(new RowError("users", i, null, "$", "a row is an object, not null"));
+                    continue;
+                }
+
                 var errors = new RowErrors(Errors, "users", i, row.Line);
                 var user = Resolve(row, _users, u => u.Id, u => u.ExternalId, errors, "user");
                 if (errors.Any)
@@ -465,6 +483,12 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
+                if (row is null)
+                {
+                    Errors.Add(new RowError("assignments", i, null, "$", "a row is an object, not null"));
+                    continue;
+                }
+
                 var errors = new RowErrors(Errors, "assignments", i, row.Line);
                 var vendor = row.Vendor is not null ? _vendors.FirstOrDefault(v => v.ExternalId == row.Vendor)
                     : row.VendorId is { } vendorId ? _vendors.FirstOrDefault(v => v.Id == vendorId) : null;
