@@ -14,7 +14,7 @@ internal static class Page
         html.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(Html.E(title)).Append(" · CLP Mail Gateway</title>\n")
-            .Append("<link rel=\"stylesheet\" href=\"").Append(AssetEndpoints.CssPath).Append("\">\n</head>\n<body>\n")
+            .Append("<link rel=\"stylesheet\" href=\"").Append("/css/site.css").Append("\">\n</head>\n<body>\n")
             .Append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
             .Append("<header class=\"site\"><div class=\"bar\"><a class=\"brand\" href=\"/\">CLP Mail Gateway</a>");
         if (user is not null)
@@ -53,4 +53,8 @@ internal static class Page
     public static ContentHttpResult NotFound(HttpContext context, CurrentUser? user) =>
         Message(context, user, StatusCodes.Status404NotFound, "Not found",
             "There is nothing here, or it is not shared with you.", "/titles", "Back to my titles");
+
+    internal static ContentHttpResult Deactivated(HttpContext context) =>
+        Message(context, null, StatusCodes.Status403Forbidden, "Your account is not active",
+            "Your account was deactivated or removed. Ask a project manager if this is a mistake.", "/signin", "Sign in with another address");
 }

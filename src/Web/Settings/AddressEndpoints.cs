@@ -39,7 +39,7 @@ public static class AddressEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             var error = await AddAsync(db, mailOptions.Value, timeProvider, user, address, cancellationToken);
@@ -54,7 +54,7 @@ public static class AddressEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             var normalized = EmailAddress.Normalize(address ?? string.Empty);

@@ -24,7 +24,7 @@ public static class SettingsEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             var notice = saved switch
@@ -52,7 +52,7 @@ public static class SettingsEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             var model = await ModelAsync(db, user, cancellationToken);
@@ -129,7 +129,7 @@ public static class SettingsEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             var normalized = EmailAddress.Normalize(address ?? string.Empty);
@@ -151,7 +151,7 @@ public static class SettingsEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             // Every session of the user ends, this one too: each cookie carries the stamp just replaced.
@@ -166,7 +166,7 @@ public static class SettingsEndpoints
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Page.Deactivated(context);
             }
 
             // Only the user's own mutes: another user's ids match nothing.
