@@ -3,6 +3,7 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Web;
+using ClpMailGateway.Web.Admin;
 using ClpMailGateway.Web.Api;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Home;
@@ -100,6 +101,7 @@ signedIn.MapSettings();
 signedIn.MapAddresses();
 var admin = signedIn.MapGroup(string.Empty).RequireAuthorization(AdminPolicy.Name);
 admin.MapQuarantine();
+admin.MapAdministration();
 
 // A database the web cannot write stops it with one line, before it serves a page that would fail.
 try
