@@ -157,22 +157,8 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                if (row is null)
+                if (!Begin(row, "titles", i, _titles, t => t.Id, t => t.ExternalId, seen, "title", out var title, out var errors))
                 {
-                    Errors.Add(new RowError("titles", i, null, "$", "a row is an object, not null"));
-                    continue;
-                }
-
-                var errors = new RowErrors(Errors, "titles", i, row.Line);
-                var title = Resolve(row, _titles, t => t.Id, t => t.ExternalId, errors, "title");
-                if (errors.Any)
-                {
-                    continue;
-                }
-
-                if (title is not null && !seen.TryAdd(title, i))
-                {
-                    errors.Add(row.ExternalId is null ? "id" : "externalId", $"titles[{seen[title]}] already names this title");
                     continue;
                 }
 
@@ -248,22 +234,8 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                if (row is null)
+                if (!Begin(row, "vendors", i, _vendors, v => v.Id, v => v.ExternalId, seen, "vendor", out var vendor, out var errors))
                 {
-                    Errors.Add(new RowError("vendors", i, null, "$", "a row is an object, not null"));
-                    continue;
-                }
-
-                var errors = new RowErrors(Errors, "vendors", i, row.Line);
-                var vendor = Resolve(row, _vendors, v => v.Id, v => v.ExternalId, errors, "vendor");
-                if (errors.Any)
-                {
-                    continue;
-                }
-
-                if (vendor is not null && !seen.TryAdd(vendor, i))
-                {
-                    errors.Add(row.ExternalId is null ? "id" : "externalId", $"vendors[{seen[vendor]}] already names this vendor");
                     continue;
                 }
 
@@ -298,22 +270,8 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                if (row is null)
+                if (!Begin(row, "users", i, _users, u => u.Id, u => u.ExternalId, seen, "user", out var user, out var errors))
                 {
-                    Errors.Add(new RowError("users", i, null, "$", "a row is an object, not null"));
-                    continue;
-                }
-
-                var errors = new RowErrors(Errors, "users", i, row.Line);
-                var user = Resolve(row, _users, u => u.Id, u => u.ExternalId, errors, "user");
-                if (errors.Any)
-                {
-                    continue;
-                }
-
-                if (user is not null && !seen.TryAdd(user, i))
-                {
-                    errors.Add(row.ExternalId is null ? "id" : "externalId", $"users[{seen[user]}] already names this user");
                     continue;
                 }
 
@@ -757,6 +715,36 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
             }
 
             return languages;
+        }
+
+        /// <summary>Starts a row: a null row, or one naming an unknown entity or one an earlier row named, is an error.</summary>
+        /// <param name="entity">The stored entity the row names, or null for a new one.</param>
+        private bool Begin<T>(
+            SyncRow? row, string section, int index, List<T> all, Func<T, int> id, Func<T, string?> externalId, Dictionary<T, int> seen, string what,
+            out T? entity, out RowErrors errors)
+            where T : class
+        {
+            entity = null;
+            errors = new RowErrors(Errors, section, index, row?.Line);
+            if (row is null)
+            {
+                errors.Add("$", "a row is an object, not null");
+                return false;
+            }
+
+            entity = Resolve(row, all, id, externalId, errors, what);
+            if (errors.Any)
+            {
+                return false;
+            }
+
+            if (entity is not null && !seen.TryAdd(entity, index))
+            {
+                errors.Add(row.ExternalId is null ? "id" : "externalId", $"{section}[{seen[entity]}] already names this {what}");
+                return false;
+            }
+
+            return true;
         }
 
         /// <summary>The stored entity a row names (by id, else by external id), or null for a new one.</summary>
