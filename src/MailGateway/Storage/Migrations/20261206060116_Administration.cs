@@ -141,21 +141,11 @@ namespace ClpMailGateway.Storage.Migrations
                 name: "IX_Titles_ExternalId",
                 table: "Titles");
 
-            migrationBuilder.DropColumn(
-                name: "ExternalId",
-                table: "Vendors");
-
-            migrationBuilder.DropColumn(
-                name: "ExternalId",
-                table: "Users");
-
-            migrationBuilder.DropColumn(
-                name: "ArchivedAtUtc",
-                table: "Titles");
-
-            migrationBuilder.DropColumn(
-                name: "ExternalId",
-                table: "Titles");
+            // SQLite's own DROP COLUMN: EF would rebuild these tables, and a rebuild loses their LookupVersion triggers.
+            migrationBuilder.Sql("ALTER TABLE Vendors DROP COLUMN ExternalId;");
+            migrationBuilder.Sql("ALTER TABLE Users DROP COLUMN ExternalId;");
+            migrationBuilder.Sql("ALTER TABLE Titles DROP COLUMN ArchivedAtUtc;");
+            migrationBuilder.Sql("ALTER TABLE Titles DROP COLUMN ExternalId;");
         }
     }
 }
