@@ -260,6 +260,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("/api/v1/import", paths.Select(p => p.Key));
         Assert.Contains("/api/v1/users/{externalId}", paths.Select(p => p.Key));
         Assert.Contains("422", paths["/api/v1/import"]!["post"]!["responses"]!.AsObject().Select(r => r.Key));
+        Assert.All(paths.Select(p => p.Key), path => Assert.StartsWith("/api/v1/", path, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -43,7 +43,9 @@ public static class ApiEndpoints
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             })));
-        builder.Services.AddOpenApi();
+        // The document describes the API; the web's pages and forms are not an API.
+        builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description =>
+            description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         return builder;
     }
 
