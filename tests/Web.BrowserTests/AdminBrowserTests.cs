@@ -20,7 +20,7 @@ public sealed class AdminBrowserTests(BrowserFixture fixture)
         var id = Guid.NewGuid().ToString("N")[..8];
         var slug = $"harbor-{id}";
         await using var adminContext = await fixture.NewContextAsync();
-        var admin = await SignInAsync(adminContext, "Anna Pérez");
+        var admin = await WebBrowserTests.SignInByDemoPickAsync(adminContext, "Anna Pérez");
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
         await admin.GetByLabel("Name").FillAsync($"Harbor Lights {id}");
@@ -45,7 +45,7 @@ public sealed class AdminBrowserTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(admin, "20-admin-users");
 
         await using var vendorContext = await fixture.NewContextAsync();
-        var vendor = await SignInAsync(vendorContext, $"Mika {id}");
+        var vendor = await WebBrowserTests.SignInByDemoPickAsync(vendorContext, $"Mika {id}");
         Assert.Equal(["Broadcast", "Vendor · French (fr)", "Vendor · German (de)"], await ChannelsAsync(vendor, slug));
         var (userId, germanId) = await QueryAsync(async db => (
             await db.Users.Where(u => u.Name == $"Mika {id}").Select(u => u.Id).SingleAsync(),
@@ -67,15 +67,6 @@ public sealed class AdminBrowserTests(BrowserFixture fixture)
         var reply = await ThreadAsync(Reply($"mika-{id}@clp.test", token, "Die deutsche Fassung ist fertig."));
         Assert.Equal((InboundStatus.Rejected, "permission_denied"), (reply.Status, reply.Reason));
         Assert.Equal(0, await QueryAsync(db => db.Messages.CountAsync(m => m.ChannelId == germanId)));
-    }
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, string name)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = name }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My titles" })).ToBeVisibleAsync();
-        return page;
     }
 
     /// <summary>The channels the title's page links to, as the user sees them.</summary>

@@ -178,7 +178,7 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         Assert.False(await QueryAsync(db => db.PendingFanouts.AnyAsync(f => f.MessageId == messageId)));
     }
 
-    private static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
+    internal static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
