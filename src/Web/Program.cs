@@ -3,6 +3,8 @@ using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Web;
+using ClpMailGateway.Web.Admin;
+using ClpMailGateway.Web.Api;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Home;
 using ClpMailGateway.Web.Layout;
@@ -66,6 +68,7 @@ builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(Syste
 // The build's static web assets manifest, when there is one (running from the build folder); a published app has its
 // wwwroot beside it.
 builder.WebHost.UseStaticWebAssets();
+builder.AddSyncApi();
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "clp.antiforgery";
@@ -78,6 +81,7 @@ app.UseHtmlExceptionPage();
 app.UseWebLocalization();
 app.UseSecurityHeaders();
 app.UseHtmlStatusPages();
+app.UseApiProblems();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -87,6 +91,7 @@ app.MapSiteAssets();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
+app.MapSyncApi();
 app.MapAddressVerification();
 var signedIn = app.MapGroup(string.Empty).RequireAuthorization().RequireAntiforgeryOnEveryPost();
 signedIn.MapTitles();
@@ -96,6 +101,7 @@ signedIn.MapSettings();
 signedIn.MapAddresses();
 var admin = signedIn.MapGroup(string.Empty).RequireAuthorization(AdminPolicy.Name);
 admin.MapQuarantine();
+admin.MapAdministration();
 
 // A database the web cannot write stops it with one line, before it serves a page that would fail.
 try

@@ -46,4 +46,12 @@ public sealed class WebOptions
     /// <summary>Posts one signed-in user may make on the web per minute.</summary>
     [Range(1, 100_000)]
     public int PostsPerMinute { get; set; } = 30;
+
+    /// <summary>Requests one API key may make to <c>/api/v1</c> per minute.</summary>
+    [Range(1, 100_000)]
+    public int ApiRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>The largest body the sync API reads (an import of some thousands of rows is well under a megabyte).</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long ApiMaxBodyBytes { get; set; } = 8L * 1024 * 1024;
 }

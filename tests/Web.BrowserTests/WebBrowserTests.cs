@@ -235,7 +235,7 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
     }
 
-    private static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
+    internal static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");

@@ -143,6 +143,53 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         Assert.DoesNotContain(Scene.Words["broadcast"], body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("pm")]
+    [InlineData("vendor-fr")]
+    [InlineData("admin")]
+    public async Task AdminRoutes_OnlyAdminsGetThem(string who)
+    {
+        var admin = await _app.World.UserAsync(Domain.UserRole.Cpc);
+        await _app.World.SaveAsync(db => db.Users.Where(u => u.Id == admin.Id).ToList().ForEach(u => u.IsAdmin = true));
+        using var client = who switch
+        {
+            "anonymous" => _app.Client(),
+            "admin" => await _app.SignedInAsync(admin),
+            _ => await _app.SignedInAsync(_scene.Role(who)),
+        };
+        var id = System.Globalization.CultureInfo.InvariantCulture;
+        var gets = new[]
+        {
+            "/admin/titles", $"/admin/titles/{_scene.Title.Id.ToString(id)}", "/admin/vendors", "/admin/users", $"/admin/users/{_scene.VendorFr.Id.ToString(id)}",
+            "/admin/api-keys", "/admin/audit", "/admin/audit?entity=title&page=2",
+        };
+        var problems = new List<string>();
+        foreach (var path in gets)
+        {
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var expected = who switch { "anonymous" => HttpStatusCode.Redirect, "admin" => HttpStatusCode.OK, _ => HttpStatusCode.NotFound };
+            if (response.StatusCode != expected || (who == "anonymous" && !response.Headers.Location!.ToString().Contains("/signin", StringComparison.Ordinal)))
+            {
+                problems.Add($"GET {path}: expected {(int)expected}, got {(int)response.StatusCode}");
+            }
+        }
+
+        if (who is "pm" or "vendor-fr")
+        {
+            // A form a non-admin posts with a valid token changes nothing.
+            var response = await WebApp.PostFormAsync(client, "/settings", $"/admin/titles/{_scene.Title.Id.ToString(id)}/archive", new() { ["archived"] = "true" });
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                problems.Add($"POST archive: expected 404, got {(int)response.StatusCode}");
+            }
+
+            Assert.False(await _app.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Titles, t => t.ArchivedAtUtc != null)));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     private static void Check(List<string> problems, string what, HttpStatusCode expected, HttpStatusCode actual, string body, string word, bool readable)
     {
         if (expected != actual)

@@ -21,6 +21,8 @@ public static class GatewayCli
           poll                        poll the gateway mailbox once now and send the outbox
           quarantine list [--all] | show ID [--raw] | replay ID | post ID --channel KEY
           notifications stuck [--all] | retry ID
+          import FILE [--dry-run]     titles, vendors, users and assignments (JSON), or people (CSV), by external id
+          api-keys create --name NAME --scope sync [--scope admin] | list | revoke ID
           tokens issue --as EMAIL --title SLUG --channel KEY | tokens revoke --user EMAIL
           imap test                   connect and log in to the gateway mailbox; TLS, auth, folders, message count
           smtp test --to ADDRESS      send one test mail through the relay; what it offered and its answer
@@ -72,6 +74,8 @@ public static class GatewayCli
                 "poll" => await PollCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "quarantine" => await QuarantineCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "notifications" => await NotificationsCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "import" => await ImportCommand.RunAsync(rest, provider, stdout, cancellationToken),
+                "api-keys" => await ApiKeysCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "tokens" => await TokensCommand.RunAsync(rest, provider, stdout, cancellationToken),
                 "imap" => await ConnectionTestCommand.ImapAsync(rest, provider, stdout, cancellationToken),
                 "smtp" => await ConnectionTestCommand.SmtpAsync(rest, provider, stdout, cancellationToken),

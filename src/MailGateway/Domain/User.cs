@@ -20,6 +20,9 @@ public sealed class User
 
     public DateTime CreatedAtUtc { get; set; }
 
+    /// <summary>The production system's id for the person; null for users made here.</summary>
+    public string? ExternalId { get; set; }
+
     /// <summary>Changes whenever the user's sessions must end (signing out, "sign out everywhere", deactivation): a
     /// session cookie carries the stamp it was made with and stops working when it differs.</summary>
     public string SecurityStamp { get; set; } = NewSecurityStamp();

@@ -5,5 +5,8 @@ public sealed class Vendor
 {
     public int Id { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>The production system's id for the vendor; null for vendors made here.</summary>
+    public string? ExternalId { get; set; }
     public List<VendorAssignment> Assignments { get; } = [];
 }

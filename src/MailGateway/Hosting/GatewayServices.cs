@@ -24,6 +24,8 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<SearchIndexOptions>, SearchIndexOptionsValidator>();
         services.AddSingleton<SearchIndexMaintenance>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<Administration.AdministrationService>();
+        services.AddScoped<Administration.ApiKeyService>();
         services.AddMailPipeline();
         return services;
     }

@@ -85,7 +85,8 @@ public sealed class DigestSender(
                     readers[channel.TitleId] = reader;
                 }
 
-                if (settings.DeliveryFor(channel.Kind) != DeliveryMode.Off && !mutedChannels.Contains(channel.Id) && !mutedTitles.Contains(channel.TitleId)
+                // An archived title's waiting items are dropped with the digest's others that are not sent.
+                if (!channel.Title!.IsArchived && settings.DeliveryFor(channel.Kind) != DeliveryMode.Off && !mutedChannels.Contains(channel.Id) && !mutedTitles.Contains(channel.TitleId)
                     && ChannelPolicy.Decide(reader, channel.Kind, channel.Language).CanRead)
                 {
                     kept.Add((message, fileCounts.GetValueOrDefault(message.Id)));

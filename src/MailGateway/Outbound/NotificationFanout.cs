@@ -150,6 +150,14 @@ public sealed class NotificationFanout(
             {
                 var channel = await CachedRows.ChannelAsync(db, cache, message.ChannelId, cancellationToken)
                     ?? throw new InvalidOperationException($"Channel {message.ChannelId} of message {message.Id} does not exist.");
+                if (channel.Title!.IsArchived)
+                {
+                    // Archived since the post: its pending row goes with nothing queued, so nobody is mailed about it.
+                    logger.LogInformation("Message {MessageId}: its title is archived, no notifications", message.Id);
+                    rendered[message.Id] = QueuedNotifications.None;
+                    continue;
+                }
+
                 var author = await CachedRows.UserAsync(db, cache, message.AuthorId, cancellationToken)
                     ?? throw new InvalidOperationException($"Author {message.AuthorId} of message {message.Id} does not exist.");
                 var notifications = await outbox.PrepareAsync(message, channel, author, threadsStarted, cancellationToken);

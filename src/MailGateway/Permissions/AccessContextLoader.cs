@@ -41,11 +41,13 @@ public static class AccessContextLoader
                 .ToListAsync(cancellationToken)
             : [];
 
+        var archived = await db.Titles.AsNoTracking().Where(t => t.Id == titleId).Select(t => t.ArchivedAtUtc != null).SingleOrDefaultAsync(cancellationToken);
         return new ReaderContext(
             user.Role,
             user.IsActive,
             user.InternalEnabled,
             user.Languages.ToHashSet(StringComparer.Ordinal),
-            vendorLanguages.ToHashSet(StringComparer.Ordinal));
+            vendorLanguages.ToHashSet(StringComparer.Ordinal),
+            archived);
     }
 }

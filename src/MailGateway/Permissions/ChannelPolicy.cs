@@ -16,14 +16,18 @@ public static class ChannelPolicy
             return AccessDecision.Nothing("your account is deactivated");
         }
 
-        return kind switch
+        var decision = kind switch
         {
             ChannelKind.Internal => DecideInternal(reader),
             ChannelKind.Broadcast => DecideBroadcast(reader),
             ChannelKind.Vendor => DecideVendor(reader, language ?? throw new ArgumentNullException(nameof(language), "A Vendor channel has a language.")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown channel kind."),
         };
+        return reader.TitleArchived && decision.CanPost ? AccessDecision.ReadOnly(ArchivedReason) : decision;
     }
+
+    /// <summary>Why nobody posts in an archived title's channels.</summary>
+    public const string ArchivedReason = "the title is archived";
 
     private static AccessDecision DecideInternal(ReaderContext reader)
     {

@@ -45,6 +45,8 @@ public class GatewayDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<ChannelMute> ChannelMutes => Set<ChannelMute>();
     public DbSet<TitleMute> TitleMutes => Set<TitleMute>();
     public DbSet<MailThread> MailThreads => Set<MailThread>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>The web's Data Protection keys (cookies, antiforgery tokens), shared by every web process.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

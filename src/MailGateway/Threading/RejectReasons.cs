@@ -23,6 +23,7 @@ public static class RejectReasons
     public const string RateLimited = "rate_limited";
     public const string DuplicatePost = "duplicate_post";
     public const string Loop = "loop";
+    public const string TitleArchived = "title_archived";
 
     /// <summary>Reasons nobody is mailed about: telling would help a forger or feed a mail loop.</summary>
     public static bool IsSilent(string reason) => reason is SenderUnauthenticated or RateLimited or DuplicatePost or Loop;
@@ -42,6 +43,7 @@ public static class RejectReasons
         DigestReply => "A digest covers several conversations, so a reply to it cannot be placed. Open the conversation with its link above and answer there, or reply to a notification mail of that conversation.",
         AttachmentTooLarge => "Send files of at most 10 MB each, or share a link to the file.",
         EmptyReply => "Write your answer above the quoted text and send it again.",
+        TitleArchived => "The title is archived: its conversations are closed and nothing more is posted to them. Contact your project manager if you still need to reach someone about it.",
         Encrypted => "Send your reply again without encryption (S/MIME or PGP): the platform cannot read encrypted mail. Your signature may stay.",
         _ => "Post your message on the web, or contact your project manager.",
     };

@@ -249,6 +249,13 @@ public sealed class ReplyThreader(
         var channel = await CachedRows.ChannelAsync(db, cache, verification.ChannelId, cancellationToken)
             ?? throw new InvalidOperationException($"Channel {verification.ChannelId} of a verified reply token does not exist.");
         var access = await AccessContextLoader.LoadAsync(db, cache, user.Id, channel.TitleId, cancellationToken);
+        if (access.TitleArchived)
+        {
+            await RejectAsync(
+                mail, message, analysis, RejectReasons.TitleArchived, $"{channel.Title!.Name} is archived: replies to it are no longer posted.", cancellationToken);
+            return;
+        }
+
         var target = channel;
         if (channelOverride is { } chosenId)
         {

@@ -47,7 +47,8 @@ public static class AdminPolicy
 
         public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
         {
-            if (authorizeResult.Forbidden)
+            // The API answers for itself, with problem documents (ApiKeyAuthenticationHandler).
+            if (authorizeResult.Forbidden && !context.Request.Path.StartsWithSegments("/api"))
             {
                 var db = context.RequestServices.GetRequiredService<GatewayDbContext>();
                 var user = await CurrentUser.LoadAsync(context, db, context.RequestAborted);

@@ -11,6 +11,9 @@ internal sealed class TitleConfiguration : IEntityTypeConfiguration<Title>
         builder.Property(t => t.Slug).HasMaxLength(100);
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.Name).HasMaxLength(200);
+        builder.Property(t => t.ExternalId).HasMaxLength(100);
+        builder.HasIndex(t => t.ExternalId).IsUnique();
+        builder.Ignore(t => t.IsArchived);
         builder.HasMany(t => t.Languages).WithOne().HasForeignKey(l => l.TitleId);
         builder.HasMany(t => t.Channels).WithOne(c => c.Title).HasForeignKey(c => c.TitleId);
     }

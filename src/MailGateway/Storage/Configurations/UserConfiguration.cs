@@ -12,6 +12,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Handle).HasMaxLength(64);
         builder.Property(u => u.SecurityStamp).HasMaxLength(32);
         builder.HasIndex(u => u.Handle).IsUnique();
+        builder.Property(u => u.ExternalId).HasMaxLength(100);
+        builder.HasIndex(u => u.ExternalId).IsUnique();
         builder.HasOne(u => u.Vendor).WithMany().HasForeignKey(u => u.VendorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(u => u.Emails).WithOne(e => e.User).HasForeignKey(e => e.UserId);
         builder.HasMany(u => u.Languages).WithOne().HasForeignKey(l => l.UserId);

@@ -10,6 +10,8 @@ internal sealed class VendorConfiguration : IEntityTypeConfiguration<Vendor>
     {
         builder.Property(v => v.Name).HasMaxLength(200);
         builder.HasIndex(v => v.Name).IsUnique();
+        builder.Property(v => v.ExternalId).HasMaxLength(100);
+        builder.HasIndex(v => v.ExternalId).IsUnique();
         builder.HasMany(v => v.Assignments).WithOne().HasForeignKey(a => a.VendorId);
     }
 }
