@@ -15,6 +15,9 @@ public sealed class UserSettings
     /// or Off) and whatever the user muted; off only when the user turns mentions off.</summary>
     public bool MentionsEnabled { get; set; } = true;
 
+    /// <summary>The IANA time zone times are shown in, on the web and in mail bodies (mail headers stay UTC).</summary>
+    public string TimeZone { get; set; } = Rendering.ReaderTime.Utc;
+
     public DeliveryMode DeliveryFor(ChannelKind kind) => kind switch
     {
         ChannelKind.Internal => InternalDelivery,

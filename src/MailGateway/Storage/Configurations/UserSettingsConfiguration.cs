@@ -12,5 +12,6 @@ internal sealed class UserSettingsConfiguration : IEntityTypeConfiguration<UserS
         builder.Property(s => s.InternalDelivery).HasConversion<string>().HasMaxLength(12);
         builder.Property(s => s.BroadcastDelivery).HasConversion<string>().HasMaxLength(12);
         builder.Property(s => s.VendorDelivery).HasConversion<string>().HasMaxLength(12);
+        builder.Property(s => s.TimeZone).HasMaxLength(Rendering.ReaderTime.MaxLength).HasDefaultValue(Rendering.ReaderTime.Utc);
     }
 }
