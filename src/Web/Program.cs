@@ -12,6 +12,7 @@ using ClpMailGateway.Web.Settings;
 using ClpMailGateway.Web.SignIn;
 using ClpMailGateway.Web.Unsubscribe;
 using ClpMailGateway.Web.Hosting;
+using ClpMailGateway.Web.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -56,7 +57,15 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     cookie.SlidingExpiration = true;
     WebSecurity.ConfigureSession(cookie);
 });
-builder.Services.AddAuthorization();
+builder.Services.AddAdminPolicy();
+builder.Services.AddRazorComponents();
+builder.Services.AddSingleton<SiteAssets>();
+builder.Services.AddWebLocalization();
+// Letters of every script stay readable in the page source; markup characters are always encoded.
+builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+// The build's static web assets manifest, when there is one (running from the build folder); a published app has its
+// wwwroot beside it.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "clp.antiforgery";
@@ -66,6 +75,7 @@ builder.Services.AddAntiforgery(antiforgery =>
 var app = builder.Build();
 app.UseWebSecurity();
 app.UseHtmlExceptionPage();
+app.UseWebLocalization();
 app.UseSecurityHeaders();
 app.UseHtmlStatusPages();
 app.UseAuthentication();
@@ -73,7 +83,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
-app.MapAssets();
+app.MapSiteAssets();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();
@@ -84,7 +94,8 @@ signedIn.MapConversations();
 signedIn.MapSearch();
 signedIn.MapSettings();
 signedIn.MapAddresses();
-signedIn.MapQuarantine();
+var admin = signedIn.MapGroup(string.Empty).RequireAuthorization(AdminPolicy.Name);
+admin.MapQuarantine();
 
 // A database the web cannot write stops it with one line, before it serves a page that would fail.
 try

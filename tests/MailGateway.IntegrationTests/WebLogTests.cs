@@ -60,6 +60,31 @@ public sealed class WebLogTests : IDisposable
         Assert.Equal("HTTP/1.1 413 Payload Too Large", statusLine);
     }
 
+    [Fact]
+    public async Task StartedFromItsBuildFolder_ServesTheStyleSheetFingerprintedAndImmutable()
+    {
+        string? href = null;
+        HttpResponseMessage? css = null;
+        string? arabic = null;
+
+        await RunWebAsync(new Dictionary<string, string>(), async http =>
+        {
+            var home = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+            href = System.Text.RegularExpressions.Regex.Match(home, "<link rel=\"stylesheet\" href=\"([^\"]+)\"").Groups[1].Value;
+            css = await http.GetAsync(new Uri(href, UriKind.Relative));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+            request.Headers.AcceptLanguage.ParseAdd("ar-EG,ar;q=0.9");
+            arabic = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+        });
+
+        Assert.Matches("^/css/site\\.[a-z0-9]{6,}\\.css$", href);
+        Assert.Equal(System.Net.HttpStatusCode.OK, css!.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", css.Headers.CacheControl?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        // The satellite assemblies of the translations are in the build folder too.
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", arabic, StringComparison.Ordinal);
+    }
+
     private Task<string> RunWebAsync(IReadOnlyDictionary<string, string> environment) => RunWebAsync(environment, async http =>
     {
         foreach (var path in new[] { $"/signin/link/{Secret}", $"/unsubscribe/k1_{Secret}", $"/settings/addresses/verify/{Secret}?x=1" })

@@ -18,6 +18,9 @@ public sealed class UserSettings
     /// <summary>The IANA time zone times are shown in, on the web and in mail bodies (mail headers stay UTC).</summary>
     public string TimeZone { get; set; } = Rendering.ReaderTime.Utc;
 
+    /// <summary>The language of the web for this user, a BCP 47 tag of the shipped list; null follows the browser.</summary>
+    public string? Language { get; set; }
+
     public DeliveryMode DeliveryFor(ChannelKind kind) => kind switch
     {
         ChannelKind.Internal => InternalDelivery,

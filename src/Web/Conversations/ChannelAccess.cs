@@ -8,7 +8,7 @@ namespace ClpMailGateway.Web.Conversations;
 
 /// <summary>Finds a title's channel by the keys in a URL and asks <see cref="ChannelPolicy"/>, fresh from the database,
 /// what the user may do there. Every conversation, search, post and download goes through here.</summary>
-internal sealed record ChannelAccess(Title Title, Channel Channel, AccessDecision Decision)
+public sealed record ChannelAccess(Title Title, Channel Channel, AccessDecision Decision)
 {
     public string Name => ChannelNames.Display(Channel);
 

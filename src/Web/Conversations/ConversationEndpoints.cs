@@ -22,7 +22,7 @@ public static class ConversationEndpoints
 
     public static RouteGroupBuilder MapConversations(this RouteGroupBuilder group)
     {
-        group.MapGet(WebRoutes.Channel, async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.Channel, async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, string slug, string key, [FromQuery] string? before,
             CancellationToken cancellationToken) =>
         {
@@ -33,10 +33,10 @@ public static class ConversationEndpoints
             }
 
             long? beforeId = long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
-            return await RenderAsync(context, db, options.Value, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
+            return await RenderAsync(db, options.Value, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
         });
 
-        group.MapPost(WebRoutes.ChannelMessages, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost(WebRoutes.ChannelMessages, async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, MessagePoster poster, IOptions<WebOptions> options, string slug, string key,
             [FromForm] string? text, IFormFileCollection files, CancellationToken cancellationToken) =>
         {
@@ -65,23 +65,23 @@ public static class ConversationEndpoints
             if (!result.Succeeded)
             {
                 var status = result.Error!.Code == PostErrorCode.PermissionDenied ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
-                return await RenderAsync(context, db, options.Value, user, access, null, text, [result.Error.Message], [], status, cancellationToken);
+                return await RenderAsync(db, options.Value, user, access, null, text, [Phrase.Verbatim(result.Error.Message)], [], status, cancellationToken);
             }
 
             // The post stands; what the author should know about its mentions is shown above the conversation.
-            var notices = result.MentionWarnings().Select(w => "Posted. " + w).ToList();
+            var notices = result.MentionWarnings().Select(Phrase.Verbatim).ToList();
             return notices.Count == 0
                 ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
-                : await RenderAsync(context, db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
+                : await RenderAsync(db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
         }).WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes)).RequireRateLimiting(WebSecurity.PostingPolicy);
 
-        group.MapGet(WebRoutes.Attachment, async Task<Results<FileContentHttpResult, ContentHttpResult>> (
+        group.MapGet(WebRoutes.Attachment, async Task<Results<FileContentHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var file = await db.Attachments.AsNoTracking().Where(a => a.Id == id)
@@ -91,14 +91,14 @@ public static class ConversationEndpoints
                 : await db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == file.ChannelId, cancellationToken);
             if (file is null || channel is null)
             {
-                return Page.NotFound(context, user);
+                return Pages.NotFound(user);
             }
 
             // As for its conversation: 403 on a title the user shares, not found on any other (nothing leaks).
             var access = await ChannelAccess.ForAsync(db, user.Id, channel, cancellationToken);
             if (!access.Decision.CanRead)
             {
-                return await RefuseAsync(context, db, user, access, cancellationToken);
+                return await RefuseAsync(db, user, access, cancellationToken);
             }
 
             context.Response.Headers.CacheControl = "private, no-store";
@@ -110,55 +110,56 @@ public static class ConversationEndpoints
 
     /// <summary>The signed-in user and the channel, or the page that refuses them: 404 when the title is unknown or
     /// shares nothing with the user, 403 with the policy's reason when the title is theirs but this channel is not.</summary>
-    internal static async Task<(CurrentUser? User, ChannelAccess? Access, ContentHttpResult? Denied)> OpenAsync(
+    internal static async Task<(CurrentUser? User, ChannelAccess? Access, RazorComponentResult? Denied)> OpenAsync(
         HttpContext context, GatewayDbContext db, string slug, string key, CancellationToken cancellationToken)
     {
         var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
         if (user is null)
         {
-            return (null, null, TitleEndpoints.Deactivated(context));
+            return (null, null, Pages.Deactivated());
         }
 
         var access = await ChannelAccess.FindAsync(db, user.Id, slug, key, cancellationToken);
         if (access is null)
         {
-            return (user, null, Page.NotFound(context, user));
+            return (user, null, Pages.NotFound(user));
         }
 
         if (!access.Decision.CanRead)
         {
-            return (user, null, await RefuseAsync(context, db, user, access, cancellationToken));
+            return (user, null, await RefuseAsync(db, user, access, cancellationToken));
         }
 
         return (user, access, null);
     }
 
     /// <summary>403 with the policy's reason when the title shares another channel with the user, else not found.</summary>
-    private static async Task<ContentHttpResult> RefuseAsync(HttpContext context, GatewayDbContext db, CurrentUser user, ChannelAccess access, CancellationToken cancellationToken)
+    private static async Task<RazorComponentResult> RefuseAsync(GatewayDbContext db, CurrentUser user, ChannelAccess access, CancellationToken cancellationToken)
     {
         var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
         return titleShared
-            ? Page.Message(context, user, StatusCodes.Status403Forbidden, "Not shared with you",
-                $"You cannot read this channel: {access.Decision.ReadDeniedReason}.", WebRoutes.TitlePath(access.Title.Slug), "Back to the title")
-            : Page.NotFound(context, user);
+            ? Pages.Message(user, StatusCodes.Status403Forbidden, Phrase.Of<ConversationStrings>("NotShared"),
+                Phrase.Of<ConversationStrings>("NotSharedText", access.Decision.ReadDeniedReason ?? string.Empty), WebRoutes.TitlePath(access.Title.Slug),
+                Phrase.Of<ConversationStrings>("BackToTheTitle"))
+            : Pages.NotFound(user);
     }
 
-    internal static IQueryable<ConversationPages.MessageRow> Rows(IQueryable<Message> messages) =>
-        messages.Select(m => new ConversationPages.MessageRow(
+    internal static IQueryable<MessageItem.MessageRow> Rows(IQueryable<Message> messages) =>
+        messages.Select(m => new MessageItem.MessageRow(
             m.Id,
             m.Author!.Name,
             m.Text,
             m.Origin,
             m.CreatedAtUtc,
-            m.Attachments.OrderBy(a => a.Id).Select(a => new ConversationPages.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList()));
+            m.Attachments.OrderBy(a => a.Id).Select(a => new MessageItem.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList()));
 
     /// <summary>A file's name as every page shows it: the one safe form (<see cref="FileNames.Sanitize"/>) that mails and
     /// downloads use too, whatever an older row holds.</summary>
     internal static string ShownName(string fileName) => FileNames.Sanitize(fileName);
 
-    private static async Task<ContentHttpResult> RenderAsync(
-        HttpContext context, GatewayDbContext db, WebOptions options, CurrentUser user, ChannelAccess access, long? before, string? text,
-        IReadOnlyList<string> errors, IReadOnlyList<string> notices, int status, CancellationToken cancellationToken)
+    private static async Task<RazorComponentResult> RenderAsync(
+        GatewayDbContext db, WebOptions options, CurrentUser user, ChannelAccess access, long? before, string? text,
+        IReadOnlyList<Phrase> errors, IReadOnlyList<Phrase> notices, int status, CancellationToken cancellationToken)
     {
         var query = db.Messages.AsNoTracking().Where(m => m.ChannelId == access.Channel.Id);
         if (before is { } beforeId)
@@ -175,8 +176,9 @@ public static class ConversationEndpoints
             .ToListAsync(cancellationToken);
         long? older = rows.Count > options.MessagesPerPage ? rows[options.MessagesPerPage - 1].Id : null;
         var page = rows.Take(options.MessagesPerPage).ToList();
-        var body = ConversationPages.Conversation(context, access, page, older, before is null, text, errors, notices);
-        return Page.Render(context, user, $"{access.Name} · {access.Title.Name}", body, status);
+        return Pages.Show<ConversationPage>(
+            new { User = user, Access = access, Messages = page, OlderBefore = older, IsFirstPage = before is null, Text = text, Errors = errors, Notices = notices },
+            status);
     }
 
     /// <summary>Types a browser could run or render as a page are served as plain bytes; downloads are attachments anyway.</summary>

@@ -1,6 +1,8 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Storage;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,13 +13,13 @@ public static class HomeEndpoints
 {
     public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", async Task<ContentHttpResult> (
+        app.MapGet("/", async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (!options.Value.DemoMode)
             {
-                return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, null, null, null));
+                return Pages.Show<HomePage>(new { User = user });
             }
 
             var titles = await db.Titles.AsNoTracking().OrderBy(t => t.Name)
@@ -35,13 +37,14 @@ public static class HomeEndpoints
                     u.Role,
                     u.Vendor != null ? u.Vendor.Name : null))
                 .ToListAsync(cancellationToken);
-            return Page.Render(context, user, "Welcome", HomePage.Render(user is not null, titles, users, options.Value.DemoMailServer));
+            return Pages.Show<HomePage>(new { User = user, Titles = titles, Users = users, MailServer = options.Value.DemoMailServer });
         });
 
-        app.MapGet("/health", async Task<Ok<HealthReport>> (HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
+        app.MapGet("/health", async Task<Ok<HealthReport>> (
+            HttpContext context, GatewayDbContext db, IAuthorizationService authorization, CancellationToken cancellationToken) =>
         {
             // Anyone learns that it answers; only an operator learns what is inside.
-            if (await CurrentUser.LoadAsync(context, db, cancellationToken) is not { IsAdmin: true })
+            if (!(await authorization.AuthorizeAsync(context.User, AdminPolicy.Name)).Succeeded)
             {
                 await db.Database.CanConnectAsync(cancellationToken);
                 return TypedResults.Ok(new HealthReport("ok", null, null));

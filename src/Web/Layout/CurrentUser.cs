@@ -7,7 +7,7 @@ namespace ClpMailGateway.Web.Layout;
 
 /// <summary>The signed-in user, read fresh from the database on every request: a deactivated or removed user is
 /// nobody, whatever their cookie says.</summary>
-internal sealed record CurrentUser(int Id, string Name, string Email, UserRole Role, bool IsAdmin)
+public sealed record CurrentUser(int Id, string Name, string Email, UserRole Role, bool IsAdmin)
 {
     public bool IsInternal => Role is UserRole.Pm or UserRole.Cpc;
 

@@ -1,16 +1,7 @@
-using Microsoft.AspNetCore.Antiforgery;
-
 namespace ClpMailGateway.Web.Layout;
 
 internal static class Forms
 {
-    /// <summary>The hidden antiforgery field every form carries (the RFC 8058 unsubscribe form excepted).</summary>
-    public static string Antiforgery(HttpContext context)
-    {
-        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return $"<input type=\"hidden\" name=\"{Html.E(tokens.FormFieldName)}\" value=\"{Html.E(tokens.RequestToken)}\">";
-    }
-
     /// <summary>A local path to return to after signing in, or null: never another site. Letters beyond ASCII are
     /// percent-encoded (UTF-8), so the redirect's Location header can carry them; a link is only ever made with this form.</summary>
     public static string? LocalReturnUrl(string? url)

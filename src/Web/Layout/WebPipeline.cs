@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -54,23 +53,30 @@ public static class WebPipeline
             return WriteStatusPageAsync(context, status);
         }));
 
-    private static async Task WriteStatusPageAsync(HttpContext context, int status)
+    private static Task WriteStatusPageAsync(HttpContext context, int status)
     {
+        // The exception handler runs outside the localization middleware; the culture it chose is on the request.
+        if (context.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>() is { } culture)
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture.RequestCulture.Culture;
+            System.Globalization.CultureInfo.CurrentUICulture = culture.RequestCulture.UICulture;
+        }
+
         var (heading, text) = status switch
         {
-            StatusCodes.Status400BadRequest => ("The form could not be read", "It may have been open too long. Go back, reload the page and try again."),
-            StatusCodes.Status404NotFound => ("Not found", "There is nothing here, or it is not shared with you."),
-            StatusCodes.Status405MethodNotAllowed => ("Not possible here", "This address does not take that kind of request."),
-            StatusCodes.Status413PayloadTooLarge => ("Too large", "The upload is larger than the server accepts. Each attachment may be at most 10 MB, at most 20 per message."),
-            StatusCodes.Status415UnsupportedMediaType => ("The form could not be read", "Send it from the page's own form."),
-            StatusCodes.Status500InternalServerError => ("Something went wrong", "The request could not be completed. Try again in a moment."),
-            _ => ("Something went wrong", "The request could not be completed."),
+            StatusCodes.Status400BadRequest => ("Status400", "Status400Text"),
+            StatusCodes.Status404NotFound => ("NotFound", "NotFoundText"),
+            StatusCodes.Status405MethodNotAllowed => ("Status405", "Status405Text"),
+            StatusCodes.Status413PayloadTooLarge => ("Status413", "Status413Text"),
+            StatusCodes.Status415UnsupportedMediaType => ("Status400", "Status415Text"),
+            StatusCodes.Status429TooManyRequests => ("Status429", "Status429Text"),
+            StatusCodes.Status500InternalServerError => ("Status500", "Status500Text"),
+            _ => ("Status500", "StatusOtherText"),
         };
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var body = $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            + $"<title>{Html.E(heading)} · CLP Mail Gateway</title><link rel=\"stylesheet\" href=\"{AssetEndpoints.CssPath}\"></head><body>"
-            + $"<header class=\"site\"><div class=\"bar\"><a class=\"brand\" href=\"/\">CLP Mail Gateway</a></div></header>"
-            + $"<main id=\"main\"><h1>{Html.E(heading)}</h1><p>{Html.E(text)}</p><p><a href=\"/titles\">Back to my titles</a></p></main></body></html>";
-        await context.Response.WriteAsync(body, Encoding.UTF8, context.RequestAborted);
+        var explanation = status == StatusCodes.Status413PayloadTooLarge
+            ? Phrase.Of<SharedStrings>(text, Posting.PostingLimits.Describe(Posting.PostingLimits.MaxAttachmentBytes), Posting.PostingLimits.MaxAttachments)
+            : Phrase.Of<SharedStrings>(text);
+        return Pages.Message(null, status, Phrase.Of<SharedStrings>(heading), explanation,
+            Links.WebRoutes.Titles, Phrase.Of<SharedStrings>("BackToMyTitles")).ExecuteAsync(context);
     }
 }

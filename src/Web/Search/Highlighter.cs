@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using ClpMailGateway.Search;
-using ClpMailGateway.Web.Layout;
+using Microsoft.AspNetCore.Components;
 
 namespace ClpMailGateway.Web.Search;
 
@@ -9,7 +11,9 @@ namespace ClpMailGateway.Web.Search;
 /// &lt;mark&gt;. Nested or unbalanced markers still give balanced markup.</summary>
 internal static class Highlighter
 {
-    public static string ToHtml(string snippet)
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static MarkupString ToHtml(string snippet)
     {
         ArgumentNullException.ThrowIfNull(snippet);
         var html = new StringBuilder(snippet.Length + 32);
@@ -23,7 +27,7 @@ internal static class Highlighter
                 continue;
             }
 
-            html.Append(Html.E(text.ToString()));
+            html.Append(Encoder.Encode(text.ToString()));
             text.Clear();
             if (c == MessageSearch.HighlightStart && depth++ == 0)
             {
@@ -35,12 +39,13 @@ internal static class Highlighter
             }
         }
 
-        html.Append(Html.E(text.ToString()));
+        html.Append(Encoder.Encode(text.ToString()));
         if (depth > 0)
         {
             html.Append("</mark>");
         }
 
-        return html.ToString();
+        // Safe as markup: every character of the snippet went through the encoder above; only <mark> and </mark> are added.
+        return new MarkupString(html.ToString());
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using ClpMailGateway.Links;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
@@ -19,7 +17,7 @@ public static class SearchEndpoints
 {
     public static RouteGroupBuilder MapSearch(this RouteGroupBuilder group)
     {
-        group.MapGet(WebRoutes.ChannelSearch, async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.ChannelSearch, async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, MessageSearch search, IOptions<WebOptions> options, string slug, string key,
             [FromQuery] string? q, CancellationToken cancellationToken) =>
         {
@@ -44,45 +42,19 @@ public static class SearchEndpoints
             var rows = (await ConversationEndpoints.Rows(db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id)))
                 .ToListAsync(cancellationToken)).ToDictionary(r => r.Id);
 
-            var html = new StringBuilder();
-            ConversationPages.Header(html, access, query);
-            html.Append("<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">");
-            if (terms.Problem is { } problem)
+            var shown = hits.Where(h => h.ChannelId == access.Channel.Id && rows.ContainsKey(h.Id))
+                .Select(h => new SearchPage.Hit(rows[h.Id], Highlighter.ToHtml(h.Snippet))).ToList();
+            return Pages.Show<SearchPage>(new
             {
-                html.Append("Search</h2><p class=\"notice error\" role=\"alert\">").Append(Html.E(problem)).Append("</p>");
-            }
-            else if (terms.IsEmpty)
-            {
-                html.Append("Search</h2><p>Type a word to search for.</p>");
-            }
-            else if (hits.Count == 0)
-            {
-                html.Append("No results</h2><p>No message in this conversation matches <strong>").Append(Html.E(query)).Append("</strong>.</p>");
-            }
-            else
-            {
-                html.Append(result.Count.ToString("#,0", CultureInfo.InvariantCulture)).Append(result.CountIsCapped ? "+" : string.Empty)
-                    .Append(result.Count == 1 && !result.CountIsCapped ? " result" : " results").Append(" for <q>").Append(Html.E(query)).Append("</q>")
-                    .Append(result.Count > hits.Count
-                        ? $" <span class=\"muted\">(the newest {hits.Count} shown; add words to narrow it down)</span>"
-                        : " <span class=\"muted\">(newest first)</span>")
-                    .Append("</h2><ol class=\"messages\">");
-                foreach (var hit in hits)
-                {
-                    if (hit.ChannelId == access.Channel.Id && rows.TryGetValue(hit.Id, out var row))
-                    {
-                        ConversationPages.Message(html, row, Highlighter.ToHtml(hit.Snippet), highlighted: true);
-                        html.Length -= "</article></li>".Length;
-                        html.Append("<p><a href=\"").Append(Html.E(access.Path)).Append("?before=").Append(hit.Id + 1).Append("#m").Append(hit.Id)
-                            .Append("\">Show in conversation</a></p></article></li>");
-                    }
-                }
-
-                html.Append("</ol>");
-            }
-
-            html.Append("<p><a href=\"").Append(Html.E(access.Path)).Append("\">Back to the conversation</a></p></section>");
-            return Page.Render(context, user, $"Search · {access.Name} · {access.Title.Name}", html.ToString());
+                User = user,
+                Access = access,
+                Query = query,
+                terms.Problem,
+                terms.IsEmpty,
+                Hits = shown,
+                result.Count,
+                result.CountIsCapped,
+            });
         }).RequireRateLimiting(WebSecurity.SearchPolicy);
 
         return group;

@@ -32,36 +32,36 @@ public static class AddressEndpoints
 
     public static RouteGroupBuilder MapAddresses(this RouteGroupBuilder group)
     {
-        group.MapPost("/settings/addresses", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost("/settings/addresses", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, IOptions<MailOptions> mailOptions, TimeProvider timeProvider, [FromForm] string? address,
             CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var error = await AddAsync(db, mailOptions.Value, timeProvider, user, address, cancellationToken);
             return error is null
                 ? TypedResults.Redirect(WebRoutes.Settings + "?saved=address")
-                : await SettingsEndpoints.ErrorAsync(context, db, user, error, cancellationToken);
+                : await SettingsEndpoints.ErrorAsync(db, user, error, cancellationToken);
         });
 
-        group.MapPost("/settings/addresses/remove", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost("/settings/addresses/remove", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, [FromForm] string? address, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var normalized = EmailAddress.Normalize(address ?? string.Empty);
             var removed = await db.UserEmails.Where(e => e.UserId == user.Id && e.Address == normalized && !e.IsPrimary).ExecuteDeleteAsync(cancellationToken);
             return removed == 1
                 ? TypedResults.Redirect(WebRoutes.Settings + "?saved=removed")
-                : await SettingsEndpoints.ErrorAsync(context, db, user, "That is not one of your addresses, or it is your primary one, which stays.", cancellationToken);
+                : await SettingsEndpoints.ErrorAsync(db, user, Phrase.Of<SettingsStrings>("ErrorRemovePrimary"), cancellationToken);
         });
 
         return group;
@@ -70,23 +70,20 @@ public static class AddressEndpoints
     /// <summary>The confirmation link's page and its button; outside the signed-in group.</summary>
     public static IEndpointRouteBuilder MapAddressVerification(this IEndpointRouteBuilder app)
     {
-        app.MapGet(WebRoutes.AddressVerification, async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, CancellationToken cancellationToken) =>
+        app.MapGet(WebRoutes.AddressVerification, async Task<RazorComponentResult> (
+            GatewayDbContext db, TimeProvider timeProvider, string secret, CancellationToken cancellationToken) =>
         {
             var pending = await FindPendingAsync(db, timeProvider, secret, cancellationToken);
             if (pending is null)
             {
-                return Expired(context);
+                return Expired();
             }
 
-            var body = $"<h1>Confirm your address</h1><p>Add <strong>{Html.E(pending.Address)}</strong> to the account of {Html.E(pending.User!.Name)}?</p>"
-                + $"<form method=\"post\" action=\"{Html.E(WebRoutes.AddressVerificationPath(secret))}\">{Forms.Antiforgery(context)}"
-                + "<button type=\"submit\">Confirm</button></form>";
-            return Page.Render(context, null, "Confirm your address", body);
+            return Pages.Show<ConfirmAddressPage>(new { Secret = secret, pending.Address, UserName = pending.User!.Name });
         });
 
-        app.MapPost(WebRoutes.AddressVerification, async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, CancellationToken cancellationToken) =>
+        app.MapPost(WebRoutes.AddressVerification, async Task<RazorComponentResult> (
+            GatewayDbContext db, TimeProvider timeProvider, string secret, CancellationToken cancellationToken) =>
         {
             var now = timeProvider.GetUtcNow().UtcDateTime;
             var hash = SignInEndpoints.Hash(secret);
@@ -98,27 +95,27 @@ public static class AddressEndpoints
                         .SetProperty(e => e.VerificationExpiresAtUtc, (DateTime?)null),
                     cancellationToken);
             return confirmed == 1
-                ? Page.Message(context, null, StatusCodes.Status200OK, "Address confirmed",
-                    "Your replies from this address now land in their conversations, and you can sign in with it.", WebRoutes.Settings, "Open your settings")
-                : Expired(context);
+                ? Pages.Message(null, StatusCodes.Status200OK, Phrase.Of<SettingsStrings>("AddressConfirmed"), Phrase.Of<SettingsStrings>("AddressConfirmedText"),
+                    WebRoutes.Settings, Phrase.Of<SettingsStrings>("OpenYourSettings"))
+                : Expired();
         });
 
         return app;
     }
 
-    private static async Task<string?> AddAsync(
+    private static async Task<Phrase?> AddAsync(
         GatewayDbContext db, MailOptions mailOptions, TimeProvider timeProvider, CurrentUser user, string? address, CancellationToken cancellationToken)
     {
         var trimmed = address?.Trim();
         if (!EmailAddress.LooksValid(trimmed))
         {
-            return "Enter an address such as name@example.com.";
+            return Phrase.Of<SettingsStrings>("ErrorAddressInvalid");
         }
 
         var normalized = EmailAddress.Normalize(trimmed!);
         if (mailOptions.IsOwnAddress(normalized))
         {
-            return "That address belongs to this platform itself.";
+            return Phrase.Of<SettingsStrings>("ErrorOwnAddress");
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -128,14 +125,14 @@ public static class AddressEndpoints
             if (existing.UserId == user.Id)
             {
                 return existing.VerifiedAtUtc is null
-                    ? "That address is waiting for confirmation: open the link we mailed to it."
-                    : "That address is yours already.";
+                    ? Phrase.Of<SettingsStrings>("ErrorAddressWaiting")
+                    : Phrase.Of<SettingsStrings>("ErrorAddressYours");
             }
 
             // An address someone else added and never confirmed is released once its link expired.
             if (existing.VerifiedAtUtc is not null || existing.VerificationExpiresAtUtc > now)
             {
-                return "That address cannot be added to your account. If it is yours, ask a project manager.";
+                return Phrase.Of<SettingsStrings>("ErrorAddressTaken");
             }
 
             db.UserEmails.Remove(existing);
@@ -144,12 +141,12 @@ public static class AddressEndpoints
         var mine = await db.UserEmails.Where(e => e.UserId == user.Id).Select(e => e.AddedAtUtc).ToListAsync(cancellationToken);
         if (mine.Count >= MaxAddresses)
         {
-            return $"An account has at most {MaxAddresses} addresses; remove one first.";
+            return Phrase.Of<SettingsStrings>("ErrorTooManyAddresses", MaxAddresses);
         }
 
         if (mine.Count(added => added > now.AddHours(-1)) >= AddsPerHour)
         {
-            return "You added several addresses in the last hour; try again later.";
+            return Phrase.Of<SettingsStrings>("ErrorTooManyAdds");
         }
 
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -177,9 +174,9 @@ public static class AddressEndpoints
             .SingleOrDefaultAsync(e => e.VerificationSecretHash == hash && e.VerifiedAtUtc == null && e.VerificationExpiresAtUtc > now, cancellationToken);
     }
 
-    private static ContentHttpResult Expired(HttpContext context) =>
-        Page.Message(context, null, StatusCodes.Status400BadRequest, "This confirmation link no longer works",
-            "A link works once, within 24 hours. Add the address again in your settings to get a new one.", WebRoutes.Settings, "Open your settings");
+    private static RazorComponentResult Expired() =>
+        Pages.Message(null, StatusCodes.Status400BadRequest, Phrase.Of<SettingsStrings>("ConfirmationExpired"), Phrase.Of<SettingsStrings>("ConfirmationExpiredText"),
+            WebRoutes.Settings, Phrase.Of<SettingsStrings>("OpenYourSettings"));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -4,6 +4,7 @@ using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
+using ClpMailGateway.Web.Localization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,28 +19,33 @@ public static class SettingsEndpoints
 {
     public static RouteGroupBuilder MapSettings(this RouteGroupBuilder group)
     {
-        group.MapGet(WebRoutes.Settings, async Task<ContentHttpResult> (
+        group.MapGet(WebRoutes.Settings, async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, [FromQuery] string? saved, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var notice = saved switch
             {
-                "1" => "Settings saved.",
-                "mail" => "Mail to that address is on again.",
-                "address" => "We mailed a confirmation link to the new address. It counts as yours once you open that link.",
-                "removed" => "The address was removed.",
-                "unmuted" => "You get its mail again.",
+                "1" => "Saved",
+                "mail" => "SavedMail",
+                "address" => "SavedAddress",
+                "removed" => "SavedRemoved",
+                "unmuted" => "SavedUnmuted",
                 _ => null,
             };
-            return Page.Render(context, user, "Settings", SettingsPage.Render(context, await ModelAsync(db, user, cancellationToken), [], notice));
+            return Pages.Show<SettingsPage>(new
+            {
+                User = user,
+                Model = await ModelAsync(db, user, cancellationToken),
+                Notice = notice is null ? null : Phrase.Of<SettingsStrings>(notice),
+            });
         });
 
-        group.MapPost(WebRoutes.Settings, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost(WebRoutes.Settings, async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, IFormCollection form, CancellationToken cancellationToken) =>
         {
             // Read as strings, whatever was sent, so that every odd value gets a precise message rather than a binding error.
@@ -49,14 +55,15 @@ public static class SettingsEndpoints
             var broadcastDelivery = Single(form, "broadcastDelivery");
             var vendorDelivery = Single(form, "vendorDelivery");
             var mentionDelivery = Single(form, "mentionDelivery");
+            var pageLanguage = Single(form, "language");
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var model = await ModelAsync(db, user, cancellationToken);
-            var errors = new List<string>();
+            var errors = new List<Phrase>();
             bool? internalOn = internalMessages?.Trim().ToLowerInvariant() switch
             {
                 null or "" or "off" or "false" => false,
@@ -65,11 +72,11 @@ public static class SettingsEndpoints
             };
             if (internalOn is null)
             {
-                errors.Add($"Internal messages must be on or off, not '{Clip(internalMessages)}'.");
+                errors.Add(Phrase.Of<SettingsStrings>("ErrorInternalOnOff", Clip(internalMessages)));
             }
             else if (internalOn.Value && !user.IsInternal)
             {
-                errors.Add("Internal messages are for staff only; vendor accounts cannot turn them on.");
+                errors.Add(Phrase.Of<SettingsStrings>("ErrorInternalStaffOnly"));
             }
 
             var chosen = new HashSet<string>(StringComparer.Ordinal);
@@ -77,29 +84,43 @@ public static class SettingsEndpoints
             {
                 if (!LanguageTag.TryCanonicalize(language, out var tag) || !model.AvailableLanguages.Contains(tag))
                 {
-                    errors.Add($"'{Clip(language)}' is not a language you can choose here; choose from {(model.AvailableLanguages.Count == 0 ? "none yet" : string.Join(", ", model.AvailableLanguages))}.");
+                    errors.Add(model.AvailableLanguages.Count == 0
+                        ? Phrase.Of<SettingsStrings>("ErrorNoLanguageToChoose", Clip(language))
+                        : Phrase.Of<SettingsStrings>("ErrorLanguageNotChoosable", Clip(language), string.Join(", ", model.AvailableLanguages)));
                     continue;
                 }
 
                 chosen.Add(tag);
             }
 
-            var internalMode = ParseDelivery(internalDelivery, "Internal channels", model.Internal, errors);
+            var internalMode = ParseDelivery(internalDelivery, "InternalChannels", model.Internal, errors);
             if (!user.IsInternal && internalDelivery is not null && internalMode != model.Internal)
             {
-                errors.Add("Vendor accounts have no Internal channels to get mail from.");
+                errors.Add(Phrase.Of<SettingsStrings>("ErrorVendorNoInternal"));
             }
 
-            var broadcastMode = ParseDelivery(broadcastDelivery, "Broadcast channels", model.Broadcast, errors);
-            var vendorMode = ParseDelivery(vendorDelivery, "Vendor channels", model.Vendor, errors);
-            var mentionMode = ParseDelivery(mentionDelivery, "mentions", model.MentionsEnabled ? DeliveryMode.Immediate : DeliveryMode.Off, errors);
+            var broadcastMode = ParseDelivery(broadcastDelivery, "BroadcastChannels", model.Broadcast, errors);
+            var vendorMode = ParseDelivery(vendorDelivery, "VendorChannels", model.Vendor, errors);
+            var mentionMode = ParseDelivery(mentionDelivery, "Mentions", model.MentionsEnabled ? DeliveryMode.Immediate : DeliveryMode.Off, errors);
             if (mentionMode == DeliveryMode.Digest)
             {
-                errors.Add("Mentions are mailed at once or not at all: choose immediate or off.");
+                errors.Add(Phrase.Of<SettingsStrings>("ErrorMentionsDigest"));
             }
+
+            // Absent keeps the choice; empty follows the browser; anything else must be a shipped language.
+            var chosenLanguage = model.Language;
+            if (pageLanguage is not null)
+            {
+                chosenLanguage = pageLanguage.Length == 0 ? null : WebCultures.Find(pageLanguage);
+                if (pageLanguage.Length > 0 && chosenLanguage is null)
+                {
+                    errors.Add(Phrase.Of<SettingsStrings>("ErrorUnknownLanguage", Clip(pageLanguage)));
+                }
+            }
+
             if (errors.Count > 0)
             {
-                return Page.Render(context, user, "Settings", SettingsPage.Render(context, model, errors, null), StatusCodes.Status400BadRequest);
+                return Pages.Show<SettingsPage>(new { User = user, Model = model, Errors = errors }, StatusCodes.Status400BadRequest);
             }
 
             var settings = await db.UserSettings.SingleOrDefaultAsync(s => s.UserId == user.Id, cancellationToken);
@@ -114,6 +135,7 @@ public static class SettingsEndpoints
             settings.BroadcastDelivery = broadcastMode;
             settings.VendorDelivery = vendorMode;
             settings.MentionsEnabled = mentionMode == DeliveryMode.Immediate;
+            settings.Language = chosenLanguage;
 
             // Languages outside what can be chosen here (none today) are kept; the chosen ones replace the rest.
             var current = await db.UserLanguages.Where(l => l.UserId == user.Id).ToListAsync(cancellationToken);
@@ -123,19 +145,19 @@ public static class SettingsEndpoints
             return TypedResults.Redirect("/settings?saved=1");
         });
 
-        group.MapPost("/settings/addresses/reenable", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost("/settings/addresses/reenable", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, [FromForm] string? address, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             var normalized = EmailAddress.Normalize(address ?? string.Empty);
             if (!await db.UserEmails.AnyAsync(e => e.UserId == user.Id && e.Address == normalized, cancellationToken))
             {
-                return await ErrorAsync(context, db, user, $"'{Clip(address)}' is not one of your addresses.", cancellationToken);
+                return await ErrorAsync(db, user, Phrase.Of<SettingsStrings>("ErrorNotYourAddress", Clip(address)), cancellationToken);
             }
 
             await db.AddressHealth.Where(a => a.Address == normalized)
@@ -145,13 +167,13 @@ public static class SettingsEndpoints
             return TypedResults.Redirect("/settings?saved=mail");
         });
 
-        group.MapPost("/settings/signout-everywhere", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost("/settings/signout-everywhere", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             // Every session of the user ends, this one too: each cookie carries the stamp just replaced.
@@ -160,13 +182,13 @@ public static class SettingsEndpoints
             return TypedResults.Redirect(WebRoutes.SignIn);
         });
 
-        group.MapPost("/settings/mutes/remove", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        group.MapPost("/settings/mutes/remove", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, [FromForm] int? channelId, [FromForm] int? titleId, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
-                return TitleEndpoints.Deactivated(context);
+                return Pages.Deactivated();
             }
 
             // Only the user's own mutes: another user's ids match nothing.
@@ -187,10 +209,11 @@ public static class SettingsEndpoints
     }
 
     /// <summary>The settings page with one error above it, as a 400.</summary>
-    internal static async Task<ContentHttpResult> ErrorAsync(HttpContext context, GatewayDbContext db, CurrentUser user, string error, CancellationToken cancellationToken) =>
-        Page.Render(context, user, "Settings", SettingsPage.Render(context, await ModelAsync(db, user, cancellationToken), [error], null), StatusCodes.Status400BadRequest);
+    internal static async Task<RazorComponentResult> ErrorAsync(GatewayDbContext db, CurrentUser user, Phrase error, CancellationToken cancellationToken) =>
+        Pages.Show<SettingsPage>(new { User = user, Model = await ModelAsync(db, user, cancellationToken), Errors = new[] { error } }, StatusCodes.Status400BadRequest);
 
-    private static DeliveryMode ParseDelivery(string? value, string label, DeliveryMode current, List<string> errors)
+    /// <param name="label">The key of the setting's name in <see cref="SettingsStrings"/>.</param>
+    private static DeliveryMode ParseDelivery(string? value, string label, DeliveryMode current, List<Phrase> errors)
     {
         if (value is null)
         {
@@ -202,7 +225,7 @@ public static class SettingsEndpoints
             return mode;
         }
 
-        errors.Add($"Mail for {label} must be immediate, digest or off, not '{Clip(value)}'.");
+        errors.Add(Phrase.Of<SettingsStrings>("ErrorDelivery", Phrase.Of<SettingsStrings>(label), Clip(value)));
         return current;
     }
 
@@ -210,7 +233,7 @@ public static class SettingsEndpoints
 
     private static string Clip(string? value) => value is null ? string.Empty : value.Length > 40 ? value[..40] + "…" : value;
 
-    internal static async Task<SettingsPage.Model> ModelAsync(GatewayDbContext db, CurrentUser user, CancellationToken cancellationToken)
+    internal static async Task<SettingsPage.Values> ModelAsync(GatewayDbContext db, CurrentUser user, CancellationToken cancellationToken)
     {
         var settings = await db.UserSettings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == user.Id, cancellationToken) ?? new UserSettings();
         var mine = await db.UserLanguages.AsNoTracking().Where(l => l.UserId == user.Id).Select(l => l.Language).ToListAsync(cancellationToken);
@@ -234,10 +257,10 @@ public static class SettingsEndpoints
             .Join(db.Channels.Include(c => c.Title), m => m.ChannelId, c => c.Id, (m, c) => c).ToListAsync(cancellationToken);
         var mutedTitles = await db.TitleMutes.AsNoTracking().Where(m => m.UserId == user.Id)
             .Join(db.Titles, m => m.TitleId, t => t.Id, (m, t) => new { t.Id, t.Name }).ToListAsync(cancellationToken);
-        var mutes = mutedTitles.Select(t => new SettingsPage.Mute($"Every channel of {t.Name}", null, t.Id))
-            .Concat(mutedChannels.Select(c => new SettingsPage.Mute($"{c.Title!.Name} · {ChannelNames.Display(c)}", c.Id, null)))
-            .OrderBy(m => m.Label, StringComparer.CurrentCulture).ToList();
-        return new SettingsPage.Model(
+        var mutes = mutedTitles.Select(t => new SettingsPage.Mute(t.Name, null, null, t.Id))
+            .Concat(mutedChannels.Select(c => new SettingsPage.Mute(c.Title!.Name, c, c.Id, null)))
+            .OrderBy(m => m.TitleName, StringComparer.CurrentCulture).ThenBy(m => m.Channel is not null).ThenBy(m => m.Channel?.Kind).ThenBy(m => m.Channel?.Key, StringComparer.Ordinal).ToList();
+        return new SettingsPage.Values(
             user.IsInternal,
             settings.InternalMessagesEnabled,
             available.Order(StringComparer.Ordinal).ToList(),
@@ -250,6 +273,7 @@ public static class SettingsEndpoints
         {
             MentionsEnabled = settings.MentionsEnabled,
             Mutes = mutes,
+            Language = WebCultures.Find(settings.Language),
         };
     }
 }

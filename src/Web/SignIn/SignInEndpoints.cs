@@ -21,17 +21,15 @@ public static class SignInEndpoints
 {
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(WebRoutes.SignIn, async Task<ContentHttpResult> (
+        app.MapGet(WebRoutes.SignIn, async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             var demo = options.Value.DemoMode ? await DemoAccountsAsync(db, cancellationToken) : null;
-            var body = (user is not null ? $"<div class=\"notice\" role=\"status\"><p>You are signed in as {Html.E(user.Email)}. <a href=\"/titles\">Go to your titles</a>.</p></div>" : string.Empty)
-                + SignInPages.Form(context, Forms.LocalReturnUrl(returnUrl), null, null, demo);
-            return Page.Render(context, user, "Sign in", body);
+            return Pages.Show<SignInPage>(new { User = user, ReturnUrl = Forms.LocalReturnUrl(returnUrl), DemoAccounts = demo });
         });
 
-        app.MapPost(WebRoutes.SignIn, async Task<ContentHttpResult> (
+        app.MapPost(WebRoutes.SignIn, async Task<RazorComponentResult> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, SignInMailer mailer,
             [FromForm] string? email, [FromForm] string? returnUrl, CancellationToken cancellationToken) =>
         {
@@ -39,18 +37,17 @@ public static class SignInEndpoints
             if (!EmailAddress.LooksValid(email?.Trim()))
             {
                 var demo = options.Value.DemoMode ? await DemoAccountsAsync(db, cancellationToken) : null;
-                return Page.Render(context, null, "Sign in", SignInPages.Form(context, local, email,
-                    "Enter an email address such as name@example.com.", demo), StatusCodes.Status400BadRequest);
+                return Pages.Show<SignInPage>(new { ReturnUrl = local, Email = email, Error = true, DemoAccounts = demo }, StatusCodes.Status400BadRequest);
             }
 
             var address = EmailAddress.Normalize(email!);
             // Queued: the same answer, in the same time, whether or not the address has an account or the limit holds it.
             mailer.Request(address, local);
-            return Page.Render(context, null, "Check your mail", SignInPages.Sent(address));
+            return Pages.Show<SignInSentPage>(new { Email = address });
         }).RequireRateLimiting(WebSecurity.SignInPolicy).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
-        app.MapGet(WebRoutes.SignInLink, async Task<ContentHttpResult> (
-            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret,
+        app.MapGet(WebRoutes.SignInLink, async Task<RazorComponentResult> (
+            GatewayDbContext db, TimeProvider timeProvider, string secret,
             [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -59,11 +56,11 @@ public static class SignInEndpoints
                 .Where(l => l.SecretHash == hash && l.UsedAtUtc == null && l.ExpiresAtUtc > now)
                 .Select(l => l.Address).SingleOrDefaultAsync(cancellationToken);
             return address is null
-                ? Expired(context)
-                : Page.Render(context, null, "Sign in", SignInPages.Confirm(context, secret, address, Forms.LocalReturnUrl(returnUrl)));
+                ? Expired()
+                : Pages.Show<SignInConfirmPage>(new { Secret = secret, Email = address, ReturnUrl = Forms.LocalReturnUrl(returnUrl) });
         });
 
-        app.MapPost(WebRoutes.SignInLink, async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        app.MapPost(WebRoutes.SignInLink, async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, [FromForm] string? confirm,
             [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
@@ -76,31 +73,32 @@ public static class SignInEndpoints
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAtUtc, now), cancellationToken);
             if (used != 1)
             {
-                return Expired(context);
+                return Expired();
             }
 
             var userId = await db.Set<SignInLink>().AsNoTracking().Where(l => l.SecretHash == hash).Select(l => l.UserId).SingleAsync(cancellationToken);
             if (!await SignInAsync(context, db, userId, cancellationToken))
             {
-                return Expired(context);
+                return Expired();
             }
 
             return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
         }).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
-        app.MapPost(WebRoutes.SignIn + "/demo", async Task<Results<RedirectHttpResult, ContentHttpResult>> (
+        app.MapPost(WebRoutes.SignIn + "/demo", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromForm] string? userId, [FromForm] string? returnUrl,
             CancellationToken cancellationToken) =>
         {
             if (!options.Value.DemoMode)
             {
-                return Page.NotFound(context, null);
+                return Pages.NotFound(null);
             }
 
             if (!int.TryParse(userId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
                 || !await SignInAsync(context, db, id, cancellationToken))
             {
-                return Page.Message(context, null, StatusCodes.Status400BadRequest, "No such account", "Pick one of the listed accounts.", "/signin", "Back to sign-in");
+                return Pages.Message(null, StatusCodes.Status400BadRequest, Phrase.Of<SignInStrings>("NoSuchAccount"), Phrase.Of<SignInStrings>("NoSuchAccountText"),
+                    WebRoutes.SignIn, Phrase.Of<SignInStrings>("BackToSignIn"));
             }
 
             return TypedResults.Redirect(Forms.LocalReturnUrl(returnUrl) ?? "/titles");
@@ -182,9 +180,9 @@ public static class SignInEndpoints
         return true;
     }
 
-    private static async Task<IReadOnlyList<SignInPages.DemoAccount>> DemoAccountsAsync(GatewayDbContext db, CancellationToken cancellationToken) =>
+    private static async Task<IReadOnlyList<SignInPage.DemoAccount>> DemoAccountsAsync(GatewayDbContext db, CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Role).ThenBy(u => u.Name)
-            .Select(u => new SignInPages.DemoAccount(
+            .Select(u => new SignInPage.DemoAccount(
                 u.Id,
                 u.Name,
                 u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
@@ -192,9 +190,9 @@ public static class SignInEndpoints
                 u.Vendor != null ? u.Vendor.Name : null))
             .ToListAsync(cancellationToken);
 
-    private static ContentHttpResult Expired(HttpContext context) =>
-        Page.Message(context, null, StatusCodes.Status400BadRequest, "This sign-in link no longer works",
-            "A link works once, within 15 minutes. Ask for a new one.", "/signin", "Sign in again");
+    private static RazorComponentResult Expired() =>
+        Pages.Message(null, StatusCodes.Status400BadRequest, Phrase.Of<SignInStrings>("LinkExpired"), Phrase.Of<SignInStrings>("LinkExpiredText"),
+            WebRoutes.SignIn, Phrase.Of<SignInStrings>("SignInAgain"));
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -796,6 +796,10 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Property<bool>("InternalMessagesEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("MentionsEnabled")
                         .HasColumnType("INTEGER");
 

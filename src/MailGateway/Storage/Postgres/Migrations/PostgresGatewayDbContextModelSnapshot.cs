@@ -823,6 +823,10 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.Property<bool>("InternalMessagesEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
                     b.Property<bool>("MentionsEnabled")
                         .HasColumnType("boolean");
 
