@@ -1,16 +1,13 @@
 using System.Net;
 using ClpMailGateway.Domain;
-using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Rendering;
 using ClpMailGateway.TestSupport;
-using ClpMailGateway.Tokens;
 using ClpMailGateway.Web.Tests.Support;
 using HtmlAgilityPack;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 
 namespace ClpMailGateway.Web.Tests;
 
@@ -287,18 +284,7 @@ public sealed class UserControlsTests : IAsyncLifetime
 
     private async Task ReplyByMailAsync(User user, string key, string text)
     {
-        var token = await _app.Database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(user.Id, World.Channel(_title, key).Id, CancellationToken.None));
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(user.Emails[0].Address));
-        message.To.Add(MailboxAddress.Parse($"reply+{token}@clp.test"));
-        message.Subject = "Re: [Title] Vendor";
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("client.example");
-        message.Body = new TextPart("plain") { Text = text + "\n" };
-        using var buffer = new MemoryStream();
-        await message.WriteToAsync(buffer);
-        var stored = await _app.Database.WithAsync(s => s.GetRequiredService<InboundStore>()
-            .StoreBatchAsync("reply@clp.test/INBOX", 1, [(1, buffer.ToArray())], CancellationToken.None));
-        await _app.Database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored.Select(r => r.Mail).ToList(), CancellationToken.None));
+        await MailReplies.IngestAsync(_app.Database, user, World.Channel(_title, key), text);
         Assert.Equal(1, await _app.QueryAsync(db => db.Messages.CountAsync(m => m.Origin == MessageOrigin.Email && m.Text.StartsWith(text))));
     }
 }

@@ -1,13 +1,10 @@
 using ClpMailGateway.Domain;
-using ClpMailGateway.Inbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Reading;
 using ClpMailGateway.Storage;
 using ClpMailGateway.TestSupport;
-using ClpMailGateway.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 
 namespace ClpMailGateway.Tests.Storage;
 
@@ -42,7 +39,7 @@ public sealed class ReadMarksTests : IAsyncLifetime
         var own = await PostAsync(_pm, _vendorFr, "Please check reel 2");
         Assert.Empty(await CountsAsync(_pm));
 
-        await ReplyByMailAsync(_lea, _vendorFr, "Reel 2 checked, two fixes");
+        await MailReplies.IngestAsync(_database, _lea, _vendorFr, "Reel 2 checked, two fixes");
         var reply = await _world.QueryAsync(db => db.Messages.AsNoTracking().Where(m => m.ChannelId == _vendorFr.Id && m.Origin == MessageOrigin.Email).SingleAsync());
 
         Assert.Equal(new Dictionary<int, int> { [_vendorFr.Id] = 1 }, await CountsAsync(_pm));
@@ -118,21 +115,5 @@ public sealed class ReadMarksTests : IAsyncLifetime
             new PostRequest(author.Id, channel.Id, text, [], MessageOrigin.Web), CancellationToken.None));
         Assert.True(posted.Succeeded);
         return posted.Message!.Id;
-    }
-
-    private async Task ReplyByMailAsync(User user, Channel channel, string text)
-    {
-        var token = await _database.WithAsync(s => s.GetRequiredService<ReplyTokenService>().IssueAsync(user.Id, channel.Id, CancellationToken.None));
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(user.Emails[0].Address));
-        message.To.Add(MailboxAddress.Parse($"reply+{token}@clp.test"));
-        message.Subject = "Re: [Title] Vendor";
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("client.example");
-        message.Body = new TextPart("plain") { Text = text + "\n" };
-        using var buffer = new MemoryStream();
-        message.WriteTo(buffer);
-        var stored = await _database.WithAsync(s => s.GetRequiredService<InboundStore>()
-            .StoreBatchAsync("reply@clp.test/INBOX", 1, [(1, buffer.ToArray())], CancellationToken.None));
-        await _database.WithAsync(s => s.GetRequiredService<InboundProcessor>().ProcessStoredAsync(stored.Select(r => r.Mail).ToList(), CancellationToken.None));
     }
 }
