@@ -102,9 +102,9 @@ namespace ClpMailGateway.Storage.Migrations
             migrationBuilder.DropTable(
                 name: "ChannelReadMarks");
 
-            migrationBuilder.DropColumn(
-                name: "TimeZone",
-                table: "UserSettings");
+            // SQLite's own DROP COLUMN keeps the table and its lookup-version triggers; EF's DropColumn would rebuild the
+            // table without them, and an older migration's Down then finds none to drop.
+            migrationBuilder.Sql("ALTER TABLE UserSettings DROP COLUMN TimeZone;");
         }
     }
 }
