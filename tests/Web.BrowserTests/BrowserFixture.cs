@@ -62,8 +62,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IBrowserContext> NewContextAsync(int width = 1100, int height = 900) =>
-        await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "en-US" });
+    /// <param name="locale">The browser's language, sent as Accept-Language.</param>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1100, int height = 900, string locale = "en-US") =>
+        await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = locale });
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {

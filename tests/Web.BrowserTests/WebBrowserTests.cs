@@ -216,6 +216,63 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
         Assert.Single(posts);
     }
 
+    [Fact]
+    public async Task Arabic_OnAPhone_IsRightToLeftWithoutSidewaysScroll()
+    {
+        await using var context = await fixture.NewContextAsync(390, 844, "ar-EG");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yuki Tanaka" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "أعمالي" })).ToBeVisibleAsync();
+
+        var problems = new List<string>();
+        var pages = new[] { ("/", "home"), ("/titles/blue-harbor-s2", "title"), ("/titles/blue-harbor-s2/vendor-ja", "conversation"), ("/settings", "settings") };
+        foreach (var (path, name) in pages)
+        {
+            await page.GotoAsync(path);
+            var dir = await page.EvaluateAsync<string>("() => document.documentElement.dir");
+            var lang = await page.EvaluateAsync<string>("() => document.documentElement.lang");
+            var sideways = await page.EvaluateAsync<int[]>("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]");
+            // Mirrored: the brand sits at the right end of the header, the skip link's hiding place is off the right edge.
+            var brandRight = await page.EvaluateAsync<double>("() => document.querySelector('.brand').getBoundingClientRect().right");
+            await BrowserFixture.ScreenshotAsync(page, $"12-arabic-{name}");
+            if (dir != "rtl" || lang != "ar")
+            {
+                problems.Add($"{path}: <html lang={lang} dir={dir}>");
+            }
+
+            if (sideways[0] > sideways[1])
+            {
+                problems.Add($"{path}: scrolls sideways ({sideways[0]} px of content in {sideways[1]} px)");
+            }
+
+            if (brandRight < 390 * 0.75)
+            {
+                problems.Add($"{path}: the brand ends at {brandRight} px, not at the right");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "حفظ الإعدادات" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Settings_LanguageChosen_ThePagesFollowIt()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await SignInByDemoPickAsync(context, "Chiara Rossi");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+
+        await page.GetByLabel("Language", new() { Exact = true }).SelectOptionAsync("he");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("ההגדרות נשמרו.")).ToBeVisibleAsync();
+        Assert.Equal("rtl", await page.EvaluateAsync<string>("() => document.documentElement.dir"));
+        await page.GetByLabel("שפה", new() { Exact = true }).SelectOptionAsync(string.Empty);
+        await page.GetByRole(AriaRole.Button, new() { Name = "שמירת ההגדרות" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+    }
+
     private static async Task<IPage> SignInByDemoPickAsync(IBrowserContext context, string name)
     {
         var page = await context.NewPageAsync();

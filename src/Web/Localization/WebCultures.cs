@@ -16,7 +16,7 @@ public static class WebCultures
 
     /// <summary>BCP 47 tags of the shipped translations, in the order the settings page lists them.</summary>
     public static IReadOnlyList<string> Supported { get; } =
-        ["en", "fr", "de", "es", "ar", "he", "ja"];
+        ["en", "fr", "de", "es", "pt-BR", "it", "nl", "pl", "ru", "tr", "ar", "he", "ja", "ko", "zh-Hans", "zh-Hant", "th", "id"];
 
     /// <summary>The longest tag a user may send for the setting; anything longer is refused before it is parsed.</summary>
     public const int MaxTagLength = 35;

@@ -4,7 +4,7 @@
 
 namespace ClpMailGateway.Storage.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>The language a user chose for the web (<c>UserSettings.Language</c>, null follows the browser).</summary>
     public partial class UserLanguage : Migration
     {
         /// <inheritdoc />
@@ -21,9 +21,8 @@ namespace ClpMailGateway.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "Language",
-                table: "UserSettings");
+            // ALTER TABLE DROP COLUMN instead of EF's table rebuild, which would drop the table's lookup-version triggers.
+            migrationBuilder.Sql("ALTER TABLE \"UserSettings\" DROP COLUMN \"Language\";");
         }
     }
 }
