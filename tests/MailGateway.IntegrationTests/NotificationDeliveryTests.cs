@@ -246,7 +246,8 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<strong>the spec</strong>", html, StringComparison.Ordinal);
-        Assert.All(ActiveContent.Links(html), l => Assert.True(l.Href.StartsWith("https://", StringComparison.Ordinal), l.Href));
+        Assert.All(ActiveContent.Links(html), l => Assert.True(l.Href.StartsWith("http://", StringComparison.Ordinal) || l.Href.StartsWith("https://", StringComparison.Ordinal), l.Href));
+        Assert.DoesNotContain(ActiveContent.Links(html), l => l.Href.Contains("tracker", StringComparison.Ordinal) && l.Text != "p");
         Assert.Contains(ActiveContent.Links(html), l => l == ("https://example.com/spec", ClpMailGateway.Rendering.MessageMarkdown.LinkRel, "spec"));
         var local = ClpMailGateway.Rendering.ReaderTime.Format(message.CreatedAtUtc, "Asia/Tokyo");
         Assert.EndsWith("UTC+09:00", local, StringComparison.Ordinal);
