@@ -96,6 +96,7 @@ app.MapAddressVerification();
 var signedIn = app.MapGroup(string.Empty).RequireAuthorization().RequireAntiforgeryOnEveryPost();
 signedIn.MapTitles();
 signedIn.MapConversations();
+signedIn.MapFollowing();
 signedIn.MapSearch();
 signedIn.MapSettings();
 signedIn.MapAddresses();

@@ -2,6 +2,7 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.IntegrationTests.Support;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
+using ClpMailGateway.Storage;
 using ClpMailGateway.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -209,6 +210,51 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         Assert.Equal(("digest_reply", InboundStatus.Rejected), (inbound.Reason, inbound.Status));
         Assert.Contains($"/titles/{_title.Slug}/broadcast", inbound.ReasonDetail, StringComparison.Ordinal);
         Assert.Contains(await _gateway.OutboxAsync(), m => m.Purpose == OutboundPurposes.Rejection && m.ToAddress == Address(_fr1));
+    }
+
+    [Fact]
+    public async Task MuteChannel_ThenUnmute_NextNotificationStopsThenComesAgainThroughPostfix()
+    {
+        var vendorFr = World.Channel(_title, "vendor-fr").Id;
+        await _gateway.Database.WithAsync(s => ClpMailGateway.Following.FollowChoices.SetChannelAsync(
+            s.GetRequiredService<GatewayDbContext>(), _fr1.Id, vendorFr, ClpMailGateway.Following.FollowChoice.Mute, DateTime.UtcNow, CancellationToken.None));
+
+        var (_, muted) = await PostAsync(_pm, "vendor-fr", "While muted");
+        await _gateway.SendOutboxAsync();
+        await servers.WaitForMessageAsync(Address(_fr2), muted, Wait);
+        Assert.Equal(0, await servers.CountAsync(Address(_fr1), "INBOX"));
+
+        await _gateway.Database.WithAsync(s => ClpMailGateway.Following.FollowChoices.SetChannelAsync(
+            s.GetRequiredService<GatewayDbContext>(), _fr1.Id, vendorFr, ClpMailGateway.Following.FollowChoice.Unmute, DateTime.UtcNow, CancellationToken.None));
+        var (_, back) = await PostAsync(_pm, "vendor-fr", "Back on");
+        await _gateway.SendOutboxAsync();
+
+        await servers.WaitForMessageAsync(Address(_fr1), back, Wait);
+        Assert.Equal(1, await servers.CountAsync(Address(_fr1), "INBOX"));
+    }
+
+    [Fact]
+    public async Task Post_MarkdownAndReadersZone_DeliveredHtmlInertTimesLocalDateUtc()
+    {
+        await _gateway.World.SaveAsync(db => db.UserSettings.Where(u => u.UserId == _fr2.Id).ToList().ForEach(u => u.TimeZone = "Asia/Tokyo"));
+
+        var (message, tag) = await PostAsync(_pm, "vendor-fr", "See **the spec**: [spec](https://example.com/spec) <script>alert(1)</script> [x](javascript:alert(1)) ![p](https://tracker.example/p.gif)");
+        await _gateway.SendOutboxAsync();
+
+        var mail = await servers.WaitForMessageAsync(Address(_fr2), tag, Wait);
+        var html = mail.HtmlBody!;
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<strong>the spec</strong>", html, StringComparison.Ordinal);
+        Assert.All(ActiveContent.Links(html), l => Assert.True(l.Href.StartsWith("http://", StringComparison.Ordinal) || l.Href.StartsWith("https://", StringComparison.Ordinal), l.Href));
+        Assert.DoesNotContain(ActiveContent.Links(html), l => l.Href.Contains("tracker", StringComparison.Ordinal) && l.Text != "p");
+        Assert.Contains(ActiveContent.Links(html), l => l == ("https://example.com/spec", ClpMailGateway.Rendering.MessageMarkdown.LinkRel, "spec"));
+        var local = ClpMailGateway.Rendering.ReaderTime.Format(message.CreatedAtUtc, "Asia/Tokyo");
+        Assert.EndsWith("UTC+09:00", local, StringComparison.Ordinal);
+        Assert.Contains(local, mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains(local, html, StringComparison.Ordinal);
+        Assert.Contains("[x](javascript:alert(1))", mail.TextBody, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.Zero, mail.Date.Offset);
     }
 
     private static string Address(User user) => user.Emails[0].Address;

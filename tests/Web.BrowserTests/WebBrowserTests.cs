@@ -179,6 +179,44 @@ public sealed partial class WebBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Post_FileOver10MB_RefusedInTheBrowserBeforeAnythingIsSent()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await SignInByDemoPickAsync(context, "Anna Pérez");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Blue Harbor S2" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Vendor · Japanese (ja)" }).ClickAsync();
+        var posts = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST")
+            {
+                posts.Add(request.Url);
+            }
+        };
+
+        var word = "oversize" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true }).FillAsync($"Master reel {word}");
+        await page.Locator("input#files").SetInputFilesAsync(new FilePayload { Name = "master reel.mov", MimeType = "video/quicktime", Buffer = new byte[11 * 1024 * 1024] });
+        var error = page.Locator("#files-error");
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        await Assertions.Expect(error).ToContainTextAsync("“master reel.mov” is 11.0 MB, over the limit of 10 MB per file");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "10-file-too-large");
+
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        Assert.Empty(posts);
+        Assert.False(await QueryAsync(db => db.Messages.AnyAsync(m => m.Text.Contains(word))));
+        // The text stays in the form to post again with a smaller file.
+        await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true })).ToHaveValueAsync($"Master reel {word}");
+
+        await page.Locator("input#files").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "reel 2"u8.ToArray() });
+        await Assertions.Expect(error).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ol.messages > li").First).ToContainTextAsync(word);
+        Assert.Single(posts);
+    }
+
+    [Fact]
     public async Task Arabic_OnAPhone_IsRightToLeftWithoutSidewaysScroll()
     {
         await using var context = await fixture.NewContextAsync(390, 844, "ar-EG");

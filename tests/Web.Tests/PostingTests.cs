@@ -74,7 +74,7 @@ public sealed class PostingTests : IAsyncLifetime
             ("small.txt", "ok"u8.ToArray(), "text/plain"), ("master-reel.mov", big, "video/quicktime"));
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("The attachment &#x27;master-reel.mov&#x27; is larger than the limit of 10 MB per file; nothing was posted.", html, StringComparison.Ordinal);
         Assert.Contains("with a big file</textarea>", html, StringComparison.Ordinal);
         Assert.Equal(0, await _app.World.CountAsync<Message>());

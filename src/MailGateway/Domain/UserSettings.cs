@@ -15,6 +15,9 @@ public sealed class UserSettings
     /// or Off) and whatever the user muted; off only when the user turns mentions off.</summary>
     public bool MentionsEnabled { get; set; } = true;
 
+    /// <summary>The IANA time zone times are shown in, on the web and in mail bodies (mail headers stay UTC).</summary>
+    public string TimeZone { get; set; } = Rendering.ReaderTime.Utc;
+
     /// <summary>The language of the web for this user, a BCP 47 tag of the shipped list; null follows the browser.</summary>
     public string? Language { get; set; }
 

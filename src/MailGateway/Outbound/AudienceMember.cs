@@ -9,8 +9,11 @@ namespace ClpMailGateway.Outbound;
 /// <param name="Delivery">The user's mode for the channel's kind (<see cref="UserSettings.DeliveryFor"/>).</param>
 /// <param name="Address">The address notifications go to (the primary one); null when the user has none.</param>
 /// <param name="Suppressed">The address bounced permanently (<see cref="AddressHealth.SuppressedAtUtc"/>).</param>
-/// <param name="Muted">The user muted the channel or its title (<see cref="ChannelMute"/>, <see cref="TitleMute"/>): no mail from it at all.</param>
+/// <param name="IsFollower">The user follows the title (<see cref="Follow"/>) or this channel (<see cref="ChannelFollow"/>).</param>
+/// <param name="Muted">The user muted the channel or its title (<see cref="ChannelMute"/>, <see cref="TitleMute"/>): no
+/// follower mail from it; a mention still comes when <paramref name="MentionsEnabled"/>.</param>
 /// <param name="MentionsEnabled">A mention of the user is mailed (<see cref="UserSettings.MentionsEnabled"/>).</param>
+/// <param name="TimeZone">The IANA zone times in the user's mails are shown in (<see cref="UserSettings.TimeZone"/>).</param>
 public sealed record AudienceMember(
     int UserId,
     string Name,
@@ -21,4 +24,5 @@ public sealed record AudienceMember(
     string? Address,
     bool Suppressed,
     bool Muted = false,
-    bool MentionsEnabled = true);
+    bool MentionsEnabled = true,
+    string TimeZone = Rendering.ReaderTime.Utc);

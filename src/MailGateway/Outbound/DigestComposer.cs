@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Rendering;
 using ClpMailGateway.Unsubscribe;
 using MimeKit;
 
@@ -38,6 +39,7 @@ public static class DigestComposer
         LoopMarker.Add(message, mail);
         message.Headers.Add("X-CLP-Reason", "digest");
 
+        var zone = ReaderTime.Zone(content.TimeZone);
         var model = new TemplateModel
         {
             ["subject"] = subject,
@@ -53,8 +55,10 @@ public static class DigestComposer
                 ["messages"] = g.Messages.Select(m => new TemplateModel
                 {
                     ["author"] = m.AuthorName,
-                    ["time"] = m.CreatedAtUtc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+                    ["time"] = ReaderTime.Format(m.CreatedAtUtc, zone),
                     ["text"] = Describe(m),
+                    ["textHtml"] = new TrustedHtml(MessageMarkdown.ToHtml(m.Text)),
+                    ["hasFiles"] = m.FileCount == 0 ? [] : new List<TemplateModel> { new() { ["files"] = FilesNote(m.FileCount) } },
                 }).ToList(),
             }).ToList(),
         };
@@ -67,14 +71,16 @@ public static class DigestComposer
         return message;
     }
 
+    private static string FilesNote(int count) => count switch
+    {
+        0 => string.Empty,
+        1 => "(1 file)",
+        _ => string.Create(CultureInfo.InvariantCulture, $"({count} files)"),
+    };
+
     private static string Describe(DigestEntry entry)
     {
-        var files = entry.FileCount switch
-        {
-            0 => string.Empty,
-            1 => "(1 file)",
-            _ => string.Create(CultureInfo.InvariantCulture, $"({entry.FileCount} files)"),
-        };
+        var files = FilesNote(entry.FileCount);
         return entry.Text.Length == 0 ? files : files.Length == 0 ? entry.Text : entry.Text + "\n" + files;
     }
 }

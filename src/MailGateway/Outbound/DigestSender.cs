@@ -131,7 +131,8 @@ public sealed class DigestSender(
         var mail = mailOptions.Value;
         var mime = DigestComposer.Compose(mail, MailTemplates.Shipped(notificationOptions.Value.Language),
             new DigestContent(digest.Id, userId, user.Name, address!, now, groups, UnsubscribeTokenCodec.Encode(
-                tokenOptions.Value, UnsubscribeTarget.ForDigest(userId, Enum.GetValues<ChannelKind>().Where(k => settings.DeliveryFor(k) == DeliveryMode.Digest)))));
+                tokenOptions.Value, UnsubscribeTarget.ForDigest(userId, Enum.GetValues<ChannelKind>().Where(k => settings.DeliveryFor(k) == DeliveryMode.Digest))),
+                settings.TimeZone));
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(buffer, cancellationToken);
         db.OutboundMails.Add(new OutboundMail

@@ -6,7 +6,7 @@ namespace ClpMailGateway.Outbound;
 /// <summary>
 /// The mail templates, files in <c>Outbound/Templates/{language}/</c> beside the executable (English shipped; a missing
 /// language or file falls back to <c>en</c>). A tiny syntax: <c>{{name}}</c> inserts a value (HTML-escaped in
-/// <c>.html</c> templates), <c>{{#name}}…{{/name}}</c> repeats its content for each item of a list (nothing for an empty
+/// <c>.html</c> templates, unless it is <see cref="TrustedHtml"/>), <c>{{#name}}…{{/name}}</c> repeats its content for each item of a list (nothing for an empty
 /// list; inside, <c>{{field}}</c> reads the item first, then the outer values). A section tag alone on its line takes
 /// its line break with it.
 /// </summary>
@@ -46,8 +46,12 @@ public sealed partial class MailTemplates(string folder, string language)
                 return string.Concat(items.Select(item => RenderText(match.Groups[2].Value, [item, .. scopes], html)));
             }
 
-            var value = Lookup(scopes, match.Groups[3].Value) as string ?? string.Empty;
-            return html ? EscapeHtml(value) : value;
+            return Lookup(scopes, match.Groups[3].Value) switch
+            {
+                TrustedHtml trusted when html => trusted.Html,
+                string value => html ? EscapeHtml(value) : value,
+                _ => string.Empty,
+            };
         });
 
     /// <summary>Escapes only what HTML needs (&amp; &lt; &gt; quotes); other characters stay as UTF-8 text.</summary>

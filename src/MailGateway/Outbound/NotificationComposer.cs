@@ -3,6 +3,7 @@ using System.Text;
 using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Posting;
+using ClpMailGateway.Rendering;
 using ClpMailGateway.Unsubscribe;
 using MimeKit;
 
@@ -65,7 +66,7 @@ public static class NotificationComposer
         using var template = ComposeWithLinks(
             mail, templates, content, first with { StartsThread = false }, replyToken, unsubscribeToken, attachFilesBelowBytes, shared, markers);
         // The bodies as rendered for this reason (cached by the compose above): each marker in them is a link to fill in.
-        var (text, html) = shared.Bodies(first.Reason, () => throw new InvalidOperationException("The bodies were not rendered."));
+        var (text, html) = shared.Bodies(first, () => throw new InvalidOperationException("The bodies were not rendered."));
         var links = text.AsSpan().Count(shared.Marker) + html.AsSpan().Count(shared.Marker);
         return NotificationStamp.Create(template, mail, shared.Marker, links);
     }
@@ -131,9 +132,9 @@ public static class NotificationComposer
         LoopMarker.Add(message, mail);
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
-        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient.Reason, subject, unsubscribeLinkText, attach);
+        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient, subject, unsubscribeLinkText, attach);
         var marker = shared?.Marker ?? NotificationRendering.NewMarker();
-        var (text, html) = shared is null ? Render(marker) : shared.Bodies(recipient.Reason, () => Render(marker));
+        var (text, html) = shared is null ? Render(marker) : shared.Bodies(recipient, () => Render(marker));
         var textBody = text.Replace(marker, unsubscribeLink.Text, StringComparison.Ordinal);
         var htmlBody = html.Replace(marker, unsubscribeLink.Html, StringComparison.Ordinal);
 
@@ -171,17 +172,20 @@ public static class NotificationComposer
     }
 
     private static (string Text, string Html) BodyTexts(
-        MailOptions mail, MailTemplates templates, NotificationContent content, RecipientReason reason, string subject, string unsubscribeUrl, bool attach)
+        MailOptions mail, MailTemplates templates, NotificationContent content, Recipient recipient, string subject, string unsubscribeUrl, bool attach)
     {
+        var reason = recipient.Reason;
         var (preview, complete) = Preview(content);
         var model = new TemplateModel
         {
             ["subject"] = subject,
             ["preview"] = $"{content.AuthorName}: {preview}",
             ["author"] = content.AuthorName,
+            ["time"] = ReaderTime.Format(content.CreatedAtUtc, recipient.TimeZone),
             ["title"] = content.TitleName,
             ["channel"] = content.ChannelName,
             ["text"] = content.Text,
+            ["textHtml"] = new TrustedHtml(MessageMarkdown.ToHtml(content.Text)),
             // The text again in full below its preview line, unless the preview line already holds all of it.
             ["hasMore"] = TemplateModel.If(!complete),
             ["hasText"] = TemplateModel.If(content.Text.Length > 0),

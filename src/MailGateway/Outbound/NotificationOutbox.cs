@@ -81,7 +81,7 @@ public sealed class NotificationOutbox(
             var token = tokens[recipient.UserId];
             // The mail as composed for this recipient, from the message's stamp (composed and written once per reason).
             var stamp = shared.Stamp(
-                recipient.Reason, () => NotificationComposer.Stamp(mail, templates, content, recipient, token, unsubscribe, attachBelow, shared));
+                recipient, () => NotificationComposer.Stamp(mail, templates, content, recipient, token, unsubscribe, attachBelow, shared));
             var row = new OutboundMail
             {
                 Purpose = OutboundPurposes.Notification,

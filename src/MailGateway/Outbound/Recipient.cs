@@ -9,4 +9,7 @@ public sealed record Recipient(int UserId, string Name, string Address, Delivery
     /// <summary>This notification is the first of its channel to the user: its Message-ID is the channel's thread root
     /// (<see cref="MailIds.ThreadRoot"/>), and it answers nothing.</summary>
     public bool StartsThread { get; init; }
+
+    /// <summary>The IANA zone the times in the mail's body are shown in (<see cref="UserSettings.TimeZone"/>).</summary>
+    public string TimeZone { get; init; } = Rendering.ReaderTime.Utc;
 }

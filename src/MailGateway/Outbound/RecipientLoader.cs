@@ -25,7 +25,10 @@ public static class RecipientLoader
         var followerIds = await db.Follows.AsNoTracking()
             .Where(f => f.TitleId == channel.TitleId && (includeFollowers || mentionedUserIds.Contains(f.UserId)))
             .Select(f => f.UserId).ToListAsync(cancellationToken);
-        var followers = followerIds.ToHashSet();
+        var channelFollowerIds = await db.ChannelFollows.AsNoTracking()
+            .Where(f => f.ChannelId == channel.Id && (includeFollowers || mentionedUserIds.Contains(f.UserId)))
+            .Select(f => f.UserId).ToListAsync(cancellationToken);
+        var followers = followerIds.Concat(channelFollowerIds).ToHashSet();
         var mentioned = mentionedUserIds.ToHashSet();
         var ids = followers.Union(mentioned).ToList();
         if (ids.Count == 0)
@@ -74,7 +77,8 @@ public static class RecipientLoader
                 u.Address,
                 false,
                 muted.Contains(u.Id),
-                u.Settings == null || u.Settings.MentionsEnabled))
+                u.Settings == null || u.Settings.MentionsEnabled,
+                u.Settings == null ? Rendering.ReaderTime.Utc : u.Settings.TimeZone))
             .ToList();
     }
 

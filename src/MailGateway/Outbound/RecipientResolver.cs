@@ -10,7 +10,9 @@ namespace ClpMailGateway.Outbound;
 /// <list type="bullet">
 /// <item>A mention reaches a non-follower at once, whatever the delivery of the channel's kind (Digest or Off), unless
 /// the user turned mentions off. A mention never widens the audience: it too needs read access.</item>
-/// <item>A user who muted the channel or its title (the one-click unsubscribe of its mails) gets no mail from it.</item>
+/// <item>A follower of the title or of the channel gets its mail unless they muted the channel or its title (the
+/// one-click unsubscribe of its mails, or the web's mute): a mute wins over any follow. A mention still reaches a user
+/// who muted, unless they turned mentions off (<see cref="UserSettings.MentionsEnabled"/>).</item>
 /// <item>Internal followers get a Vendor channel's mail only for the languages in their settings, when they set any
 /// (none set: every language).</item>
 /// </list>
@@ -32,11 +34,11 @@ public static class RecipientResolver
             var address = member.Address!;
             if (member.IsMentioned && member.MentionsEnabled)
             {
-                recipients.Add(new Recipient(member.UserId, member.Name, address, DeliveryMode.Immediate, RecipientReason.Mention));
+                recipients.Add(new Recipient(member.UserId, member.Name, address, DeliveryMode.Immediate, RecipientReason.Mention) { TimeZone = member.TimeZone });
             }
-            else if (member.IsFollower && member.Delivery != DeliveryMode.Off && WantsAsFollower(member.Reader, kind, language))
+            else if (member.IsFollower && !member.Muted && member.Delivery != DeliveryMode.Off && WantsAsFollower(member.Reader, kind, language))
             {
-                recipients.Add(new Recipient(member.UserId, member.Name, address, member.Delivery, RecipientReason.Follower));
+                recipients.Add(new Recipient(member.UserId, member.Name, address, member.Delivery, RecipientReason.Follower) { TimeZone = member.TimeZone });
             }
         }
 
@@ -44,7 +46,7 @@ public static class RecipientResolver
     }
 
     /// <summary>Why the user can get no mail about a message in this channel at all, or null when they can (whether they
-    /// do then depends on following, muting and their delivery settings).</summary>
+    /// do then depends on following, muting, mentions and their delivery settings).</summary>
     public static string? WhyNoMail(AudienceMember member, ChannelKind kind, string? language)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -52,7 +54,6 @@ public static class RecipientResolver
             : !ChannelPolicy.Decide(member.Reader, kind, language).CanRead ? "they cannot read this channel"
             : member.Address is not { Length: > 0 } ? "they have no mail address"
             : member.Suppressed ? "mail to their address is paused because it bounced"
-            : member.Muted ? "they turned off mail from this channel"
             : null;
     }
 

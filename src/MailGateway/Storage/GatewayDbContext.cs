@@ -44,6 +44,8 @@ public class GatewayDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<PendingFanout> PendingFanouts => Set<PendingFanout>();
     public DbSet<ChannelMute> ChannelMutes => Set<ChannelMute>();
     public DbSet<TitleMute> TitleMutes => Set<TitleMute>();
+    public DbSet<ChannelFollow> ChannelFollows => Set<ChannelFollow>();
+    public DbSet<ChannelReadMark> ChannelReadMarks => Set<ChannelReadMark>();
     public DbSet<MailThread> MailThreads => Set<MailThread>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -1,7 +1,9 @@
 using System.Globalization;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Following;
 using ClpMailGateway.Links;
 using ClpMailGateway.Posting;
+using ClpMailGateway.Reading;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
@@ -23,7 +25,7 @@ public static class ConversationEndpoints
     public static RouteGroupBuilder MapConversations(this RouteGroupBuilder group)
     {
         group.MapGet(WebRoutes.Channel, async Task<RazorComponentResult> (
-            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, string slug, string key, [FromQuery] string? before,
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, TimeProvider time, string slug, string key, [FromQuery] string? before,
             CancellationToken cancellationToken) =>
         {
             var (user, access, denied) = await OpenAsync(context, db, slug, key, cancellationToken);
@@ -33,11 +35,11 @@ public static class ConversationEndpoints
             }
 
             long? beforeId = long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
-            return await RenderAsync(db, options.Value, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
+            return await RenderAsync(db, options.Value, time, user!, access!, beforeId, null, [], [], StatusCodes.Status200OK, cancellationToken);
         });
 
         group.MapPost(WebRoutes.ChannelMessages, async Task<Results<RedirectHttpResult, RazorComponentResult>> (
-            HttpContext context, GatewayDbContext db, MessagePoster poster, IOptions<WebOptions> options, string slug, string key,
+            HttpContext context, GatewayDbContext db, MessagePoster poster, IOptions<WebOptions> options, TimeProvider time, string slug, string key,
             [FromForm] string? text, IFormFileCollection files, CancellationToken cancellationToken) =>
         {
             var (user, access, denied) = await OpenAsync(context, db, slug, key, cancellationToken);
@@ -64,15 +66,20 @@ public static class ConversationEndpoints
 
             if (!result.Succeeded)
             {
-                var status = result.Error!.Code == PostErrorCode.PermissionDenied ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
-                return await RenderAsync(db, options.Value, user, access, null, text, [Phrase.Verbatim(result.Error.Message)], [], status, cancellationToken);
+                var status = result.Error!.Code switch
+                {
+                    PostErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
+                    PostErrorCode.AttachmentTooLarge => StatusCodes.Status413PayloadTooLarge,
+                    _ => StatusCodes.Status400BadRequest,
+                };
+                return await RenderAsync(db, options.Value, time, user, access, null, text, [Phrase.Verbatim(result.Error.Message)], [], status, cancellationToken);
             }
 
             // The post stands; what the author should know about its mentions is shown above the conversation.
             var notices = result.MentionWarnings().Select(Phrase.Verbatim).ToList();
             return notices.Count == 0
                 ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
-                : await RenderAsync(db, options.Value, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
+                : await RenderAsync(db, options.Value, time, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
         }).WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes)).RequireRateLimiting(WebSecurity.PostingPolicy);
 
         group.MapGet(WebRoutes.Attachment, async Task<Results<FileContentHttpResult, RazorComponentResult>> (
@@ -151,14 +158,17 @@ public static class ConversationEndpoints
             m.Text,
             m.Origin,
             m.CreatedAtUtc,
-            m.Attachments.OrderBy(a => a.Id).Select(a => new MessageItem.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList()));
+            m.Attachments.OrderBy(a => a.Id).Select(a => new MessageItem.AttachmentRow(a.Id, a.FileName, a.SizeBytes)).ToList())
+        {
+            AuthorId = m.AuthorId,
+        });
 
     /// <summary>A file's name as every page shows it: the one safe form (<see cref="FileNames.Sanitize"/>) that mails and
     /// downloads use too, whatever an older row holds.</summary>
     internal static string ShownName(string fileName) => FileNames.Sanitize(fileName);
 
     private static async Task<RazorComponentResult> RenderAsync(
-        GatewayDbContext db, WebOptions options, CurrentUser user, ChannelAccess access, long? before, string? text,
+        GatewayDbContext db, WebOptions options, TimeProvider timeProvider, CurrentUser user, ChannelAccess access, long? before, string? text,
         IReadOnlyList<Phrase> errors, IReadOnlyList<Phrase> notices, int status, CancellationToken cancellationToken)
     {
         var query = db.Messages.AsNoTracking().Where(m => m.ChannelId == access.Channel.Id);
@@ -176,8 +186,20 @@ public static class ConversationEndpoints
             .ToListAsync(cancellationToken);
         long? older = rows.Count > options.MessagesPerPage ? rows[options.MessagesPerPage - 1].Id : null;
         var page = rows.Take(options.MessagesPerPage).ToList();
+        // The mark moves to the newest message shown (an id, never a time); the page draws its line from the old one.
+        var lastSeen = await ReadMarks.LastSeenAsync(db, user.Id, access.Channel.Id, cancellationToken);
+        if (page.Count > 0)
+        {
+            await ReadMarks.MarkSeenAsync(db, user.Id, access.Channel.Id, page.Max(m => m.Id), timeProvider.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+
         return Pages.Show<ConversationPage>(
-            new { User = user, Access = access, Messages = page, OlderBefore = older, IsFirstPage = before is null, Text = text, Errors = errors, Notices = notices },
+            new
+            {
+                User = user, Access = access, Messages = page, OlderBefore = older, IsFirstPage = before is null, Text = text, Errors = errors,
+                Notices = notices, LastSeenBefore = lastSeen, UserId = user.Id,
+                Follow = await FollowChoices.StateAsync(db, user.Id, access.Title.Id, access.Channel.Id, cancellationToken),
+            },
             status);
     }
 

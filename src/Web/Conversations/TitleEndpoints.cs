@@ -1,4 +1,6 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Following;
+using ClpMailGateway.Reading;
 using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Layout;
@@ -25,15 +27,22 @@ public static class TitleEndpoints
             var paused = await db.AddressHealth.AsNoTracking()
                 .Where(a => a.SuppressedAtUtc != null && db.UserEmails.Any(e => e.UserId == user.Id && e.Address == a.Address))
                 .Select(a => a.Address).ToListAsync(cancellationToken);
-            var rows = new List<TitlesPage.TitleRow>();
+            var readableByTitle = new List<(Title Title, List<ChannelAccess> Channels)>();
             foreach (var title in titles)
             {
                 var readable = (await ChannelAccess.AllOfTitleAsync(db, user.Id, title, cancellationToken)).Where(c => c.Decision.CanRead).ToList();
                 if (readable.Count > 0)
                 {
-                    rows.Add(new TitlesPage.TitleRow(title.Name, title.Slug, readable.Select(c => c.Channel).ToList()));
+                    readableByTitle.Add((title, readable));
                 }
             }
+
+            var unread = await ReadMarks.UnreadCountsAsync(
+                db, user.Id, readableByTitle.SelectMany(t => t.Channels.Select(c => c.Channel.Id)).ToList(), cancellationToken);
+            var rows = readableByTitle.Select(t => new TitlesPage.TitleRow(t.Title.Name, t.Title.Slug, t.Channels.Select(c => c.Channel).ToList())
+            {
+                Unread = t.Channels.Sum(c => unread.GetValueOrDefault(c.Channel.Id)),
+            }).ToList();
 
             return Pages.Show<TitlesPage>(new { User = user, Titles = rows, Paused = paused });
         });
@@ -60,11 +69,13 @@ public static class TitleEndpoints
                 .GroupBy(m => m.ChannelId)
                 .Select(g => new { ChannelId = g.Key, Count = g.Count(), Last = g.Max(m => m.CreatedAtUtc) })
                 .ToDictionaryAsync(x => x.ChannelId, cancellationToken);
-            var rows = readable.Select(c => stats.TryGetValue(c.Channel.Id, out var stat)
+            var unread = await ReadMarks.UnreadCountsAsync(db, user.Id, ids, cancellationToken);
+            var rows = readable.Select(c => (stats.TryGetValue(c.Channel.Id, out var stat)
                 ? new TitlePage.ChannelRow(c, stat.Count, stat.Last)
-                : new TitlePage.ChannelRow(c, 0, null)).ToList();
+                : new TitlePage.ChannelRow(c, 0, null)) with { Unread = unread.GetValueOrDefault(c.Channel.Id) }).ToList();
             var internalHidden = channels.Any(c => !c.Decision.CanRead && c.Channel.Kind == ChannelKind.Internal && user.IsInternal);
-            return Pages.Show<TitlePage>(new { User = user, title.Name, Channels = rows, InternalHidden = internalHidden });
+            var follow = await FollowChoices.StateAsync(db, user.Id, title.Id, null, cancellationToken);
+            return Pages.Show<TitlePage>(new { User = user, title.Name, title.Slug, Channels = rows, InternalHidden = internalHidden, Follow = follow });
         });
 
         return group;

@@ -18,14 +18,26 @@ public sealed record CurrentUser(int Id, string Name, string Email, UserRole Rol
             return null;
         }
 
-        return await db.Users.AsNoTracking()
+        var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == id && u.IsActive)
             .Select(u => new CurrentUser(
                 u.Id,
                 u.Name,
                 u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() ?? string.Empty,
                 u.Role,
-                u.IsAdmin))
+                u.IsAdmin)
+            {
+                TimeZone = u.Settings == null ? Rendering.ReaderTime.Utc : u.Settings.TimeZone,
+            })
             .SingleOrDefaultAsync(cancellationToken);
+        if (user is not null)
+        {
+            ReaderZone.Set(context, user.TimeZone);
+        }
+
+        return user;
     }
+
+    /// <summary>The IANA zone the user's pages show times in (<see cref="UserSettings.TimeZone"/>).</summary>
+    public string TimeZone { get; init; } = Rendering.ReaderTime.Utc;
 }

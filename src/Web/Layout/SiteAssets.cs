@@ -7,20 +7,29 @@ namespace ClpMailGateway.Web.Layout;
 public sealed class SiteAssets
 {
     private const string StyleSheetPath = "css/site.css";
+    private const string UploadLimitPath = "js/upload-limit.js";
 
     public string StyleSheet { get; private set; } = "/" + StyleSheetPath;
 
+    /// <summary>The script that checks a file's size before upload (allowed by the Content-Security-Policy's
+    /// <c>script-src 'self'</c>).</summary>
+    public string UploadLimitScript { get; private set; } = "/" + UploadLimitPath;
+
     internal void Load(IEndpointRouteBuilder endpoints)
     {
-        var fingerprinted = StaticAssetsEndpointDataSourceHelper.ResolveStaticAssetDescriptors(endpoints, null)
-            .FirstOrDefault(d => d.AssetPath.EndsWith(StyleSheetPath[4..], StringComparison.Ordinal)
-                && d.Properties.Any(p => p.Name == "label" && p.Value == StyleSheetPath)
-                && d.Properties.Any(p => p.Name == "fingerprint")
-                && d.Selectors.Count == 0);
-        if (fingerprinted is not null)
-        {
-            StyleSheet = "/" + fingerprinted.Route;
-        }
+        var descriptors = StaticAssetsEndpointDataSourceHelper.ResolveStaticAssetDescriptors(endpoints, null);
+        StyleSheet = Fingerprinted(descriptors, StyleSheetPath) ?? StyleSheet;
+        UploadLimitScript = Fingerprinted(descriptors, UploadLimitPath) ?? UploadLimitScript;
+    }
+
+    private static string? Fingerprinted(IEnumerable<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor> descriptors, string path)
+    {
+        var name = path[(path.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        var fingerprinted = descriptors.FirstOrDefault(d => d.AssetPath.EndsWith(name, StringComparison.Ordinal)
+            && d.Properties.Any(p => p.Name == "label" && p.Value == path)
+            && d.Properties.Any(p => p.Name == "fingerprint")
+            && d.Selectors.Count == 0);
+        return fingerprinted is null ? null : "/" + fingerprinted.Route;
     }
 }
 

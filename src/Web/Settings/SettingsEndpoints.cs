@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Rendering;
 using ClpMailGateway.Links;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
@@ -56,6 +57,7 @@ public static class SettingsEndpoints
             var vendorDelivery = Single(form, "vendorDelivery");
             var mentionDelivery = Single(form, "mentionDelivery");
             var pageLanguage = Single(form, "language");
+            var timeZone = Single(form, "timeZone");
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
             {
@@ -118,6 +120,20 @@ public static class SettingsEndpoints
                 }
             }
 
+            // Absent keeps the zone; anything sent must be an IANA zone this machine knows.
+            var chosenZone = model.TimeZone;
+            if (timeZone is not null)
+            {
+                if (ReaderTime.TryParse(timeZone, out var zone, out _))
+                {
+                    chosenZone = zone.Id;
+                }
+                else
+                {
+                    errors.Add(Phrase.Of<SettingsStrings>("TimeZoneInvalid", Clip(timeZone)));
+                }
+            }
+
             if (errors.Count > 0)
             {
                 return Pages.Show<SettingsPage>(new { User = user, Model = model, Errors = errors }, StatusCodes.Status400BadRequest);
@@ -136,6 +152,7 @@ public static class SettingsEndpoints
             settings.VendorDelivery = vendorMode;
             settings.MentionsEnabled = mentionMode == DeliveryMode.Immediate;
             settings.Language = chosenLanguage;
+            settings.TimeZone = chosenZone;
 
             // Languages outside what can be chosen here (none today) are kept; the chosen ones replace the rest.
             var current = await db.UserLanguages.Where(l => l.UserId == user.Id).ToListAsync(cancellationToken);
@@ -274,6 +291,7 @@ public static class SettingsEndpoints
             MentionsEnabled = settings.MentionsEnabled,
             Mutes = mutes,
             Language = WebCultures.Find(settings.Language),
+            TimeZone = settings.TimeZone,
         };
     }
 }

@@ -157,7 +157,10 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         // The kind stays on: other titles' Broadcast channels, and this title's other channels, still mail.
         var settings = await _world.QueryAsync(db => db.UserSettings.AsNoTracking().SingleAsync(s => s.UserId == _fr.Id));
         Assert.Equal(DeliveryMode.Immediate, settings.BroadcastDelivery);
-        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "muted broadcast, @" + _fr.Handle)));
+        Assert.Empty(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "muted broadcast")));
+        // A mention still reaches a user who muted the channel (mentions are on).
+        var mention = Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "broadcast", "muted broadcast, @" + _fr.Handle)));
+        Assert.Equal("mention", mention.Headers["X-CLP-Reason"]);
         Assert.Single(await MailsToAfterAsync(Address(_fr), () => PostAsync(_pm, "vendor-fr", "still mailed")));
         var other = await _world.TitleAsync("fr");
         await _world.SaveAsync(db =>

@@ -35,7 +35,7 @@ public partial class NotificationStampTests
         var first = new Recipient(1, "First Recipient", "first@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
         foreach (var reason in new[] { RecipientReason.Follower, RecipientReason.Mention })
         {
-            var stamp = shared.Stamp(reason, () => NotificationComposer.Stamp(Mail, Templates, content, first with { Reason = reason }, "t1_first", "u1_first", 1_000_000, shared));
+            var stamp = shared.Stamp(first with { Reason = reason }, () => NotificationComposer.Stamp(Mail, Templates, content, first with { Reason = reason }, "t1_first", "u1_first", 1_000_000, shared));
             var recipient = new Recipient(4242, name, address, DeliveryMode.Immediate, reason);
             var replyToken = "t1_" + new string('r', 29);
             var unsubscribeToken = "u1_" + address.Length;

@@ -118,16 +118,34 @@ public class RecipientResolverTests
         Assert.Empty(RecipientResolver.Resolve(ChannelKind.Broadcast, null, AuthorId, [member]));
     }
 
-    [Theory]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void Resolve_MutedChannel_NoMailAtAllNotEvenForAMention(bool follows, bool mentioned)
+    [Fact]
+    public void Resolve_MutedFollower_GetsNoMail()
     {
-        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Immediate, follows, mentioned, suppressed: false) with { Muted = true };
+        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Immediate, follows: true, mentioned: false, suppressed: false) with { Muted = true };
 
         Assert.Empty(RecipientResolver.Resolve(ChannelKind.Vendor, "fr", AuthorId, [member]));
-        Assert.Equal("they turned off mail from this channel", RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "fr"));
+    }
+
+    [Theory]
+    [InlineData(true, "mention")]
+    [InlineData(false, "none")]
+    public void Resolve_MutedAndMentioned_MailedOnlyWhenMentionsAreOn(bool mentionsEnabled, string expected)
+    {
+        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Immediate, follows: true, mentioned: true, suppressed: false)
+            with { Muted = true, MentionsEnabled = mentionsEnabled };
+
+        var recipients = RecipientResolver.Resolve(ChannelKind.Vendor, "fr", AuthorId, [member]);
+
+        Assert.Equal(expected, recipients.Count == 0 ? "none" : recipients[0].Reason == RecipientReason.Mention ? "mention" : "follower");
+        Assert.Equal(mentionsEnabled ? null : "they turned mention mails off", RecipientResolver.WhyMentionUnmailed(member, ChannelKind.Vendor, "fr"));
+    }
+
+    [Fact]
+    public void Resolve_Recipient_CarriesTheUsersTimeZone()
+    {
+        var member = Member(UserId, "vendor", true, "fr", "fr", DeliveryMode.Immediate, follows: true, mentioned: false, suppressed: false) with { TimeZone = "Europe/Paris" };
+
+        Assert.Equal("Europe/Paris", Assert.Single(RecipientResolver.Resolve(ChannelKind.Vendor, "fr", AuthorId, [member])).TimeZone);
     }
 
     [Theory]

@@ -12,6 +12,7 @@ internal sealed class UserSettingsConfiguration : IEntityTypeConfiguration<UserS
         builder.Property(s => s.InternalDelivery).HasConversion<string>().HasMaxLength(12);
         builder.Property(s => s.BroadcastDelivery).HasConversion<string>().HasMaxLength(12);
         builder.Property(s => s.VendorDelivery).HasConversion<string>().HasMaxLength(12);
+        builder.Property(s => s.TimeZone).HasMaxLength(Rendering.ReaderTime.MaxLength).HasDefaultValue(Rendering.ReaderTime.Utc);
         builder.Property(s => s.Language).HasMaxLength(35);
     }
 }

@@ -217,6 +217,24 @@ namespace ClpMailGateway.Storage.Migrations
                     b.ToTable("Channels");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelFollow", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ChannelId");
+
+                    b.HasIndex("ChannelId");
+
+                    b.ToTable("ChannelFollows");
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
                 {
                     b.Property<int>("UserId")
@@ -233,6 +251,27 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasIndex("ChannelId");
 
                     b.ToTable("ChannelMutes");
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelReadMark", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ChannelId");
+
+                    b.HasIndex("ChannelId");
+
+                    b.ToTable("ChannelReadMarks");
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.Digest", b =>
@@ -880,6 +919,13 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Property<bool>("MentionsEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("UTC");
+
                     b.Property<string>("VendorDelivery")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -983,7 +1029,37 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Navigation("Title");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelFollow", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelReadMark", b =>
                 {
                     b.HasOne("ClpMailGateway.Domain.Channel", null)
                         .WithMany()

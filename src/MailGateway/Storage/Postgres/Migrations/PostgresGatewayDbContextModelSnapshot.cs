@@ -230,6 +230,24 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.ToTable("Channels");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelFollow", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "ChannelId");
+
+                    b.HasIndex("ChannelId");
+
+                    b.ToTable("ChannelFollows");
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
                 {
                     b.Property<int>("UserId")
@@ -246,6 +264,27 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.HasIndex("ChannelId");
 
                     b.ToTable("ChannelMutes");
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelReadMark", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastSeenMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "ChannelId");
+
+                    b.HasIndex("ChannelId");
+
+                    b.ToTable("ChannelReadMarks");
                 });
 
             modelBuilder.Entity("ClpMailGateway.Domain.Digest", b =>
@@ -911,6 +950,13 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.Property<bool>("MentionsEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC");
+
                     b.Property<string>("VendorDelivery")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -1018,7 +1064,37 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.Navigation("Title");
                 });
 
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelFollow", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ClpMailGateway.Domain.ChannelMute", b =>
+                {
+                    b.HasOne("ClpMailGateway.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ClpMailGateway.Domain.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ClpMailGateway.Domain.ChannelReadMark", b =>
                 {
                     b.HasOne("ClpMailGateway.Domain.Channel", null)
                         .WithMany()
