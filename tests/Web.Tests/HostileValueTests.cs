@@ -54,7 +54,7 @@ public sealed class HostileValueTests : IAsyncLifetime
             Expect(problems, path, "shows the title's or user's name", html.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", StringComparison.Ordinal));
             // The conversation's one script is the page's own static upload check.
             Expect(problems, path, "has no live <script>",
-                !System.Text.RegularExpressions.Regex.IsMatch(html, @"<script(?! src=""/js/upload-limit[.a-z0-9]*\.js"" defer></script>)", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+                !System.Text.RegularExpressions.Regex.IsMatch(html, @"<script(?! src=""/js/upload-limit[.a-z0-9]*\.js"" integrity=""sha256-(?:[A-Za-z0-9+/=]|&#x2B;|&#x2F;|&#x3D;)+"" defer></script>)", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
             Expect(problems, path, "has no live <img>", !html.Contains("<img", StringComparison.OrdinalIgnoreCase));
             Expect(problems, path, "closes no attribute with a quote", !html.Contains("\"q1\"", StringComparison.Ordinal));
             Expect(problems, path, "keeps {{x}} and @(1+1) as text", WebUtility.HtmlDecode(html).Contains("{{x}} @(1+1)", StringComparison.Ordinal));

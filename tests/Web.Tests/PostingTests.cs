@@ -129,6 +129,25 @@ public sealed class PostingTests : IAsyncLifetime
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
     }
 
+    [Theory]
+    [InlineData("application/ecmascript")]
+    [InlineData("text/javascript; charset=utf-8")]
+    [InlineData("text/jscript")]
+    [InlineData("TEXT/HTML")]
+    [InlineData("application/xhtml+xml")]
+    [InlineData("image/svg+xml")]
+    [InlineData("multipart/x-mixed-replace")]
+    [InlineData("application/x-made-up")]
+    public void Download_TypeABrowserCouldRunOrDoesNotKnow_IsServedAsBytes(string declared) =>
+        Assert.Equal("application/octet-stream", ClpMailGateway.Web.Conversations.ConversationEndpoints.SafeContentType(declared));
+
+    [Theory]
+    [InlineData("image/png", "image/png")]
+    [InlineData("Application/PDF", "application/pdf")]
+    [InlineData("text/plain; charset=utf-8", "text/plain")]
+    public void Download_TypeShownAndNeverRun_KeepsItsType(string declared, string served) =>
+        Assert.Equal(served, ClpMailGateway.Web.Conversations.ConversationEndpoints.SafeContentType(declared));
+
     [Fact]
     public async Task Conversation_ManyMessages_IsPagedNewestFirst()
     {

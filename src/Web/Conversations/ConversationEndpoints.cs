@@ -203,14 +203,16 @@ public static class ConversationEndpoints
             status);
     }
 
-    /// <summary>Types a browser could run or render as a page are served as plain bytes; downloads are attachments anyway.</summary>
-    private static string SafeContentType(string contentType)
+    /// <summary>Only types a browser shows and never runs keep their type; everything else (pages, scripts in any of
+    /// their many names, SVG, XML, unknown types) is served as plain bytes. Downloads are attachments anyway.</summary>
+    internal static string SafeContentType(string contentType)
     {
-        var type = contentType.ToLowerInvariant();
-        return type.Contains("html", StringComparison.Ordinal) || type.Contains("xml", StringComparison.Ordinal)
-            || type.Contains("javascript", StringComparison.Ordinal) || type.Contains("svg", StringComparison.Ordinal)
-            || type.StartsWith("multipart/", StringComparison.Ordinal)
-            ? "application/octet-stream"
-            : type;
+        var type = contentType.Split(';', 2)[0].Trim().ToLowerInvariant();
+        return ShownNeverRun.Contains(type) ? type : "application/octet-stream";
     }
+
+    private static readonly HashSet<string> ShownNeverRun = new(StringComparer.Ordinal)
+    {
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv",
+    };
 }

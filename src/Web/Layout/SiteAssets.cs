@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.StaticAssets.Infrastructure;
 
 namespace ClpMailGateway.Web.Layout;
@@ -11,16 +12,35 @@ public sealed class SiteAssets
 
     public string StyleSheet { get; private set; } = "/" + StyleSheetPath;
 
-    /// <summary>The script that checks a file's size before upload (allowed by the Content-Security-Policy's
-    /// <c>script-src 'self'</c>).</summary>
+    /// <summary>The script that checks a file's size before upload.</summary>
     public string UploadLimitScript { get; private set; } = "/" + UploadLimitPath;
 
-    internal void Load(IEndpointRouteBuilder endpoints)
+    /// <summary>The script's SHA-256 as a CSP hash source (<c>sha256-…</c>), which is also its <c>integrity</c>: the
+    /// Content-Security-Policy allows this one script and nothing else served from our origin, such as a download whose
+    /// type a browser would run.</summary>
+    public string UploadLimitIntegrity { get; private set; } = string.Empty;
+
+    /// <summary>The Content-Security-Policy of every response.</summary>
+    public string ContentSecurityPolicy { get; private set; } = Policy("'none'");
+
+    internal void Load(IEndpointRouteBuilder endpoints, IWebHostEnvironment environment)
     {
         var descriptors = StaticAssetsEndpointDataSourceHelper.ResolveStaticAssetDescriptors(endpoints, null);
         StyleSheet = Fingerprinted(descriptors, StyleSheetPath) ?? StyleSheet;
         UploadLimitScript = Fingerprinted(descriptors, UploadLimitPath) ?? UploadLimitScript;
+        var script = environment.WebRootFileProvider.GetFileInfo(UploadLimitPath);
+        if (!script.Exists)
+        {
+            throw new InvalidOperationException($"wwwroot/{UploadLimitPath} is missing from the web's static files.");
+        }
+
+        using var stream = script.CreateReadStream();
+        UploadLimitIntegrity = "sha256-" + Convert.ToBase64String(SHA256.HashData(stream));
+        ContentSecurityPolicy = Policy($"'{UploadLimitIntegrity}'");
     }
+
+    private static string Policy(string scriptSources) =>
+        $"default-src 'self'; script-src {scriptSources}; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static string? Fingerprinted(IEnumerable<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor> descriptors, string path)
     {
@@ -42,7 +62,7 @@ public static class SiteAssetsSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapStaticAssets();
-        app.Services.GetRequiredService<SiteAssets>().Load(app);
+        app.Services.GetRequiredService<SiteAssets>().Load(app, app.Environment);
         return app;
     }
 }
