@@ -138,6 +138,23 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admin_DeactivatesThemselvesAsTheLastAdmin_RefusedNamingTheFieldAndStillAdmin()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        var path = $"/admin/users/{_admin.Id.ToString(CultureInfo.InvariantCulture)}";
+
+        var response = await WebApp.PostFormAsync(client, path, path,
+            new() { ["name"] = _admin.Name, ["emails"] = _admin.Emails[0].Address, ["role"] = "pm", ["admin"] = "true" });
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<strong>Active</strong>", body, StringComparison.Ordinal);
+        Assert.Contains("is the last active admin", body, StringComparison.Ordinal);
+        Assert.True(await _app.QueryAsync(db => db.Users.AnyAsync(u => u.Id == _admin.Id && u.IsAdmin && u.IsActive)));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/admin/users", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task Admin_ApiKey_ShownOnceWorksThenRevokedIsRefused()
     {
         using var client = await _app.SignedInAsync(_admin);
