@@ -63,10 +63,48 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("<strong>slug</strong>", body, StringComparison.Ordinal);
+        Assert.Contains("<strong>Slug</strong>", body, StringComparison.Ordinal);
         Assert.Contains("value=\"../evil\"", body, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>x</script>", body, StringComparison.Ordinal);
         Assert.Equal(0, await _app.QueryAsync(db => db.Titles.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData("fr-FR,fr;q=0.9", "fr", "ltr", "<h1>Prestataires</h1>", "Administration</a>", "Nouveau prestataire")]
+    [InlineData("ar", "ar", "rtl", "<h1>المورّدون</h1>", "الإدارة</a>", "مورّد جديد")]
+    public async Task AdminPage_AcceptLanguage_IsInThatLanguageAndDirection(string acceptLanguage, string lang, string dir, string heading, string navLink, string section)
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+
+        var html = await client.GetStringAsync(new Uri("/admin/vendors", UriKind.Relative));
+
+        Assert.Contains($"<html lang=\"{lang}\" dir=\"{dir}\">", html, StringComparison.Ordinal);
+        Assert.Contains(heading, html, StringComparison.Ordinal);
+        Assert.Contains(navLink, html, StringComparison.Ordinal);
+        Assert.Contains(section, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("New vendor", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminForm_RefusedInFrench_NamesTheFieldInFrenchAndAuditSpeaksFrench()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr");
+
+        var refused = await WebApp.PostFormAsync(client, "/admin/titles", "/admin/titles", new() { ["name"] = "Nuit", ["slug"] = "../evil", ["languages"] = "fr" });
+        var body = await refused.Content.ReadAsStringAsync();
+        await WebApp.PostFormAsync(client, "/admin/vendors", "/admin/vendors", new() { ["name"] = "Lumen" });
+        var audit = await client.GetStringAsync(new Uri("/admin/audit", UriKind.Relative));
+        var keyRefused = await WebApp.PostFormAsync(client, "/admin/api-keys", "/admin/api-keys", new() { ["name"] = "no scope" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Rien n’a été enregistré", body, StringComparison.Ordinal);
+        Assert.Contains("<strong>Identifiant d’URL</strong>", body, StringComparison.Ordinal);
+        Assert.Contains("<h1>Journal d’audit</h1>", audit, StringComparison.Ordinal);
+        Assert.Contains("Création : prestataire n° ", audit, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, keyRefused.StatusCode);
+        Assert.Contains("Choisissez au moins une portée.", await keyRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,6 +135,23 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("belongs to another user", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_DeactivatesThemselvesAsTheLastAdmin_RefusedNamingTheFieldAndStillAdmin()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        var path = $"/admin/users/{_admin.Id.ToString(CultureInfo.InvariantCulture)}";
+
+        var response = await WebApp.PostFormAsync(client, path, path,
+            new() { ["name"] = _admin.Name, ["emails"] = _admin.Emails[0].Address, ["role"] = "pm", ["admin"] = "true" });
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<strong>Active</strong>", body, StringComparison.Ordinal);
+        Assert.Contains("is the last active admin", body, StringComparison.Ordinal);
+        Assert.True(await _app.QueryAsync(db => db.Users.AnyAsync(u => u.Id == _admin.Id && u.IsAdmin && u.IsActive)));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/admin/users", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

@@ -176,6 +176,39 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.True(await _app.QueryAsync(db => db.Users.AnyAsync(u => u.Role == UserRole.Cpc && u.IsAdmin)));
     }
 
+    [Fact]
+    public async Task LastActiveAdmin_DemotedOrDeactivatedByApi_Is422NamingTheFieldAndNothingChanged()
+    {
+        var admin = Client((await KeyAsync(ApiScopes.Sync, ApiScopes.Admin)).Text);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/v1/users/p-1", Json("""{ "name": "Anna", "emails": ["anna@example.test"], "role": "pm", "admin": true }"""))).StatusCode);
+
+        var demoted = await admin.PutAsync("/api/v1/users/p-1", Json("""{ "admin": false }"""));
+        var deactivated = await admin.PostAsync("/api/v1/import", Json("""
+            {
+              "vendors": [ { "externalId": "v-1", "name": "Lumen" } ],
+              "users": [ { "externalId": "p-1", "active": false } ]
+            }
+            """));
+        var handedOn = await admin.PostAsync("/api/v1/import", Json("""
+            {
+              "users": [
+                { "externalId": "p-1", "admin": false },
+                { "externalId": "p-2", "name": "Ben", "emails": ["ben@example.test"], "role": "cpc", "admin": true }
+              ]
+            }
+            """));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, demoted.StatusCode);
+        Assert.Equal("admin", (string)(await demoted.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![0]!["field"]!);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, deactivated.StatusCode);
+        var error = Assert.Single((await deactivated.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsArray())!;
+        Assert.Equal(("users", 0, 3, "active"), ((string)error["section"]!, (int)error["index"]!, (int)error["line"]!, (string)error["field"]!));
+        Assert.Contains("last active admin", (string)error["reason"]!, StringComparison.Ordinal);
+        Assert.Equal(0, await _app.QueryAsync(db => db.Vendors.CountAsync()));
+        Assert.Equal(HttpStatusCode.OK, handedOn.StatusCode);
+        Assert.Equal(["p-2"], await _app.QueryAsync(db => db.Users.Where(u => u.IsAdmin && u.IsActive).Select(u => u.ExternalId!).ToListAsync()));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -2,6 +2,7 @@ using System.Net;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.TestSupport;
+using ClpMailGateway.Web.Layout;
 using ClpMailGateway.Web.Tests.Support;
 using HtmlAgilityPack;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,7 @@ public sealed class HostileValueTests : IAsyncLifetime
         }
 
         var problems = new List<string>();
+        var titles = new Dictionary<string, string>();
         foreach (var (path, html) in pages)
         {
             Expect(problems, path, "shows the title's or user's name", html.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", StringComparison.Ordinal));
@@ -63,11 +65,17 @@ public sealed class HostileValueTests : IAsyncLifetime
             foreach (var text in document.DocumentNode.DescendantsAndSelf().Where(n => n.NodeType == HtmlNodeType.Text))
             {
                 if (WebUtility.HtmlDecode(text.InnerText).Contains('\u202E', StringComparison.Ordinal)
-                    && !text.Ancestors().Any(a => a.Name is "bdi" or "title" || (a.Name != "html" && a.Attributes.Contains("dir"))))
+                    && !text.Ancestors().Any(a => a.Name is "bdi" || (a.Name != "html" && a.Attributes.Contains("dir"))))
                 {
                     problems.Add($"{path}: a right-to-left override outside <bdi> in <{text.ParentNode?.Name}>: {text.InnerText.Trim()}");
                 }
             }
+
+            // The tab's title is plain text that no <bdi> can isolate: it carries no bidirectional control at all.
+            var title = WebUtility.HtmlDecode(document.DocumentNode.SelectSingleNode("//head/title")?.InnerText ?? string.Empty);
+            Expect(problems, path, "has a <title> naming the site", title.EndsWith(" · CLP Mail Gateway", StringComparison.Ordinal));
+            Expect(problems, path, "has no bidirectional control in <title>", !title.Any(TitleText.IsBidiControl));
+            titles[path] = title;
 
             foreach (var element in document.DocumentNode.Descendants().Where(n => n.NodeType == HtmlNodeType.Element))
             {
@@ -81,6 +89,8 @@ public sealed class HostileValueTests : IAsyncLifetime
         Expect(problems, "conversation", "shows the message's text", pages[channel].Contains("Message zebraword Evil", StringComparison.Ordinal));
         Expect(problems, "conversation", "shows the file's name as every page shows it",
             WebUtility.HtmlDecode(pages[channel]).Contains(FileNames.Sanitize(FileName), StringComparison.Ordinal));
+        Expect(problems, "title page", "names the title in <title>, its override taken out",
+            titles[$"/titles/{_title.Slug}"].StartsWith("Title Evil <script>", StringComparison.Ordinal));
         Expect(problems, "/settings", "shows the muted title's name", pages["/settings"].Contains("Title Evil", StringComparison.Ordinal));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

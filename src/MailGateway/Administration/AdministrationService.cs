@@ -267,6 +267,7 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
         public void Users(List<UserRow> rows)
         {
             var seen = new Dictionary<User, int>();
+            var adminsTaken = new List<(int Index, int? Line, string Field, User User)>();
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
@@ -373,6 +374,7 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
                 }
 
                 var before = user is null ? null : Snapshot(user);
+                var wasActiveAdmin = user is { IsAdmin: true, IsActive: true };
                 var previousVendor = user?.VendorId;
                 if (user is null)
                 {
@@ -415,6 +417,11 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
 
                 var deactivated = row.Active is false && user.IsActive;
                 user.IsActive = row.Active ?? user.IsActive;
+                if (wasActiveAdmin && !(user.IsAdmin && user.IsActive))
+                {
+                    adminsTaken.Add((i, row.Line, user.IsAdmin ? "active" : "admin", user));
+                }
+
                 if (before is not null && (rolesChanged || deactivated))
                 {
                     // Sessions carry what the user was: they end, and the next sign-in sees the new roles.
@@ -432,6 +439,17 @@ public sealed class AdministrationService(GatewayDbContext db, TimeProvider time
                 var after = Snapshot(user);
                 var action = before is null ? "create" : before.Active && !after.Active ? "deactivate" : !before.Active && after.Active ? "activate" : "update";
                 Record("user", () => Id(user.Id), user.Emails.Where(e => e.IsPrimary).Select(e => e.Address).FirstOrDefault() ?? user.Handle, action, before, after);
+            }
+
+            // Checked once every row is applied, so a document may hand the right on in any order; one that leaves no
+            // active admin would lock everyone out of the admin pages, and only the command line could undo it.
+            if (adminsTaken.Count > 0 && !_users.Any(u => u.IsAdmin && u.IsActive))
+            {
+                foreach (var (index, line, field, taken) in adminsTaken)
+                {
+                    Errors.Add(new RowError("users", index, line, field,
+                        $"{taken.Name} is the last active admin: {(field == "admin" ? "taking the admin right away" : "deactivating them")} would leave no active admin; make another active staff user an admin first, or in the same document"));
+                }
             }
         }
 

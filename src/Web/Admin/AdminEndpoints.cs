@@ -93,7 +93,14 @@ public static class AdminEndpoints
             }
             catch (ArgumentException ex)
             {
-                return await ApiKeysPageAsync(context, db, null, ex.Message, cancellationToken);
+                // The service says which argument it refused; the page says what to do about it in the reader's language.
+                var problem = ex.ParamName switch
+                {
+                    "name" => Phrase.Of<AdminStrings>("KeyNameProblem"),
+                    "scopes" => Phrase.Of<AdminStrings>("KeyScopesProblem"),
+                    _ => Phrase.Verbatim(ex.Message),
+                };
+                return await ApiKeysPageAsync(context, db, null, problem, cancellationToken);
             }
         });
         admin.MapPost("/api-keys/{id:int}/revoke", async (
@@ -308,7 +315,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<RazorComponentResult> ApiKeysPageAsync(
-        HttpContext context, GatewayDbContext db, string? createdKey, string? error, CancellationToken cancellationToken) =>
+        HttpContext context, GatewayDbContext db, string? createdKey, Phrase? error, CancellationToken cancellationToken) =>
         Pages.Show<AdminApiKeysPage>(
             new
             {

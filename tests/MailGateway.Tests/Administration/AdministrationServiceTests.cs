@@ -251,6 +251,69 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
         Assert.NotEqual(stamp, anna.SecurityStamp);
     }
 
+    [Theory]
+    [InlineData(false, true, "admin")]
+    [InlineData(true, false, "active")]
+    [InlineData(false, false, "admin")]
+    public async Task Apply_LastActiveAdminLosesTheRight_RefusedNamingTheFieldAndNothingApplied(bool admin, bool active, string field)
+    {
+        var world = World();
+        world.Users[0].Admin = true;
+        await ApplyAsync(world);
+        var document = World();
+        document.Vendors[0].Name = "Renamed";
+        document.Users[0].Admin = admin;
+        document.Users[0].Active = active;
+
+        var result = await ApplyAsync(document);
+        var dryRun = await ApplyAsync(document, Admin with { DryRun = true });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("users", 0, field), (error.Section, error.Index, error.Field));
+        Assert.Contains("Anna is the last active admin", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(field, Assert.Single(dryRun.Errors).Field);
+        var anna = await QueryAsync(db => db.Users.SingleAsync(u => u.ExternalId == "p-1"));
+        Assert.Equal((true, true), (anna.IsAdmin, anna.IsActive));
+        Assert.Equal("Lumen Subtitles", await QueryAsync(db => db.Vendors.Select(v => v.Name).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Apply_LastAdminHandsTheRightOnInTheSameDocument_AppliedInEitherOrder()
+    {
+        var world = World();
+        world.Users[0].Admin = true;
+        await ApplyAsync(world);
+        var document = new SyncDocument
+        {
+            Users =
+            [
+                new UserRow { ExternalId = "p-1", Admin = false },
+                new UserRow { ExternalId = "p-9", Name = "Ben", Emails = ["ben@example.test"], Role = "cpc", Admin = true },
+            ],
+        };
+
+        var result = await ApplyAsync(document);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["p-9"], await QueryAsync(db => db.Users.Where(u => u.IsAdmin).Select(u => u.ExternalId!).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Apply_OneOfTwoAdminsDeactivated_Applied()
+    {
+        var world = World();
+        world.Users[0].Admin = true;
+        world.Users.Add(new UserRow { ExternalId = "p-9", Name = "Ben", Emails = ["ben@example.test"], Role = "cpc", Admin = true });
+        await ApplyAsync(world);
+
+        var result = await ApplyAsync(new SyncDocument { Users = [new UserRow { ExternalId = "p-9", Active = false }] });
+        var last = await ApplyAsync(new SyncDocument { Users = [new UserRow { ExternalId = "p-1", Active = false }] });
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("active", Assert.Single(last.Errors).Field);
+        Assert.True(await QueryAsync(db => db.Users.AnyAsync(u => u.ExternalId == "p-1" && u.IsActive && u.IsAdmin)));
+    }
+
     [Fact]
     public async Task Apply_WithoutExternalIdOnSync_Refused()
     {

@@ -86,6 +86,32 @@ public sealed class ImportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_DeactivatesTheLastActiveAdmin_RefusedWithItsLineAndNothingChanged()
+    {
+        var setup = await _cli.RunAsync("import", Write("admin.json", """
+            { "users": [ { "externalId": "p-1", "name": "Anna", "emails": ["anna@example.test"], "role": "pm", "admin": true } ] }
+            """));
+        var path = Write("leave.json", """
+            {
+              "vendors": [ { "externalId": "v-1", "name": "Lumen" } ],
+              "users": [
+                { "externalId": "p-1", "active": false }
+              ]
+            }
+            """);
+
+        var result = await _cli.RunAsync("import", path);
+
+        Assert.Equal(0, setup.ExitCode);
+        Assert.Equal(ExitCodes.Refused, result.ExitCode);
+        var error = Assert.Single(result.Lines);
+        Assert.Equal((4, "users", "active"), (error.GetProperty("line").GetInt32(), error.GetProperty("section").GetString(), error.GetProperty("field").GetString()));
+        Assert.Contains("last active admin", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await QueryAsync(db => db.Vendors.CountAsync()));
+        Assert.True(await QueryAsync(db => db.Users.AnyAsync(u => u.ExternalId == "p-1" && u.IsActive && u.IsAdmin)));
+    }
+
+    [Fact]
     public async Task Import_PeopleCsv_AfterTheJsonCreatesThemAndIsIdempotent()
     {
         await _cli.RunAsync("import", ExampleJson);
