@@ -65,6 +65,24 @@ public sealed partial class LocalizationTests : IAsyncLifetime
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    [Fact]
+    public void PostingCodes_EachHaveAStringInEveryCulture()
+    {
+        var keys = Enum.GetValues<Posting.PostErrorCode>().Select(Conversations.PostingPhrases.Key)
+            .Concat(Enum.GetValues<Posting.MentionNoticeCode>().Select(Conversations.PostingPhrases.Key))
+            .Concat(Enum.GetValues<Outbound.UnmailedReason>().Select(Conversations.PostingPhrases.Key))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var culture in WebCultures.Supported.Where(c => c != WebCultures.Default).Select(CultureInfo.GetCultureInfo).Append(CultureInfo.InvariantCulture))
+        {
+            var strings = Strings(typeof(Conversations.ConversationStrings), culture);
+            problems.AddRange(keys.Where(k => !strings.ContainsKey(k)).Select(k => $"{culture.Name}: {k}"));
+        }
+
+        Assert.Equal(Enum.GetValues<Posting.PostErrorCode>().Length + Enum.GetValues<Posting.MentionNoticeCode>().Length + Enum.GetValues<Outbound.UnmailedReason>().Length, keys.Distinct().Count());
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     [Theory]
     [InlineData("ar", "ar", "rtl", "الرئيسية")]
     [InlineData("he-IL,he;q=0.9", "he", "rtl", "כניסה")]

@@ -81,6 +81,61 @@ public sealed class PostingTests : IAsyncLifetime
         Assert.Equal(0, await _app.World.CountAsync<Attachment>());
     }
 
+    [Theory]
+    [InlineData("fr", "La pièce jointe « {0} » dépasse la limite de 10 MB par fichier ; rien n'a été publié.")]
+    [InlineData("ar", "المرفق «{0}» أكبر من الحد المسموح به وهو 10 MB لكل ملف؛ لم يُنشر شيء.")]
+    public async Task Post_AttachmentOver10MBInReadersLanguage_SaysItThereWithTheFileNameVerbatim(string language, string sentence)
+    {
+        const string hostile = "l'été & <img src=x onerror=alert(1)>\u202Evom.exe";
+        var shown = FileNames.Sanitize(hostile);
+        using var client = await _app.SignedInAsync(_pm);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        var response = await WebApp.PostMultipartAsync(client, Broadcast, $"{Broadcast}/messages", "texte",
+            (hostile, new byte[(10 * 1024 * 1024) + 1], "video/quicktime"));
+        var raw = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains($"<html lang=\"{language}\"", raw, StringComparison.Ordinal);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, sentence, shown), WebUtility.HtmlDecode(raw), StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202E", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("is larger than the limit", raw, StringComparison.Ordinal);
+        Assert.Equal(0, await _app.World.CountAsync<Message>());
+    }
+
+    [Fact]
+    public async Task Post_TextTooLongInFrench_SaysTheLimitWithFrenchDigits()
+    {
+        var french = System.Globalization.CultureInfo.GetCultureInfo("fr");
+        using var client = await _app.SignedInAsync(_pm);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr");
+
+        var response = await WebApp.PostMultipartAsync(client, Broadcast, $"{Broadcast}/messages", new string('a', PostingLimits.MaxTextLength + 1));
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(
+            $"Le message compte {(PostingLimits.MaxTextLength + 1).ToString("N0", french)} caractères ; la limite est de {PostingLimits.MaxTextLength.ToString("N0", french)}.",
+            html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_MentionsInGerman_WarningsAreGermanWithNamesVerbatim()
+    {
+        var quiet = await _app.World.UserAsync(UserRole.Cpc);
+        await _app.World.SaveAsync(db => db.UserSettings.Where(s => s.UserId == quiet.Id).ToList().ForEach(s => s.MentionsEnabled = false));
+        using var client = await _app.SignedInAsync(_pm);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de");
+
+        var response = await WebApp.PostMultipartAsync(client, Broadcast, $"{Broadcast}/messages", $"@{quiet.Handle} bitte prüfen, und @niemand-hier");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"@{quiet.Handle} ({quiet.Name}) erhält dazu keine E-Mail: die Person hat E-Mails zu Erwähnungen ausgeschaltet.", html, StringComparison.Ordinal);
+        Assert.Contains("@niemand-hier passt zu keinem Benutzer; niemand wurde dafür benachrichtigt.", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_Empty_SaysWhatIsMissing()
     {

@@ -47,22 +47,41 @@ public static class RecipientResolver
 
     /// <summary>Why the user can get no mail about a message in this channel at all, or null when they can (whether they
     /// do then depends on following, muting, mentions and their delivery settings).</summary>
-    public static string? WhyNoMail(AudienceMember member, ChannelKind kind, string? language)
+    public static UnmailedReason? NoMailReason(AudienceMember member, ChannelKind kind, string? language)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return !member.Reader.IsActive ? "their account is deactivated"
-            : !ChannelPolicy.Decide(member.Reader, kind, language).CanRead ? "they cannot read this channel"
-            : member.Address is not { Length: > 0 } ? "they have no mail address"
-            : member.Suppressed ? "mail to their address is paused because it bounced"
+        return !member.Reader.IsActive ? UnmailedReason.Deactivated
+            : !ChannelPolicy.Decide(member.Reader, kind, language).CanRead ? UnmailedReason.CannotRead
+            : member.Address is not { Length: > 0 } ? UnmailedReason.NoAddress
+            : member.Suppressed ? UnmailedReason.Suppressed
             : null;
     }
 
+    /// <summary><see cref="NoMailReason"/> in English words.</summary>
+    public static string? WhyNoMail(AudienceMember member, ChannelKind kind, string? language) =>
+        NoMailReason(member, kind, language) is { } reason ? Describe(reason) : null;
+
     /// <summary>Why a mention of the user sends them no mail, or null when it does.</summary>
-    public static string? WhyMentionUnmailed(AudienceMember member, ChannelKind kind, string? language)
+    public static UnmailedReason? MentionUnmailedReason(AudienceMember member, ChannelKind kind, string? language)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return WhyNoMail(member, kind, language) ?? (member.MentionsEnabled ? null : "they turned mention mails off");
+        return NoMailReason(member, kind, language) ?? (member.MentionsEnabled ? null : UnmailedReason.MentionsOff);
     }
+
+    /// <summary><see cref="MentionUnmailedReason"/> in English words.</summary>
+    public static string? WhyMentionUnmailed(AudienceMember member, ChannelKind kind, string? language) =>
+        MentionUnmailedReason(member, kind, language) is { } reason ? Describe(reason) : null;
+
+    /// <summary>The reason in English, for the CLI and logs.</summary>
+    public static string Describe(UnmailedReason reason) => reason switch
+    {
+        UnmailedReason.Deactivated => "their account is deactivated",
+        UnmailedReason.CannotRead => "they cannot read this channel",
+        UnmailedReason.NoAddress => "they have no mail address",
+        UnmailedReason.Suppressed => "mail to their address is paused because it bounced",
+        UnmailedReason.MentionsOff => "they turned mention mails off",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
 
     private static bool WantsAsFollower(ReaderContext reader, ChannelKind kind, string? language) =>
         kind != ChannelKind.Vendor || !reader.IsInternal || reader.EnabledLanguages.Count == 0

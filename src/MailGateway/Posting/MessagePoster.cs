@@ -29,13 +29,13 @@ public sealed class MessagePoster(
         var author = await CachedRows.UserAsync(db, cache, request.AuthorId, cancellationToken);
         if (author is null)
         {
-            return PostResult.Failed(PostErrorCode.AuthorNotFound, $"User {request.AuthorId} does not exist.");
+            return PostResult.Failed(PostErrorCode.AuthorNotFound, $"User {request.AuthorId} does not exist.", request.AuthorId);
         }
 
         var channel = await CachedRows.ChannelAsync(db, cache, request.ChannelId, cancellationToken);
         if (channel is null)
         {
-            return PostResult.Failed(PostErrorCode.ChannelNotFound, $"Channel {request.ChannelId} does not exist.");
+            return PostResult.Failed(PostErrorCode.ChannelNotFound, $"Channel {request.ChannelId} does not exist.", request.ChannelId);
         }
 
         var access = ChannelPolicy.Decide(
@@ -44,7 +44,8 @@ public sealed class MessagePoster(
         {
             return PostResult.Failed(
                 PostErrorCode.PermissionDenied,
-                $"You cannot post in {channel.Title!.Name} · {ChannelNames.Display(channel)}: {access.PostDeniedReason}.");
+                $"You cannot post in {channel.Title!.Name} · {ChannelNames.Display(channel)}: {access.PostDeniedReason}.",
+                channel.Title!.Name, ChannelNames.Display(channel), access.PostDeniedReason ?? string.Empty);
         }
 
         var text = NormalizeText(request.Text);
@@ -52,14 +53,16 @@ public sealed class MessagePoster(
         {
             return PostResult.Failed(
                 PostErrorCode.TextTooLong,
-                $"The message is {text.Length:N0} characters long; the limit is {PostingLimits.MaxTextLength:N0}.");
+                $"The message is {text.Length:N0} characters long; the limit is {PostingLimits.MaxTextLength:N0}.",
+                text.Length, PostingLimits.MaxTextLength);
         }
 
         if (request.Attachments.Count > PostingLimits.MaxAttachments)
         {
             return PostResult.Failed(
                 PostErrorCode.TooManyAttachments,
-                $"A message can carry at most {PostingLimits.MaxAttachments} attachments; this one has {request.Attachments.Count}.");
+                $"A message can carry at most {PostingLimits.MaxAttachments} attachments; this one has {request.Attachments.Count}.",
+                PostingLimits.MaxAttachments, request.Attachments.Count);
         }
 
         if (text.Length == 0 && request.Attachments.Count == 0)
@@ -83,7 +86,7 @@ public sealed class MessagePoster(
             var (attachment, error, readAgain) = await ReadAttachmentAsync(file, cancellationToken);
             if (error is not null)
             {
-                return PostResult.Failed(error.Code, error.Message);
+                return PostResult.Failed(error.Code, error.Message, [.. error.Arguments]);
             }
 
             message.Attachments.Add(attachment!);
@@ -135,9 +138,9 @@ public sealed class MessagePoster(
         var members = await RecipientLoader.WithSuppressionAsync(
             db, await RecipientLoader.LoadAsync(db, channel, mentioned.Select(u => u.Id).ToList(), includeFollowers: false, cancellationToken), cancellationToken);
         return members
-            .Select(m => (Member: m, Reason: RecipientResolver.WhyMentionUnmailed(m, channel.Kind, channel.Language)))
+            .Select(m => (Member: m, Reason: RecipientResolver.MentionUnmailedReason(m, channel.Kind, channel.Language)))
             .Where(x => x.Reason is not null)
-            .Select(x => new UnmailedMention(mentioned.First(u => u.Id == x.Member.UserId), x.Reason!))
+            .Select(x => new UnmailedMention(mentioned.First(u => u.Id == x.Member.UserId), x.Reason!.Value))
             .ToList();
     }
 
@@ -172,7 +175,10 @@ public sealed class MessagePoster(
             {
                 return (null, new PostError(
                     PostErrorCode.AttachmentTooLarge,
-                    $"The attachment '{name}' is larger than the limit of {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file; nothing was posted."), null);
+                    $"The attachment '{name}' is larger than the limit of {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file; nothing was posted.")
+                {
+                    Arguments = [name, PostingLimits.MaxAttachmentBytes],
+                }, null);
             }
 
             buffer?.Write(chunk, 0, read);
@@ -182,7 +188,7 @@ public sealed class MessagePoster(
 
         if (length == 0)
         {
-            return (null, new PostError(PostErrorCode.AttachmentInvalid, $"The attachment '{name}' is empty; nothing was posted."), null);
+            return (null, new PostError(PostErrorCode.AttachmentInvalid, $"The attachment '{name}' is empty; nothing was posted.") { Arguments = [name] }, null);
         }
 
         var attachment = new Attachment

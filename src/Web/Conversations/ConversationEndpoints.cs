@@ -72,11 +72,11 @@ public static class ConversationEndpoints
                     PostErrorCode.AttachmentTooLarge => StatusCodes.Status413PayloadTooLarge,
                     _ => StatusCodes.Status400BadRequest,
                 };
-                return await RenderAsync(db, options.Value, time, user, access, null, text, [Phrase.Verbatim(result.Error.Message)], [], status, cancellationToken);
+                return await RenderAsync(db, options.Value, time, user, access, null, text, [PostingPhrases.Of(result.Error)], [], status, cancellationToken);
             }
 
             // The post stands; what the author should know about its mentions is shown above the conversation.
-            var notices = result.MentionWarnings().Select(Phrase.Verbatim).ToList();
+            var notices = result.MentionNotices().Select(PostingPhrases.Of).ToList();
             return notices.Count == 0
                 ? TypedResults.Redirect(access.Path + "#m" + result.Message!.Id.ToString(CultureInfo.InvariantCulture))
                 : await RenderAsync(db, options.Value, time, user, access, null, null, [], notices, StatusCodes.Status200OK, cancellationToken);
