@@ -13,7 +13,7 @@ namespace ClpMailGateway.Benchmarks;
 public class NotificationBenchmarks
 {
     private static readonly MailOptions Mail = new() { Domain = "clp.test", WebBaseUrl = "https://clp.example/" };
-    private static readonly MailTemplates Templates = MailTemplates.Shipped("en");
+    private static readonly MailTemplates Templates = MailTemplates.Shipped;
     private readonly NotificationRendering _shared = new() { ByReference = true };
     private NotificationContent _content = null!;
     private NotificationStamp _stamp = null!;

@@ -27,7 +27,7 @@ public class SendPreparationBenchmarks
             new DateTime(2026, 11, 27, 9, 30, 0, DateTimeKind.Utc), "Anna Kowalski", 7, ChannelKind.Broadcast, "broadcast", "Broadcast",
             "blue-harbor-s2", "Blue Harbor S2", []);
         var recipient = new Recipient(42, "Léa Martin", "fr.lea@vendor.example", DeliveryMode.Immediate, RecipientReason.Follower);
-        _stored = NotificationComposer.Stamp(mail, MailTemplates.Shipped("en"), content, recipient, "t1_lea", "u1_lea", 0, new NotificationRendering { ByReference = true })
+        _stored = NotificationComposer.Stamp(mail, MailTemplates.Shipped, content, recipient, "t1_lea", "u1_lea", 0, new NotificationRendering { ByReference = true })
             .Write(content, recipient, "t1_lea", "u1_lea");
         if (Render() == 0)
         {

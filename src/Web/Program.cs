@@ -33,6 +33,7 @@ builder.Services.AddHostedService<MigrationHostedService>();
 builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Unsubscribe links are signed with the reply-token keys: without them the web does not start.
 builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
+builder.Services.AddOptions<ClpMailGateway.Outbound.NotificationOptions>().ValidateOnStart();
 
 // Bodies are small (WebSecurity.SmallBodyBytes) except on the posting endpoint, which raises its own limit.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebSecurity.SmallBodyBytes);

@@ -69,7 +69,7 @@ public sealed class ConnectionTestCommandTests(MailServersFixture servers)
         Assert.True(lines[0].GetProperty("pipelining").GetBoolean());
         Assert.Equal(JsonValueKindNull, lines[0].GetProperty("tls").ValueKind);
         Assert.StartsWith("250 ", lines[1].GetProperty("reply").GetString(), StringComparison.Ordinal);
-        var delivered = await servers.WaitForMessageAsync(to, "CLP Mail Gateway: SMTP test", TimeSpan.FromSeconds(30));
+        var delivered = await servers.WaitForMessageAsync(to, "[CLP] SMTP test", TimeSpan.FromSeconds(30));
         Assert.Equal(lines[1].GetProperty("message_id").GetString(), delivered.MessageId);
     }
 

@@ -109,7 +109,7 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal("invalid_token", inbound.Reason);
         Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Rejected"));
-        var told = await servers.WaitForMessageAsync(Address(_fr), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        var told = await servers.WaitForMessageAsync(Address(_fr), "[CLP] Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
         Assert.Equal("auto-replied", told.Headers["Auto-Submitted"]);
         Assert.Equal(reply.MessageId, told.InReplyTo);
         Assert.Contains("> My answer that must not be lost.", told.TextBody, StringComparison.Ordinal);
@@ -245,7 +245,7 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
 
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal("broadcast_reply", inbound.Reason);
-        var told = await servers.WaitForMessageAsync(Address(none), "Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        var told = await servers.WaitForMessageAsync(Address(none), "[CLP] Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
         Assert.Contains("Turn on your languages in your settings", told.TextBody, StringComparison.Ordinal);
 
         // The operator moves it (quarantine post): only to a channel the sender may post to, checked again.

@@ -26,7 +26,7 @@ public sealed partial class StoredMailDeliveryTests(MailServersFixture servers)
         var content = new NotificationContent(1, $"{tag} 字幕のタイミングを確認しました。\n.\n..two dots\nCafé crème", DateTime.UtcNow, "Anna Kowalski",
             7, ChannelKind.Vendor, "vendor-ja", "Vendor · Japanese (ja)", "blue-harbor", "Blue Harbor", []);
         var recipient = new Recipient(42, "山田 太郎", address, DeliveryMode.Immediate, RecipientReason.Follower);
-        var raw = NotificationComposer.Stamp(mail, MailTemplates.Shipped("en"), content, recipient, "t1_x", "u1_x", 0, new NotificationRendering { ByReference = true })
+        var raw = NotificationComposer.Stamp(mail, MailTemplates.Shipped, content, recipient, "t1_x", "u1_x", 0, new NotificationRendering { ByReference = true })
             .Write(content, recipient, "t1_x", "u1_x");
         using var log = new MemoryStream();
         var options = new SmtpOptions { Host = servers.Host, Port = servers.SmtpPort, Security = SecureSocketOptions.None, Chunking = chunking };

@@ -74,7 +74,7 @@ public sealed class HostileValueTests : IAsyncLifetime
             // The tab's title is plain text that no <bdi> can isolate: it carries no bidirectional control at all.
             var title = WebUtility.HtmlDecode(document.DocumentNode.SelectSingleNode("//head/title")?.InnerText ?? string.Empty);
             Expect(problems, path, "has a <title> naming the site", title.EndsWith(" · CLP Mail Gateway", StringComparison.Ordinal));
-            Expect(problems, path, "has no bidirectional control in <title>", !title.Any(TitleText.IsBidiControl));
+            Expect(problems, path, "has no bidirectional control in <title>", !title.Any(ClpMailGateway.Rendering.BidiText.IsControl));
             titles[path] = title;
 
             foreach (var element in document.DocumentNode.Descendants().Where(n => n.NodeType == HtmlNodeType.Element))

@@ -18,7 +18,8 @@ namespace ClpMailGateway.Checks;
 /// <see cref="ConnectionCheckException"/> naming the step that did not.
 /// </summary>
 public sealed class ConnectionChecks(
-    IOptions<ImapOptions> imap, IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, MailLogins logins, SmtpTransportFactory transports, TimeProvider timeProvider)
+    IOptions<ImapOptions> imap, IOptions<SmtpOptions> smtp, IOptions<MailOptions> mail, IOptions<NotificationOptions> notifications, MailTemplates templates,
+    MailLogins logins, SmtpTransportFactory transports, TimeProvider timeProvider)
 {
     /// <summary>Connects and logs in to the mailbox, lists its folders and counts the polled one.</summary>
     public async Task<IReadOnlyList<ConnectionCheck>> ImapAsync(CancellationToken cancellationToken)
@@ -154,21 +155,11 @@ public sealed class ConnectionChecks(
 
     private (byte[] Content, string MessageId) TestMail(string from, string to)
     {
-        using var message = new MimeMessage();
-        message.From.Add(new MailboxAddress(mail.Value.GatewayName, from));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = "CLP Mail Gateway: SMTP test";
-        message.Date = timeProvider.GetUtcNow();
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(mail.Value.Domain);
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new TextPart("plain")
-        {
-            Text = $"This mail was sent by \"smtp test\" of the CLP Mail Gateway at {timeProvider.GetUtcNow():u}, to check its relay. Nothing needs doing.\n",
-        };
+        using var message = SmtpTestMail.Compose(mail.Value, templates, notifications.Value.Language, from, to, timeProvider.GetUtcNow());
         message.Prepare(EncodingConstraint.SevenBit);
         using var wire = new MemoryStream();
         message.WriteTo(SmtpSession.WireFormat, wire);
-        return (wire.ToArray(), message.MessageId);
+        return (wire.ToArray(), message.MessageId!);
     }
 
     private static bool IsConnectionFailure(Exception ex, CancellationToken cancellationToken) =>

@@ -1,4 +1,6 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Outbound;
+using ClpMailGateway.Rendering;
 using ClpMailGateway.Storage;
 using MimeKit;
 
@@ -22,6 +24,31 @@ public static class SystemMail
         message.Headers.Add("Auto-Submitted", autoSubmitted);
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         LoopMarker.Add(message, options);
+        return message;
+    }
+
+    /// <summary>What the subject of every mail of the gateway's own starts with, whatever its language, for filters.</summary>
+    public const string SubjectPrefix = "[CLP]";
+
+    /// <summary>A mail of the gateway's own of <paramref name="kind"/> (a <see cref="MailTemplates.Kinds"/> template) in
+    /// <paramref name="language"/>: its subject is <see cref="SubjectPrefix"/> and the language's <c>{kind}.subject</c>
+    /// with <paramref name="subjectValues"/>, its text and HTML parts the templates with <paramref name="model"/>.</summary>
+    public static MimeMessage Compose(
+        MailOptions options, MailTemplates templates, string kind, string language, MailboxAddress to, TemplateModel model, DateTime nowUtc,
+        (string Name, string Value)[] subjectValues, string autoSubmitted = "auto-generated")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(model);
+        var subject = BidiText.WithoutControls($"{SubjectPrefix} {templates.Text(language, kind + ".subject", subjectValues)}");
+        var message = Create(options, new MailboxAddress(BidiText.WithoutControls(to.Name ?? string.Empty), to.Address), subject, nowUtc, autoSubmitted);
+        model["subject"] = subject;
+        model["gateway"] = options.GatewayName;
+        model["web_url"] = options.WebBaseUrl;
+        var (text, html) = templates.Render(kind, language, model);
+        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+        Outbound.StoredMail.DeclareEightBit(message);
         return message;
     }
 

@@ -14,6 +14,7 @@ namespace ClpMailGateway.Outbound;
 /// follower mail from it; a mention still comes when <paramref name="MentionsEnabled"/>.</param>
 /// <param name="MentionsEnabled">A mention of the user is mailed (<see cref="UserSettings.MentionsEnabled"/>).</param>
 /// <param name="TimeZone">The IANA zone times in the user's mails are shown in (<see cref="UserSettings.TimeZone"/>).</param>
+/// <param name="Language">The language the user's mails are written in (<see cref="Localization.MailLanguages.ForReader"/>).</param>
 public sealed record AudienceMember(
     int UserId,
     string Name,
@@ -25,4 +26,5 @@ public sealed record AudienceMember(
     bool Suppressed,
     bool Muted = false,
     bool MentionsEnabled = true,
-    string TimeZone = Rendering.ReaderTime.Utc);
+    string TimeZone = Rendering.ReaderTime.Utc,
+    string Language = Localization.MailLanguages.English);

@@ -20,12 +20,15 @@ public static class DigestComposer
         ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(content);
         var count = content.Groups.Sum(g => g.Messages.Count);
+        var counted = count.ToString(CultureInfo.InvariantCulture);
+        var language = content.Language;
         var titles = string.Join(", ", content.Groups.Select(g => g.TitleName).Distinct(StringComparer.Ordinal));
-        var subject = string.Create(CultureInfo.InvariantCulture, $"[CLP digest] {count} new {(count == 1 ? "message" : "messages")} in {titles}");
+        // "[CLP digest]" opens it in every language, for filters.
+        var subject = BidiText.WithoutControls($"{SubjectPrefix} {templates.Text(language, "digest.subject", ("count", counted), ("titles", titles))}");
 
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(mail.GatewayName, mail.NotificationsFrom));
-        message.To.Add(new MailboxAddress(content.Name, content.Address));
+        message.To.Add(new MailboxAddress(BidiText.WithoutControls(content.Name), content.Address));
         message.ReplyTo.Add(new MailboxAddress(string.Empty, $"{mail.ReplyLocalPart}@{mail.Domain}"));
         message.Subject = subject;
         message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
@@ -43,44 +46,31 @@ public static class DigestComposer
         var model = new TemplateModel
         {
             ["subject"] = subject,
+            ["preheader"] = templates.Text(language, "digest.intro", ("count", counted)),
             ["name"] = content.Name,
-            ["count"] = count.ToString(CultureInfo.InvariantCulture),
-            ["settingsUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
-            ["unsubscribeUrl"] = unsubscribeUrl,
+            ["count"] = counted,
+            ["settings_url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
+            ["unsubscribe_url"] = unsubscribeUrl,
             ["groups"] = content.Groups.Select(g => new TemplateModel
             {
-                ["title"] = g.TitleName,
-                ["channel"] = g.ChannelName,
-                ["channelUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.ChannelPath(g.TitleSlug, g.ChannelKey)),
+                ["place"] = $"{g.TitleName} · {templates.ChannelName(language, g.Kind, g.ChannelLanguage) ?? g.ChannelName}",
+                ["channel_url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.ChannelPath(g.TitleSlug, g.ChannelKey)),
                 ["messages"] = g.Messages.Select(m => new TemplateModel
                 {
                     ["author"] = m.AuthorName,
                     ["time"] = ReaderTime.Format(m.CreatedAtUtc, zone),
-                    ["text"] = Describe(m),
-                    ["textHtml"] = new TrustedHtml(MessageMarkdown.ToHtml(m.Text)),
-                    ["hasFiles"] = m.FileCount == 0 ? [] : new List<TemplateModel> { new() { ["files"] = FilesNote(m.FileCount) } },
+                    ["text"] = m.Text,
+                    ["text_html"] = new TrustedHtml(MessageMarkdown.ToHtml(m.Text)),
+                    ["files"] = m.FileCount,
                 }).ToList(),
             }).ToList(),
         };
-        message.Body = new BodyBuilder
-        {
-            TextBody = templates.Render("digest.txt", model),
-            HtmlBody = templates.Render("digest.html", model),
-        }.ToMessageBody();
+        var (text, html) = templates.Render("digest", language, model);
+        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         StoredMail.DeclareEightBit(message);
         return message;
     }
 
-    private static string FilesNote(int count) => count switch
-    {
-        0 => string.Empty,
-        1 => "(1 file)",
-        _ => string.Create(CultureInfo.InvariantCulture, $"({count} files)"),
-    };
-
-    private static string Describe(DigestEntry entry)
-    {
-        var files = FilesNote(entry.FileCount);
-        return entry.Text.Length == 0 ? files : files.Length == 0 ? entry.Text : entry.Text + "\n" + files;
-    }
+    /// <summary>What every digest's subject starts with, whatever its language.</summary>
+    public const string SubjectPrefix = "[CLP digest]";
 }

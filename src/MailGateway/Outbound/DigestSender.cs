@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
@@ -23,6 +24,7 @@ public sealed class DigestSender(
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<ReplyTokenOptions> tokenOptions,
+    MailTemplates templates,
     TimeProvider timeProvider,
     ILogger<DigestSender> logger)
 {
@@ -54,7 +56,7 @@ public sealed class DigestSender(
         }
 
         var items = await db.DigestItems.Where(i => i.UserId == userId && i.DigestId == null).ToListAsync(cancellationToken);
-        var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Emails)
+        var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Emails).Include(u => u.Languages)
             .SingleAsync(u => u.Id == userId, cancellationToken);
         var address = user.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault();
         var suppressed = address is not null
@@ -114,7 +116,11 @@ public sealed class DigestSender(
                 g[0].Message.ChannelId,
                 g[0].Message.Channel!.Key,
                 ChannelNames.Display(g[0].Message.Channel!),
-                g.Select(k => new DigestEntry(k.Message.Id, k.Message.Author!.Name, k.Message.CreatedAtUtc, k.Message.Text, k.Files)).ToList()))
+                g.Select(k => new DigestEntry(k.Message.Id, k.Message.Author!.Name, k.Message.CreatedAtUtc, k.Message.Text, k.Files)).ToList())
+            {
+                Kind = g[0].Message.Channel!.Kind,
+                ChannelLanguage = g[0].Message.Channel!.Language,
+            })
             .ToList();
 
         var digest = new Digest
@@ -129,10 +135,10 @@ public sealed class DigestSender(
         await db.SaveChangesAsync(cancellationToken);
 
         var mail = mailOptions.Value;
-        var mime = DigestComposer.Compose(mail, MailTemplates.Shipped(notificationOptions.Value.Language),
+        var mime = DigestComposer.Compose(mail, templates,
             new DigestContent(digest.Id, userId, user.Name, address!, now, groups, UnsubscribeTokenCodec.Encode(
                 tokenOptions.Value, UnsubscribeTarget.ForDigest(userId, Enum.GetValues<ChannelKind>().Where(k => settings.DeliveryFor(k) == DeliveryMode.Digest))),
-                settings.TimeZone));
+                settings.TimeZone, MailLanguages.ForUser(user, notificationOptions.Value.Language)));
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(buffer, cancellationToken);
         db.OutboundMails.Add(new OutboundMail

@@ -12,7 +12,8 @@ namespace ClpMailGateway.Outbound;
 /// <summary>
 /// Writes the notification mail of one message for one recipient. Pure (given the templates). Headers:
 /// <c>From: "Author via CLP" &lt;notifications@domain&gt;</c>, <c>Reply-To: reply+TOKEN@domain</c>, one stable subject
-/// per conversation (<c>[Title] Channel</c>; the message's first words open the body instead), a stable
+/// per conversation (<c>[Title] Channel</c>, the channel named in the reader's language; the message's first words open
+/// the body instead), the body in the reader's language (<see cref="Recipient.Language"/>), a stable
 /// <c>Message-ID</c> per message and recipient (the channel's thread root for its first notification to the recipient),
 /// <c>In-Reply-To</c>/<c>References</c> naming that root on every later one plus a <c>&lt;reply-TOKEN@domain&gt;</c>
 /// entry, <c>List-Id</c> per channel, RFC 8058 one-click <c>List-Unsubscribe</c> for the channel,
@@ -115,11 +116,11 @@ public static class NotificationComposer
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(recipient);
         var domain = mail.Domain;
-        var subject = Subject(content);
+        var subject = Subject(content, templates, recipient.Language);
         var attach = content.Files.Count > 0 && content.Files.Sum(f => f.SizeBytes) < attachFilesBelowBytes;
 
         var message = new MimeMessage();
-        message.From.Add(new MailboxAddress($"{content.AuthorName} via CLP", mail.NotificationsFrom));
+        message.From.Add(new MailboxAddress($"{BidiText.WithoutControls(content.AuthorName)} via CLP", mail.NotificationsFrom));
         message.Subject = subject;
         message.Date = new DateTimeOffset(DateTime.SpecifyKind(content.CreatedAtUtc, DateTimeKind.Utc));
         var own = RecipientValues(mail, content, recipient, replyToken, unsubscribeToken);
@@ -174,58 +175,67 @@ public static class NotificationComposer
     private static (string Text, string Html) BodyTexts(
         MailOptions mail, MailTemplates templates, NotificationContent content, Recipient recipient, string subject, string unsubscribeUrl, bool attach)
     {
-        var reason = recipient.Reason;
-        var (preview, complete) = Preview(content);
+        var language = recipient.Language;
+        var (preview, complete) = Preview(content, templates, language);
+        var previewLine = $"{BidiText.Isolate(content.AuthorName)}: {preview}";
         var model = new TemplateModel
         {
             ["subject"] = subject,
-            ["preview"] = $"{content.AuthorName}: {preview}",
+            ["preheader"] = previewLine,
+            ["preview"] = previewLine,
             ["author"] = content.AuthorName,
             ["time"] = ReaderTime.Format(content.CreatedAtUtc, recipient.TimeZone),
             ["title"] = content.TitleName,
-            ["channel"] = content.ChannelName,
+            ["place"] = $"{content.TitleName} · {ChannelName(templates, content, language)}",
             ["text"] = content.Text,
-            ["textHtml"] = new TrustedHtml(MessageMarkdown.ToHtml(content.Text)),
+            ["text_html"] = new TrustedHtml(MessageMarkdown.ToHtml(content.Text)),
             // The text again in full below its preview line, unless the preview line already holds all of it.
-            ["hasMore"] = TemplateModel.If(!complete),
-            ["hasText"] = TemplateModel.If(content.Text.Length > 0),
-            ["channelUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.MessagePath(content.TitleSlug, content.ChannelKey, content.MessageId)),
-            ["settingsUrl"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
-            ["unsubscribeUrl"] = unsubscribeUrl,
-            ["reason"] = reason == RecipientReason.Mention
-                ? $"{content.AuthorName} mentioned you"
-                : $"you follow {content.TitleName}",
-            ["hasFiles"] = TemplateModel.If(content.Files.Count > 0),
+            ["has_more"] = !complete,
+            ["has_text"] = content.Text.Length > 0,
+            ["channel_url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.MessagePath(content.TitleSlug, content.ChannelKey, content.MessageId)),
+            ["settings_url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.Settings),
+            ["unsubscribe_url"] = unsubscribeUrl,
+            ["mention"] = recipient.Reason == RecipientReason.Mention,
             ["files"] = content.Files.Select(f => new TemplateModel
             {
                 ["name"] = f.FileName,
                 ["size"] = PostingLimits.Describe(f.SizeBytes),
-                ["attachedNote"] = attach ? ", attached" : string.Empty,
+                ["attached"] = attach,
                 ["url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.AttachmentPath(f.Id)),
             }).ToList(),
         };
 
-        return (templates.Render("notification.txt", model), templates.Render("notification.html", model));
+        return templates.Render("notification", language, model);
     }
 
-    /// <summary><c>[Title] Channel</c>: the same for every message of a conversation, so mail clients keep one thread per
-    /// channel.</summary>
-    public static string Subject(NotificationContent content)
+    /// <summary>The channel's name in <paramref name="language"/> ("Interne", "Fournisseur · Deutsch (de)").</summary>
+    public static string ChannelName(MailTemplates templates, NotificationContent content, string language)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(content);
+        return templates.ChannelName(language, content.Kind, content.ChannelLanguage) ?? content.ChannelName;
+    }
+
+    /// <summary><c>[Title] Channel</c>, the channel named in the reader's language: the same for every message of a
+    /// conversation, so mail clients keep one thread per channel; the bracketed title opens it in every language.
+    /// Without bidirectional controls (no header can isolate them).</summary>
+    public static string Subject(NotificationContent content, MailTemplates templates, string language)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return $"[{content.TitleName}] {content.ChannelName}";
+        return BidiText.WithoutControls($"[{content.TitleName}] {ChannelName(templates, content, language)}");
     }
 
     /// <summary>The message's first words on one line, and whether they are the whole message.</summary>
-    internal static (string Preview, bool Complete) Preview(NotificationContent content)
+    internal static (string Preview, bool Complete) Preview(NotificationContent content, MailTemplates templates, string language)
     {
         ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(templates);
         var words = string.Join(' ', content.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (words.Length == 0)
         {
             var files = content.Files.Count == 1
                 ? content.Files[0].FileName
-                : string.Create(CultureInfo.InvariantCulture, $"{content.Files.Count} files");
+                : templates.Text(language, "notification.file_count", ("count", content.Files.Count.ToString(CultureInfo.InvariantCulture)));
             return (files, true);
         }
 

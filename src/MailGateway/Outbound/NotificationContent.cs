@@ -17,6 +17,9 @@ public sealed record NotificationContent(
     string TitleName,
     IReadOnlyList<NotificationFile> Files)
 {
+    /// <summary>A vendor channel's language (a BCP 47 tag); null for the others.</summary>
+    public string? ChannelLanguage { get; init; }
+
     public static NotificationContent From(Message message, Channel channel, Title title, User author)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -34,6 +37,9 @@ public sealed record NotificationContent(
             ChannelNames.Display(channel),
             title.Slug,
             title.Name,
-            message.Attachments.Select(a => new NotificationFile(a.Id, FileNames.Sanitize(a.FileName), a.ContentType, a.SizeBytes, a.Content)).ToList());
+            message.Attachments.Select(a => new NotificationFile(a.Id, FileNames.Sanitize(a.FileName), a.ContentType, a.SizeBytes, a.Content)).ToList())
+        {
+            ChannelLanguage = channel.Language,
+        };
     }
 }

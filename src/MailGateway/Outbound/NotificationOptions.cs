@@ -18,8 +18,15 @@ public sealed class NotificationOptions
     [Range(0, long.MaxValue)]
     public long AttachedCopiesBudgetBytes { get; set; } = 50L * 1024 * 1024;
 
-    /// <summary>The template folder (<c>Outbound/Templates/{Language}</c>) notifications and digests are written from.</summary>
+    /// <summary>The language of the mails of a reader who chose none in settings and, for a vendor, has none of the
+    /// shipped languages (<see cref="Localization.MailLanguages.Supported"/>).</summary>
     [Required]
-    [RegularExpression("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", ErrorMessage = "Notifications:Language must be a language tag such as en.")]
-    public string Language { get; set; } = "en";
+    public string Language { get; set; } = Localization.MailLanguages.English;
+
+    /// <summary>A folder of mail templates and strings to use instead of the shipped ones (<see cref="MailTemplates"/>);
+    /// empty: the shipped ones. Checked when the gateway and the web start.</summary>
+    public string? TemplateFolder { get; set; }
+
+    /// <summary>The folder the templates are read from.</summary>
+    public string TemplateFolderOrShipped => string.IsNullOrWhiteSpace(TemplateFolder) ? MailTemplates.ShippedFolder : TemplateFolder;
 }

@@ -23,6 +23,7 @@ public sealed class NotificationOutbox(
     IOptions<MailOptions> mailOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<ReplyTokenOptions> tokenOptions,
+    MailTemplates templates,
     TimeProvider timeProvider)
 {
     /// <summary>The <see cref="LookupCache"/> kind of a channel's audience (which includes whether each address is
@@ -46,7 +47,7 @@ public sealed class NotificationOutbox(
         var audience = await cache.GetAsync(
             AudienceKind,
             $"{channel.Id}:{string.Join(',', mentioned)}",
-            () => RecipientLoader.LoadAsync(db, channel, mentioned, cancellationToken));
+            () => RecipientLoader.LoadAsync(db, channel, mentioned, includeFollowers: true, notificationOptions.Value.Language, cancellationToken));
         audience = await RecipientLoader.WithSuppressionAsync(db, audience, cancellationToken);
         var recipients = RecipientResolver.Resolve(channel.Kind, channel.Language, author.Id, audience);
         if (recipients.Count == 0)
@@ -61,7 +62,6 @@ public sealed class NotificationOutbox(
 
         var mail = mailOptions.Value;
         var settings = notificationOptions.Value;
-        var templates = MailTemplates.Shipped(settings.Language);
         var content = NotificationContent.From(message, channel, channel.Title!, author);
         var immediateIds = immediate.Select(r => r.UserId).ToList();
         var tokens = await replyTokens.IssueManyAsync(channel.Id, immediateIds, cancellationToken);

@@ -14,6 +14,9 @@ public static class OutboundServiceCollectionExtensions
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        // Loaded once (the options' validation at start has loaded them already, or says why not).
+        services.AddSingleton(s => MailTemplates.Load(s.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolderOrShipped));
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<DigestOptions>, DigestOptionsValidator>();
         services.TryAddSingleton<MailLogins>();

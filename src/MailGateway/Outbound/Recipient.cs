@@ -12,4 +12,7 @@ public sealed record Recipient(int UserId, string Name, string Address, Delivery
 
     /// <summary>The IANA zone the times in the mail's body are shown in (<see cref="UserSettings.TimeZone"/>).</summary>
     public string TimeZone { get; init; } = Rendering.ReaderTime.Utc;
+
+    /// <summary>The shipped language the mail is written in (<see cref="Localization.MailLanguages.ForReader"/>).</summary>
+    public string Language { get; init; } = Localization.MailLanguages.English;
 }

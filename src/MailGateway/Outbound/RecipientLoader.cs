@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Permissions;
 using ClpMailGateway.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -12,12 +13,18 @@ public static class RecipientLoader
 {
     public static Task<IReadOnlyList<AudienceMember>> LoadAsync(
         GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, CancellationToken cancellationToken) =>
-        LoadAsync(db, channel, mentionedUserIds, includeFollowers: true, cancellationToken);
+        LoadAsync(db, channel, mentionedUserIds, includeFollowers: true, MailLanguages.English, cancellationToken);
+
+    public static Task<IReadOnlyList<AudienceMember>> LoadAsync(
+        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, bool includeFollowers, CancellationToken cancellationToken) =>
+        LoadAsync(db, channel, mentionedUserIds, includeFollowers, MailLanguages.English, cancellationToken);
 
     /// <param name="includeFollowers">False: only the mentioned users (who may follow too), for telling an author who
     /// will not be mailed.</param>
+    /// <param name="defaultLanguage">The language of readers who chose none and have no vendor language we ship.</param>
     public static async Task<IReadOnlyList<AudienceMember>> LoadAsync(
-        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, bool includeFollowers, CancellationToken cancellationToken)
+        GatewayDbContext db, Channel channel, IReadOnlyCollection<int> mentionedUserIds, bool includeFollowers, string defaultLanguage,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(channel);
@@ -78,7 +85,9 @@ public static class RecipientLoader
                 false,
                 muted.Contains(u.Id),
                 u.Settings == null || u.Settings.MentionsEnabled,
-                u.Settings == null ? Rendering.ReaderTime.Utc : u.Settings.TimeZone))
+                u.Settings == null ? Rendering.ReaderTime.Utc : u.Settings.TimeZone,
+                MailLanguages.ForReader(
+                    u.Settings?.Language, u.Role == UserRole.Vendor ? u.Languages.Order(StringComparer.Ordinal) : [], defaultLanguage)))
             .ToList();
     }
 

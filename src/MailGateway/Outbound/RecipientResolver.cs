@@ -34,11 +34,11 @@ public static class RecipientResolver
             var address = member.Address!;
             if (member.IsMentioned && member.MentionsEnabled)
             {
-                recipients.Add(new Recipient(member.UserId, member.Name, address, DeliveryMode.Immediate, RecipientReason.Mention) { TimeZone = member.TimeZone });
+                recipients.Add(new Recipient(member.UserId, member.Name, address, DeliveryMode.Immediate, RecipientReason.Mention) { TimeZone = member.TimeZone, Language = member.Language });
             }
             else if (member.IsFollower && !member.Muted && member.Delivery != DeliveryMode.Off && WantsAsFollower(member.Reader, kind, language))
             {
-                recipients.Add(new Recipient(member.UserId, member.Name, address, member.Delivery, RecipientReason.Follower) { TimeZone = member.TimeZone });
+                recipients.Add(new Recipient(member.UserId, member.Name, address, member.Delivery, RecipientReason.Follower) { TimeZone = member.TimeZone, Language = member.Language });
             }
         }
 

@@ -1,21 +1,52 @@
 using System.Globalization;
-using System.Text;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using MimeKit;
 
 namespace ClpMailGateway.Threading;
 
-/// <summary>Writes the one clear mail that tells a sender why their mail was not posted and what to do, with their
-/// text quoted so nothing is lost. Marked as an automatic reply (RFC 3834) and sent from the null return path.</summary>
+/// <summary>Writes the one clear mail that tells a sender why their mail was not posted and what to do, in their
+/// language, with their text quoted so nothing is lost. Marked as an automatic reply (RFC 3834) and sent from the null
+/// return path. Its <c>X-CLP-Reject-Reason</c> header carries the reason's code, the same in every language.</summary>
 public static class RejectionComposer
 {
-    public static MimeMessage Compose(MailOptions options, MimeMessage original, string toAddress, string reason, string detail, string? newText, DateTime nowUtc)
+    public static MimeMessage Compose(
+        MailOptions options, MailTemplates templates, string language, MimeMessage original, string toAddress, string reason, RejectionFacts facts,
+        string? newText, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(original);
-        var subject = original.Subject is { Length: > 0 } s ? s : "(no subject)";
-        var message = SystemMail.Create(options, MailboxAddress.Parse(toAddress), "Not posted: " + subject, nowUtc, "auto-replied");
+        ArgumentNullException.ThrowIfNull(facts);
+        var subject = original.Subject is { Length: > 0 } s ? s : templates.Text(language, "rejection.no_subject");
+        var text = string.IsNullOrWhiteSpace(newText) ? original.TextBody : newText;
+        var quoted = string.IsNullOrWhiteSpace(text) ? [] : text.ReplaceLineEndings("\n").Trim().Split('\n');
+        var key = KnownReasons.Contains(reason) ? reason : "other";
+        var model = new TemplateModel
+        {
+            ["subject_line"] = subject,
+            ["date"] = original.Date == DateTimeOffset.MinValue
+                ? string.Empty
+                : original.Date.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC",
+            ["why_key"] = key,
+            ["advice_key"] = key + "_advice",
+            ["title"] = facts.Title ?? string.Empty,
+            ["place"] = facts.Channel is { } channel ? Place(templates, language, channel) : string.Empty,
+            ["sender"] = facts.Sender ?? string.Empty,
+            ["file"] = facts.File ?? string.Empty,
+            ["size"] = facts.Size ?? string.Empty,
+            ["limit"] = facts.Limit ?? Posting.PostingLimits.Describe(Posting.PostingLimits.MaxAttachmentBytes),
+            ["channels"] = facts.Channels.Select(c => new TemplateModel
+            {
+                ["place"] = Place(templates, language, c),
+                ["url"] = c.Url,
+            }).ToList(),
+            ["quoted"] = quoted.ToList(),
+            ["quoted_text"] = string.Join('\n', quoted),
+        };
+        var message = SystemMail.Compose(
+            options, templates, "rejection", language, MailboxAddress.Parse(toAddress), model, nowUtc, [("subject", subject)], "auto-replied");
         if (original.MessageId is { Length: > 0 } originalId)
         {
             message.InReplyTo = originalId;
@@ -23,32 +54,18 @@ public static class RejectionComposer
         }
 
         message.Headers.Add("X-CLP-Reject-Reason", reason);
-
-        var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture, $"Your mail \"{subject}\"");
-        if (original.Date != DateTimeOffset.MinValue)
-        {
-            body.Append(CultureInfo.InvariantCulture, $" of {original.Date.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
-        }
-
-        body.Append(" was not posted.\n\n");
-        body.Append("Why: ").Append(detail).Append("\n\n");
-        body.Append("What to do: ").Append(RejectReasons.Advice(reason)).Append("\n\n");
-        var text = string.IsNullOrWhiteSpace(newText) ? original.TextBody : newText;
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            body.Append("Your text, so nothing is lost:\n\n");
-            foreach (var line in text.ReplaceLineEndings("\n").Trim().Split('\n'))
-            {
-                body.Append("> ").Append(line).Append('\n');
-            }
-
-            body.Append('\n');
-        }
-
-        body.Append("-- \n").Append(options.GatewayName).Append(" · ").Append(options.WebBaseUrl).Append('\n')
-            .Append("This is an automatic message; replies to it are not read.\n");
-        message.Body = new TextPart("plain") { Text = body.ToString() };
         return message;
     }
+
+    private static string Place(MailTemplates templates, string language, RejectionChannel channel) =>
+        $"{channel.Title} · {templates.ChannelName(language, channel.Kind, channel.Language) ?? channel.EnglishName}";
+
+    /// <summary>The reasons with their own words; any other is told as "could not be posted".</summary>
+    public static IReadOnlySet<string> KnownReasons { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RejectReasons.NoToken, RejectReasons.MalformedToken, RejectReasons.InvalidToken, RejectReasons.ExpiredToken,
+        RejectReasons.RevokedToken, RejectReasons.SenderMismatch, RejectReasons.PermissionDenied, RejectReasons.BroadcastReply,
+        RejectReasons.DigestReply, RejectReasons.AttachmentTooLarge, RejectReasons.EmptyReply, RejectReasons.Encrypted,
+        RejectReasons.TitleArchived,
+    };
 }

@@ -2,6 +2,7 @@ using ClpMailGateway.Authentication;
 using ClpMailGateway.Unsubscribe;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Links;
 using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
@@ -34,6 +35,8 @@ public sealed class ReplyThreader(
     IOptions<InboundOptions> inboundOptions,
     IOptions<ReplyTokenOptions> tokenLifetime,
     IOptions<MailOptions> mailOptions,
+    IOptions<NotificationOptions> notificationOptions,
+    MailTemplates templates,
     TimeProvider timeProvider,
     ILogger<ReplyThreader> logger)
 {
@@ -177,8 +180,8 @@ public sealed class ReplyThreader(
             case ReplyKind.NotAReply when analysis.NotAReplyReason is "read receipt" or "calendar response" or "recall request":
                 Finish(mail, InboundStatus.Ignored, "not_a_reply", $"A {analysis.NotAReplyReason} sent by the mail client: never posted, nobody told.");
                 return;
-            case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is { } digestChannels:
-                await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestChannels, cancellationToken);
+            case ReplyKind.NotAReply when await DigestRepliedToAsync(message, cancellationToken) is var (digestDetail, digestChannels) && digestDetail is not null:
+                await RejectAsync(mail, message, analysis, RejectReasons.DigestReply, digestDetail, cancellationToken, digestChannels);
                 return;
             case ReplyKind.NotAReply:
                 var malformed = message.To.Mailboxes.Concat(message.Cc.Mailboxes)
@@ -242,7 +245,8 @@ public sealed class ReplyThreader(
                 analysis,
                 RejectReasons.SenderMismatch,
                 $"The notification you answered was sent to another address than the one your mail came from ({sender ?? "no sender"}).",
-                cancellationToken);
+                cancellationToken,
+                new RejectionFacts { Sender = sender ?? string.Empty });
             return;
         }
 
@@ -252,7 +256,8 @@ public sealed class ReplyThreader(
         if (access.TitleArchived)
         {
             await RejectAsync(
-                mail, message, analysis, RejectReasons.TitleArchived, $"{channel.Title!.Name} is archived: replies to it are no longer posted.", cancellationToken);
+                mail, message, analysis, RejectReasons.TitleArchived, $"{channel.Title!.Name} is archived: replies to it are no longer posted.", cancellationToken,
+                new RejectionFacts { Title = channel.Title!.Name });
             return;
         }
 
@@ -274,7 +279,8 @@ public sealed class ReplyThreader(
             var (language, why) = BroadcastRouting.Choose(candidates, among => languageDetector.DetectAmong(analysis.Text, among), primary);
             if (language is null)
             {
-                await RejectAsync(mail, message, analysis, RejectReasons.BroadcastReply, await BroadcastAdviceAsync(channel, access, why, cancellationToken), cancellationToken);
+                var (advice, open) = await BroadcastAdviceAsync(channel, access, why, cancellationToken);
+                await RejectAsync(mail, message, analysis, RejectReasons.BroadcastReply, advice, cancellationToken, open);
                 return;
             }
 
@@ -295,7 +301,13 @@ public sealed class ReplyThreader(
                 analysis,
                 RejectReasons.PermissionDenied,
                 $"You can no longer post in {target.Title!.Name} · {ChannelNames.Display(target)}: {decision.PostDeniedReason}.",
-                cancellationToken);
+                cancellationToken,
+                new RejectionFacts
+                {
+                    Title = target.Title!.Name,
+                    Channel = new RejectionChannel(
+                        target.Title!.Name, target.Kind, target.Language, ChannelNames.Display(target), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(target.Title!.Slug, target.Key))),
+                });
             return;
         }
 
@@ -309,7 +321,8 @@ public sealed class ReplyThreader(
                 analysis,
                 RejectReasons.AttachmentTooLarge,
                 $"The attachment '{big.Name}' is {PostingLimits.Describe(big.SizeBytes)}; the limit is {PostingLimits.Describe(PostingLimits.MaxAttachmentBytes)} per file. Nothing of your mail was posted.",
-                cancellationToken);
+                cancellationToken,
+                new RejectionFacts { File = big.Name, Size = PostingLimits.Describe(big.SizeBytes), Limit = PostingLimits.Describe(PostingLimits.MaxAttachmentBytes) });
             return;
         }
 
@@ -366,19 +379,21 @@ public sealed class ReplyThreader(
 
     /// <summary>Why a vendor's reply to Broadcast has nowhere to go, and every channel of the title the sender may post
     /// to, with its link.</summary>
-    private async Task<string> BroadcastAdviceAsync(Channel broadcast, ReaderContext access, string why, CancellationToken cancellationToken)
+    private async Task<(string Detail, RejectionFacts Facts)> BroadcastAdviceAsync(Channel broadcast, ReaderContext access, string why, CancellationToken cancellationToken)
     {
         var channels = await db.Channels.AsNoTracking()
             .Where(c => c.TitleId == broadcast.TitleId && c.Kind != ChannelKind.Broadcast)
             .OrderBy(c => c.Key).ToListAsync(cancellationToken);
-        var lines = channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost)
-            .Select(c => $"{ChannelNames.Display(c)}: {WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(broadcast.Title!.Slug, c.Key))}")
+        var open = channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost)
+            .Select(c => new RejectionChannel(broadcast.Title!.Name, c.Kind, c.Language, ChannelNames.Display(c), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(broadcast.Title!.Slug, c.Key))))
             .ToList();
+        var lines = open.Select(c => $"{c.EnglishName}: {c.Url}").ToList();
+        var facts = new RejectionFacts { Title = broadcast.Title!.Name, Channels = open };
         var title = broadcast.Title!.Name;
         var settings = WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.Settings);
-        return lines.Count == 0
+        return (lines.Count == 0
             ? $"Only staff post to the Broadcast channel of {title}, and your reply has no language channel to go to: {why}. Turn on your languages in your settings ({settings}), then send your reply again."
-            : $"Only staff post to the Broadcast channel of {title}, and your reply could not be placed: {why}. You can post in:\n  " + string.Join("\n  ", lines);
+            : $"Only staff post to the Broadcast channel of {title}, and your reply could not be placed: {why}. You can post in:\n  " + string.Join("\n  ", lines), facts);
     }
 
     private async Task<UnsubscribeResult> ApplyUnsubscribeAsync(string token, CancellationToken cancellationToken)
@@ -397,23 +412,25 @@ public sealed class ReplyThreader(
 
     /// <summary>When the mail answers one of our digests (its In-Reply-To or References names <c>digest-{id}@domain</c>),
     /// the refusal text listing a link to each channel the digest covered; else null.</summary>
-    private async Task<string?> DigestRepliedToAsync(MimeMessage message, CancellationToken cancellationToken)
+    private async Task<(string? Detail, RejectionFacts Facts)> DigestRepliedToAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         var ids = new[] { message.InReplyTo }.Concat(message.References)
             .Select(id => MailIds.TryParseDigest(id, Options.Domain, out var digestId) ? digestId : (long?)null)
             .Where(id => id is not null).Select(id => id!.Value).Distinct().ToList();
         if (ids.Count == 0)
         {
-            return null;
+            return (null, RejectionFacts.None);
         }
 
         var digests = await db.Digests.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
         var channelIds = digests.SelectMany(d => d.ChannelIdList()).Distinct().ToList();
         var channels = await db.Channels.AsNoTracking().Include(c => c.Title).Where(c => channelIds.Contains(c.Id)).ToListAsync(cancellationToken);
-        var lines = channels.OrderBy(c => c.Title!.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => $"{c.Title!.Name} · {ChannelNames.Display(c)}: {WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(c.Title.Slug, c.Key))}");
-        return "Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
-            + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines));
+        var covered = channels.OrderBy(c => c.Title!.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new RejectionChannel(c.Title!.Name, c.Kind, c.Language, ChannelNames.Display(c), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(c.Title.Slug, c.Key))))
+            .ToList();
+        var lines = covered.Select(c => $"{c.Title} · {c.EnglishName}: {c.Url}");
+        return ("Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
+            + (channels.Count == 0 ? string.Empty : " The digest covered:\n  " + string.Join("\n  ", lines)), new RejectionFacts { Channels = covered });
     }
 
     /// <summary>
@@ -423,7 +440,11 @@ public sealed class ReplyThreader(
     /// <see cref="InboundOptions.RejectionsPerAddressPerDay"/> and one per reason a day for each address). Anyone else
     /// is quarantined silently. The rejection quotes the sender's own text only.
     /// </summary>
-    private async Task RejectAsync(InboundMail mail, MimeMessage message, ReplyAnalysis analysis, string reason, string detail, CancellationToken cancellationToken)
+    /// <param name="detail">The case in English, for the quarantine.</param>
+    /// <param name="facts">Its values, for the mail to the sender in their language.</param>
+    private async Task RejectAsync(
+        InboundMail mail, MimeMessage message, ReplyAnalysis analysis, string reason, string detail, CancellationToken cancellationToken,
+        RejectionFacts? facts = null)
     {
         Finish(mail, InboundStatus.Rejected, reason, detail);
         var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -438,7 +459,9 @@ public sealed class ReplyThreader(
         {
             to = EmailAddress.Normalize(to!);
             var rateKey = "rejection:" + reason;
-            if (!await db.UserEmails.AnyAsync(e => e.Address == to && e.VerifiedAtUtc != null && e.User!.IsActive, cancellationToken))
+            var senderId = await db.UserEmails.Where(e => e.Address == to && e.VerifiedAtUtc != null && e.User!.IsActive)
+                .Select(e => (int?)e.UserId).FirstOrDefaultAsync(cancellationToken);
+            if (senderId is null)
             {
                 skip = "the sender is not a user of the platform";
             }
@@ -458,7 +481,8 @@ public sealed class ReplyThreader(
             }
             else
             {
-                var rejection = RejectionComposer.Compose(Options, message, to, reason, detail, analysis.Text, now);
+                var language = await ReaderLanguageAsync(senderId.Value, cancellationToken);
+                var rejection = RejectionComposer.Compose(Options, templates, language, message, to, reason, facts ?? RejectionFacts.None, analysis.Text, now);
                 await SystemMail.QueueAsync(db, rejection, OutboundPurposes.Rejection, to, string.Empty, rateKey, now, cancellationToken);
                 Trace(mail, "sender told", to);
             }
@@ -470,6 +494,13 @@ public sealed class ReplyThreader(
         }
 
         logger.LogInformation("Inbound mail {InboundId} ({MessageId}) rejected: {Reason}", mail.Id, mail.MessageId, reason);
+    }
+
+    /// <summary>The language <paramref name="userId"/>'s mails are written in.</summary>
+    private async Task<string> ReaderLanguageAsync(int userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == userId, cancellationToken);
+        return MailLanguages.ForUser(user, notificationOptions.Value.Language);
     }
 
     /// <summary>Why the sender is an automatic mailer that must never get a rejection (RFC 3834 and common practice), or null.</summary>
@@ -542,19 +573,20 @@ public sealed class ReplyThreader(
             return;
         }
 
-        var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin && u.IsActive)
-            .Select(u => new { u.Name, Address = u.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault() })
-            .ToListAsync(cancellationToken);
-        foreach (var admin in admins.Where(a => a.Address is not null))
+        var admins = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).Include(u => u.Emails)
+            .Where(u => u.IsAdmin && u.IsActive).ToListAsync(cancellationToken);
+        foreach (var admin in admins)
         {
-            var notice = SystemMail.Create(Options, new MailboxAddress(admin.Name, admin.Address!), $"Replies from {sender.Name} are being held", now);
-            notice.Body = new TextPart("plain")
+            var address = admin.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => e.Address).FirstOrDefault();
+            if (address is null)
             {
-                Text = $"Replies by mail from {sender.Name} are held in the quarantine: {limit}. This often means a mail loop "
-                    + $"(an auto-responder answering notifications). Look at them and replay or post the ones that are real:\n\n"
-                    + $"{WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.Quarantine)}\n\nYou get at most one such mail an hour per sender.\n",
-            };
-            await SystemMail.QueueAsync(db, notice, "staff-notice", admin.Address!, Options.NotificationsFrom, rateKey, now, cancellationToken);
+                continue;
+            }
+
+            var notice = HeldRepliesNotice.Compose(
+                Options, templates, MailLanguages.ForUser(admin, notificationOptions.Value.Language), new MailboxAddress(admin.Name, address), admin.Name, sender.Name,
+                limit, now);
+            await SystemMail.QueueAsync(db, notice, HeldRepliesNotice.Purpose, address, Options.NotificationsFrom, rateKey, now, cancellationToken);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -15,31 +16,16 @@ public static class WebCultures
     public const string Default = "en";
 
     /// <summary>BCP 47 tags of the shipped translations, in the order the settings page lists them.</summary>
-    public static IReadOnlyList<string> Supported { get; } =
-        ["en", "fr", "de", "es", "pt-BR", "it", "nl", "pl", "ru", "tr", "ar", "he", "ja", "ko", "zh-Hans", "zh-Hant", "th", "id"];
+    public static IReadOnlyList<string> Supported => MailLanguages.Supported;
 
     /// <summary>The longest tag a user may send for the setting; anything longer is refused before it is parsed.</summary>
-    public const int MaxTagLength = 35;
+    public const int MaxTagLength = MailLanguages.MaxTagLength;
 
     /// <summary>The shipped tag that <paramref name="value"/> names (case-insensitive), or null.</summary>
-    public static string? Find(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxTagLength)
-        {
-            return null;
-        }
-
-        var trimmed = value.Trim();
-        return Supported.FirstOrDefault(tag => string.Equals(tag, trimmed, StringComparison.OrdinalIgnoreCase));
-    }
+    public static string? Find(string? value) => MailLanguages.Find(value);
 
     /// <summary>A language's own name for itself ("Français", "日本語"), which is how people look for their language.</summary>
-    public static string NativeName(string tag)
-    {
-        var culture = CultureInfo.GetCultureInfo(tag);
-        var name = culture.NativeName;
-        return name.Length == 0 ? tag : char.ToUpper(name[0], culture) + name[1..];
-    }
+    public static string NativeName(string tag) => MailLanguages.NativeName(tag);
 
     public static IServiceCollection AddWebLocalization(this IServiceCollection services)
     {

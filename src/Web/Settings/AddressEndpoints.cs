@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using ClpMailGateway.Domain;
+using System.Globalization;
 using ClpMailGateway.Links;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Conversations;
 using ClpMailGateway.Web.Layout;
@@ -33,8 +36,8 @@ public static class AddressEndpoints
     public static RouteGroupBuilder MapAddresses(this RouteGroupBuilder group)
     {
         group.MapPost("/settings/addresses", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
-            HttpContext context, GatewayDbContext db, IOptions<MailOptions> mailOptions, TimeProvider timeProvider, [FromForm] string? address,
-            CancellationToken cancellationToken) =>
+            HttpContext context, GatewayDbContext db, IOptions<MailOptions> mailOptions, MailTemplates templates, IOptions<NotificationOptions> notificationOptions,
+            TimeProvider timeProvider, [FromForm] string? address, CancellationToken cancellationToken) =>
         {
             var user = await CurrentUser.LoadAsync(context, db, cancellationToken);
             if (user is null)
@@ -42,7 +45,7 @@ public static class AddressEndpoints
                 return Pages.Deactivated();
             }
 
-            var error = await AddAsync(db, mailOptions.Value, timeProvider, user, address, cancellationToken);
+            var error = await AddAsync(db, mailOptions.Value, templates, notificationOptions.Value.Language, timeProvider, user, address, cancellationToken);
             return error is null
                 ? TypedResults.Redirect(WebRoutes.Settings + "?saved=address")
                 : await SettingsEndpoints.ErrorAsync(db, user, error, cancellationToken);
@@ -104,7 +107,8 @@ public static class AddressEndpoints
     }
 
     private static async Task<Phrase?> AddAsync(
-        GatewayDbContext db, MailOptions mailOptions, TimeProvider timeProvider, CurrentUser user, string? address, CancellationToken cancellationToken)
+        GatewayDbContext db, MailOptions mailOptions, MailTemplates templates, string defaultLanguage, TimeProvider timeProvider, CurrentUser user, string? address,
+        CancellationToken cancellationToken)
     {
         var trimmed = address?.Trim();
         if (!EmailAddress.LooksValid(trimmed))
@@ -159,8 +163,10 @@ public static class AddressEndpoints
             VerificationSecretHash = SignInEndpoints.Hash(secret),
             VerificationExpiresAtUtc = now + LinkLifetime,
         });
+        var reader = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == user.Id, cancellationToken);
+        var language = MailLanguages.ForUser(reader, MailLanguages.Closest(CultureInfo.CurrentUICulture.Name) ?? defaultLanguage);
         var mail = AddressVerificationMail.Compose(
-            mailOptions, normalized, user.Name, WebRoutes.Absolute(mailOptions.WebBaseUrl, WebRoutes.AddressVerificationPath(secret)), LinkLifetime, now);
+            mailOptions, templates, language, normalized, user.Name, WebRoutes.Absolute(mailOptions.WebBaseUrl, WebRoutes.AddressVerificationPath(secret)), LinkLifetime, now);
         await SystemMail.QueueAsync(db, mail, AddressVerificationMail.Purpose, normalized, mailOptions.NotificationsFrom, AddressVerificationMail.Purpose, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return null;

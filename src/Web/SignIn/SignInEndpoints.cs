@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Links;
+using ClpMailGateway.Localization;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Web.Hosting;
 using ClpMailGateway.Web.Layout;
@@ -42,7 +44,7 @@ public static class SignInEndpoints
 
             var address = EmailAddress.Normalize(email!);
             // Queued: the same answer, in the same time, whether or not the address has an account or the limit holds it.
-            mailer.Request(address, local);
+            mailer.Request(address, local, System.Globalization.CultureInfo.CurrentUICulture.Name);
             return Pages.Show<SignInSentPage>(new { Email = address });
         }).RequireRateLimiting(WebSecurity.SignInPolicy).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
@@ -121,13 +123,17 @@ public static class SignInEndpoints
 
     /// <summary>Writes a link and its mail (one transaction) when the address is a verified address of an active user
     /// and the address is under its hourly limit; otherwise does nothing.</summary>
+    /// <param name="defaultLanguage">The installation's language (<c>Notifications:Language</c>).</param>
+    /// <param name="browserLanguage">The language of the page the link was asked on; the mail's when the user chose none.</param>
     internal static async Task MailLinkAsync(
-        GatewayDbContext db, WebOptions options, MailOptions mailOptions, TimeProvider timeProvider, string address, string? returnUrl, CancellationToken cancellationToken)
+        GatewayDbContext db, WebOptions options, MailOptions mailOptions, MailTemplates templates, string defaultLanguage, TimeProvider timeProvider,
+        string address, string? returnUrl, string? browserLanguage, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var user = await db.UserEmails.AsNoTracking()
             .Where(e => e.Address == address && e.VerifiedAtUtc != null && e.User!.IsActive)
-            .Select(e => new { e.UserId, e.User!.Name })
+            .Select(e => e.User!)
+            .Include(u => u.Settings).Include(u => u.Languages)
             .SingleOrDefaultAsync(cancellationToken);
         if (user is null)
         {
@@ -151,12 +157,13 @@ public static class SignInEndpoints
         db.Set<SignInLink>().Add(new SignInLink
         {
             SecretHash = Hash(secret),
-            UserId = user.UserId,
+            UserId = user.Id,
             Address = address,
             CreatedAtUtc = now,
             ExpiresAtUtc = now + options.SignInLinkLifetime,
         });
-        var mail = SignInMail.Compose(mailOptions, address, user.Name, link, options.SignInLinkLifetime, now);
+        var language = MailLanguages.ForUser(user, MailLanguages.Closest(browserLanguage) ?? defaultLanguage);
+        var mail = SignInMail.Compose(mailOptions, templates, language, address, user.Name, link, options.SignInLinkLifetime, now);
         await SystemMail.QueueAsync(db, mail, SignInMail.Purpose, address, mailOptions.NotificationsFrom, SignInMail.Purpose, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,20 +16,21 @@ public sealed class SignInMailer(IServiceScopeFactory scopes, ILogger<SignInMail
 {
     public const int QueueLength = 1000;
 
-    private readonly Channel<(string Address, string? ReturnUrl)> _queue =
-        Channel.CreateBounded<(string, string?)>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Channel<(string Address, string? ReturnUrl, string? BrowserLanguage)> _queue =
+        Channel.CreateBounded<(string, string?, string?)>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private long _handled;
 
     /// <summary>Queues a request; false when the queue is full and it was dropped.</summary>
-    public bool Request(string address, string? returnUrl) => _queue.Writer.TryWrite((address, returnUrl));
+    /// <param name="browserLanguage">The language the page was shown in: the mail's, when the person chose none.</param>
+    public bool Request(string address, string? returnUrl, string? browserLanguage = null) => _queue.Writer.TryWrite((address, returnUrl, browserLanguage));
 
     /// <summary>How many requests have been handled (mailed, or found to need no mail) since the start.</summary>
     internal long Handled => Interlocked.Read(ref _handled);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (address, returnUrl) in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (address, returnUrl, browserLanguage) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
@@ -36,7 +38,9 @@ public sealed class SignInMailer(IServiceScopeFactory scopes, ILogger<SignInMail
                 var services = scope.ServiceProvider;
                 await SignInEndpoints.MailLinkAsync(
                     services.GetRequiredService<GatewayDbContext>(), services.GetRequiredService<IOptions<WebOptions>>().Value,
-                    services.GetRequiredService<IOptions<MailOptions>>().Value, services.GetRequiredService<TimeProvider>(), address, returnUrl, stoppingToken);
+                    services.GetRequiredService<IOptions<MailOptions>>().Value, services.GetRequiredService<MailTemplates>(),
+                    services.GetRequiredService<IOptions<NotificationOptions>>().Value.Language, services.GetRequiredService<TimeProvider>(), address, returnUrl,
+                    browserLanguage, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

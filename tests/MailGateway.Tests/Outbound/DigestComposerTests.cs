@@ -22,7 +22,7 @@ public class DigestComposerTests
         ],
         "t1_digesttoken");
 
-        var mail = DigestComposer.Compose(new MailOptions { Domain = "clp.test", WebBaseUrl = "https://clp.example" }, MailTemplates.Shipped("en"), content);
+        var mail = DigestComposer.Compose(new MailOptions { Domain = "clp.test", WebBaseUrl = "https://clp.example" }, MailTemplates.Shipped, content);
 
         Assert.Equal("digest-77@clp.test", mail.MessageId);
         Assert.Equal("reply@clp.test", mail.ReplyTo.Mailboxes.Single().Address);

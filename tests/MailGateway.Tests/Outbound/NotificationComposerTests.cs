@@ -12,7 +12,7 @@ public partial class NotificationComposerTests
     private const string ReplyToken = "t1_aaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private const string UnsubscribeToken = "t1_bbbbbbbbbbbbbbbbbbbbbbbb";
     private static readonly MailOptions Mail = new() { Domain = "clp.test", WebBaseUrl = "https://clp.example/" };
-    private static readonly MailTemplates Templates = MailTemplates.Shipped("en");
+    private static readonly MailTemplates Templates = MailTemplates.Shipped;
     private static readonly Recipient Lea = new(42, "Léa Martin", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
 
     [GeneratedRegex("boundary=\"?[^\";]+\"?", RegexOptions.CultureInvariant)]
@@ -70,7 +70,7 @@ public partial class NotificationComposerTests
     [InlineData("")]
     public void Subject_AnyMessage_IsTheConversationOnly(string text)
     {
-        Assert.Equal("[Blue Harbor S2] Vendor · French (fr)", NotificationComposer.Subject(Content(text, SmallFile())));
+        Assert.Equal("[Blue Harbor S2] Vendor · French (fr)", NotificationComposer.Subject(Content(text, SmallFile()), Templates, "en"));
     }
 
     [Theory]
@@ -183,7 +183,10 @@ public partial class NotificationComposerTests
         "Vendor · French (fr)",
         "blue-harbor-s2",
         "Blue Harbor S2",
-        files);
+        files)
+    {
+        ChannelLanguage = "fr",
+    };
 
     internal static object Describe(MimeMessage mail) => new
     {

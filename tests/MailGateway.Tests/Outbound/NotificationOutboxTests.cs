@@ -220,7 +220,8 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.Equal(root, mails[1].InReplyTo);
         Assert.Equal(root, mails[1].References[0]);
         Assert.Equal(mails[0].Subject, mails[1].Subject);
-        Assert.Equal($"[{_title.Name}] Vendor · French (fr)", mails[0].Subject);
+        // A vendor who chose no language reads their first one: the channel is named in French.
+        Assert.Equal($"[{_title.Name}] Prestataire · Français (fr)", mails[0].Subject);
         // The message opens the body instead of the subject.
         Assert.StartsWith($"{_pm.Name}: Reel 2 timeline drifts", mails[0].TextBody, StringComparison.Ordinal);
         Assert.Equal(1, await _world.QueryAsync(db => db.MailThreads.CountAsync(t => t.UserId == _fr.Id)));

@@ -11,7 +11,7 @@ namespace ClpMailGateway.Tests.Outbound;
 public partial class NotificationStampTests
 {
     private static readonly MailOptions Mail = new() { Domain = "clp.test", WebBaseUrl = "https://clp.example/" };
-    private static readonly MailTemplates Templates = MailTemplates.Shipped("en");
+    private static readonly MailTemplates Templates = MailTemplates.Shipped;
 
     /// <summary>Names that MimeKit quotes, encodes (RFC 2047) or folds, and addresses of every shape a user may have.</summary>
     public static TheoryData<string, string> Recipients => new()

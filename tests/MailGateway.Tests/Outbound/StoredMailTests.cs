@@ -131,7 +131,7 @@ public class StoredMailTests
     {
         var content = NotificationComposerTests.Content("See the file.", [new NotificationFile(9, "timeline.srt", "text/plain", 23, [])]);
         var recipient = new Recipient(42, "Léa Martin", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
-        using var composed = NotificationComposer.Compose(Mail, MailTemplates.Shipped("en"), content, recipient, "t1_lea", "u1_lea", 1_000_000, new NotificationRendering { ByReference = true });
+        using var composed = NotificationComposer.Compose(Mail, MailTemplates.Shipped, content, recipient, "t1_lea", "u1_lea", 1_000_000, new NotificationRendering { ByReference = true });
         using var buffer = new MemoryStream();
         composed.WriteTo(buffer);
 
@@ -143,7 +143,7 @@ public class StoredMailTests
     {
         var content = NotificationComposerTests.Content("Zeitplan für Folge 4: ünïcödé.", []);
         var recipient = new Recipient(7, "Tom", "tom@vendor.example", DeliveryMode.Immediate, RecipientReason.Follower);
-        using var composed = NotificationComposer.Compose(Mail, MailTemplates.Shipped("en"), content, recipient, "t1_tom", "u1_tom", 0);
+        using var composed = NotificationComposer.Compose(Mail, MailTemplates.Shipped, content, recipient, "t1_tom", "u1_tom", 0);
 
         Assert.All(composed.BodyParts.OfType<TextPart>(), p => Assert.Equal(ContentEncoding.EightBit, p.ContentTransferEncoding));
 
@@ -172,7 +172,7 @@ public class StoredMailTests
         var content = NotificationComposerTests.Content(text, []);
         var recipient = new Recipient(42, "Léa Martin", "fr.lea@clp.test", DeliveryMode.Immediate, RecipientReason.Follower);
         var shared = new NotificationRendering { ByReference = true };
-        return NotificationComposer.Stamp(Mail, MailTemplates.Shipped("en"), content, recipient, "t1_lea", "u1_lea", 0, shared)
+        return NotificationComposer.Stamp(Mail, MailTemplates.Shipped, content, recipient, "t1_lea", "u1_lea", 0, shared)
             .Write(content, recipient, "t1_lea", "u1_lea");
     }
 

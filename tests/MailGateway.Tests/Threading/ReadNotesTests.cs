@@ -74,7 +74,10 @@ public sealed class ReadNotesTests : IAsyncLifetime
         Assert.Equal("encrypted", mail.Reason);
         var rejection = await _world.QueryAsync(db => db.OutboundMails.AsNoTracking().SingleAsync(m => m.Purpose == "rejection"));
         Assert.Equal(_fr.Emails[0].Address, rejection.ToAddress);
-        Assert.Contains("without encryption", Encoding.UTF8.GetString(rejection.Raw), StringComparison.Ordinal);
+        // In the vendor's language (French, their first), with the reason's code in its header.
+        using var told = MimeKit.MimeMessage.Load(new MemoryStream(rejection.Raw));
+        Assert.Equal("encrypted", told.Headers["X-CLP-Reject-Reason"]);
+        Assert.Contains(ClpMailGateway.Outbound.MailTemplates.Shipped.Text("fr", "reason.encrypted_advice"), told.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

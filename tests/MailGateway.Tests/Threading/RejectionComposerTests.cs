@@ -1,4 +1,5 @@
 using ClpMailGateway.Mail;
+using ClpMailGateway.Outbound;
 using ClpMailGateway.Threading;
 using MimeKit;
 using Snapshooter.Xunit;
@@ -19,8 +20,8 @@ public class RejectionComposerTests
         original.Body = new TextPart("plain") { Text = "full body" };
         var options = new MailOptions { Domain = "clp.test" };
 
-        var rejection = RejectionComposer.Compose(options, original, "lea@vendor.example", RejectReasons.SenderMismatch,
-            "The notification you answered was sent to another address.", "Le timing est corrigé.\nMerci", new DateTime(2026, 11, 27, 9, 31, 0, DateTimeKind.Utc));
+        var rejection = RejectionComposer.Compose(options, MailTemplates.Shipped, "en", original, "lea@vendor.example", RejectReasons.SenderMismatch,
+            new RejectionFacts { Sender = "lea@vendor.example" }, "Le timing est corrigé.\nMerci", new DateTime(2026, 11, 27, 9, 31, 0, DateTimeKind.Utc));
 
         Assert.Equal("auto-replied", rejection.Headers["Auto-Submitted"]);
         Assert.Equal("All", rejection.Headers["X-Auto-Response-Suppress"]);
