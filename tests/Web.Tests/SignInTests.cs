@@ -41,7 +41,7 @@ public sealed partial class SignInTests : IAsyncLifetime
         Assert.Equal(Address, mail.ToAddress);
         Assert.Equal(OutboundStatus.Pending, mail.Status);
         var message = MimeMessage.Load(new MemoryStream(mail.Raw));
-        Assert.Equal("Your sign-in link", message.Subject);
+        Assert.Equal("[CLP] Your sign-in link", message.Subject);
         Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
         Assert.Contains("within 15 minutes", message.TextBody, StringComparison.Ordinal);
         Assert.Matches(LinkPattern(), message.TextBody);

@@ -81,7 +81,7 @@ public static class NotificationComposer
         var unsubscribeUrl = UnsubscribeTokenCodec.Url(mail.WebBaseUrl, unsubscribeToken);
         var root = MailIds.ThreadRoot(content.ChannelId, recipient.UserId, domain);
         return new RecipientHeaderValues(
-            new MailboxAddress(recipient.Name, recipient.Address),
+            new MailboxAddress(BidiText.WithoutControls(recipient.Name), recipient.Address),
             mail.ReplyAddress(replyToken),
             recipient.StartsThread ? root : MailIds.Notification(content.MessageId, recipient.UserId, domain),
             recipient.StartsThread ? null : root,

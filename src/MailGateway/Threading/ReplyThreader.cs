@@ -545,11 +545,16 @@ public sealed class ReplyThreader(
         var overall = inChannel >= Inbound.PostsPerSenderPerChannelPerHour ? inChannel : await byMail.CountAsync(cancellationToken);
         if (inChannel >= Inbound.PostsPerSenderPerChannelPerHour || overall >= Inbound.PostsPerSenderPerHour)
         {
-            var limit = inChannel >= Inbound.PostsPerSenderPerChannelPerHour
+            var perChannel = inChannel >= Inbound.PostsPerSenderPerChannelPerHour;
+            var limit = perChannel
                 ? $"{inChannel} posts by mail in {target.Key} in the last hour (limit {Inbound.PostsPerSenderPerChannelPerHour})"
                 : $"{overall} posts by mail in the last hour (limit {Inbound.PostsPerSenderPerHour})";
             await RejectAsync(mail, message, analysis, RejectReasons.RateLimited, $"Held: {limit}.", cancellationToken);
-            await NotifyStaffAsync(user, limit, now, cancellationToken);
+            var held = perChannel
+                ? (Count: inChannel, Limit: Inbound.PostsPerSenderPerChannelPerHour, Channel: new RejectionChannel(
+                    target.Title!.Name, target.Kind, target.Language, ChannelNames.Display(target), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(target.Title.Slug, target.Key))))
+                : (Count: overall, Limit: Inbound.PostsPerSenderPerHour, Channel: (RejectionChannel?)null);
+            await NotifyStaffAsync(user, held, now, cancellationToken);
             return true;
         }
 
@@ -564,7 +569,7 @@ public sealed class ReplyThreader(
     }
 
     /// <summary>One mail to each operator (admin) per sender and hour when a sender's replies are held for their rate.</summary>
-    private async Task NotifyStaffAsync(User sender, string limit, DateTime now, CancellationToken cancellationToken)
+    private async Task NotifyStaffAsync(User sender, (int Count, int Limit, RejectionChannel? Channel) held, DateTime now, CancellationToken cancellationToken)
     {
         var rateKey = $"staff-notice:rate-limited:{sender.Id}";
         await db.Dialect.Locks.LockAsync(db, rateKey, cancellationToken);
@@ -585,7 +590,7 @@ public sealed class ReplyThreader(
 
             var notice = HeldRepliesNotice.Compose(
                 Options, templates, MailLanguages.ForUser(admin, notificationOptions.Value.Language), new MailboxAddress(admin.Name, address), admin.Name, sender.Name,
-                limit, now);
+                held.Count, held.Limit, held.Channel, now);
             await SystemMail.QueueAsync(db, notice, HeldRepliesNotice.Purpose, address, Options.NotificationsFrom, rateKey, now, cancellationToken);
         }
     }
