@@ -33,14 +33,17 @@ internal static class BenchWorld
         return vendor;
     }
 
-    /// <summary>Users (<c>LOCALPART@clp.test</c>) following the title, all mail immediate, in one transaction.</summary>
+    /// <summary>Users (<c>LOCALPART@clp.test</c>) following the title, all mail immediate, in one transaction;
+    /// <paramref name="readerLanguage"/> is each one's language in settings (null: none chosen).</summary>
     public static async Task<List<User>> UsersAsync(
-        HarnessDatabase database, Title title, IEnumerable<(string LocalPart, UserRole Role, Vendor? Vendor, string[] Languages)> people, CancellationToken cancellationToken)
+        HarnessDatabase database, Title title, IEnumerable<(string LocalPart, UserRole Role, Vendor? Vendor, string[] Languages)> people, CancellationToken cancellationToken,
+        string? readerLanguage = null)
     {
         await using var scope = database.Scope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var now = DateTime.UtcNow;
         var users = people.Select(p => NewUser(p.LocalPart, p.Role, p.Vendor?.Id, p.Languages, now)).ToList();
+        users.ForEach(u => u.Settings!.Language = readerLanguage);
         db.Users.AddRange(users);
         await db.SaveChangesAsync(cancellationToken);
         db.Follows.AddRange(users.Select(u => new Follow { UserId = u.Id, TitleId = title.Id, CreatedAtUtc = now }));

@@ -13,9 +13,11 @@ namespace ClpMailGateway.LoadHarness;
 internal sealed class HarnessContext(string repositoryRoot, Report report, double scale)
 {
     public const string Host = "127.0.0.1";
-    public const int ImapPort = 1143;
-    public const int SmtpPort = 2525;
-    public const int LmtpPort = 2424;
+    /// <summary>The ports of scripts/mail-servers, from the same variables (CLP_IMAP_PORT, ...) with its defaults, so a
+    /// run with its own servers never reaches another instance.</summary>
+    public static readonly int ImapPort = Port("CLP_IMAP_PORT", 1143);
+    public static readonly int SmtpPort = Port("CLP_SMTP_PORT", 2525);
+    public static readonly int LmtpPort = Port("CLP_LMTP_PORT", 2424);
     public const string Domain = "clp.test";
 
     /// <summary>Every mailbox of scripts/mail-servers has this password.</summary>
@@ -37,6 +39,9 @@ internal sealed class HarnessContext(string repositoryRoot, Report report, doubl
     /// <summary>The gateway as deployed (<c>scripts/publish .state/bench/app</c>, which scripts/bench runs first):
     /// ReadyToRun, as scripts/up runs it.</summary>
     public string GatewayDll => Path.Combine(StateFolder, "app", "gateway", "MailGateway.dll");
+
+    private static int Port(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : fallback;
 
     public int Scaled(int count) => Math.Max(1, (int)Math.Round(count * Scale));
 
