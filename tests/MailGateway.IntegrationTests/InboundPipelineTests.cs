@@ -109,11 +109,14 @@ public sealed class InboundPipelineTests(MailServersFixture servers) : IAsyncLif
         var inbound = Assert.Single(await _gateway.InboundAsync());
         Assert.Equal("invalid_token", inbound.Reason);
         Assert.Equal(1, await servers.CountAsync(_gateway.GatewayAddress, "Rejected"));
-        var told = await servers.WaitForMessageAsync(Address(_fr), "[CLP] Not posted: " + reply.Subject, TimeSpan.FromSeconds(20));
+        // Told in French, the vendor's first language, with the reason's code in its header.
+        var french = ClpMailGateway.Outbound.MailTemplates.Shipped;
+        var told = await servers.WaitForMessageAsync(Address(_fr), "[CLP] " + french.Text("fr", "rejection.subject", ("subject", reply.Subject!)), TimeSpan.FromSeconds(20));
         Assert.Equal("auto-replied", told.Headers["Auto-Submitted"]);
+        Assert.Equal("invalid_token", told.Headers["X-CLP-Reject-Reason"]);
         Assert.Equal(reply.MessageId, told.InReplyTo);
         Assert.Contains("> My answer that must not be lost.", told.TextBody, StringComparison.Ordinal);
-        Assert.Contains("not one the platform issued", told.TextBody, StringComparison.Ordinal);
+        Assert.Contains(french.Text("fr", "reason.invalid_token"), told.TextBody, StringComparison.Ordinal);
         Assert.Empty(await _gateway.MessagesAsync(Ch("vendor-fr")));
     }
 

@@ -27,6 +27,38 @@ public sealed partial class SignInTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task RequestLink_LanguageChosenInSettings_MailInThatLanguageWhateverTheBrowser()
+    {
+        // As the settings page stores it (LocalizationTests prove the page does).
+        await _app.World.SaveAsync(db => db.UserSettings.Where(s => s.UserId == _user.Id).ToList().ForEach(s => s.Language = "de"));
+
+        using var client = _app.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja");
+        await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address });
+        await _app.SignInRequestsHandledAsync(1);
+
+        var message = MimeMessage.Load(new MemoryStream((await _app.QueryAsync(db => db.OutboundMails.SingleAsync(m => m.Purpose == "sign-in"))).Raw));
+        Assert.Equal("[CLP] " + Outbound.MailTemplates.Shipped.Text("de", "signin.subject"), message.Subject);
+        Assert.Contains("<html lang=\"de\" dir=\"ltr\">", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Matches(LinkPattern(), message.TextBody);
+    }
+
+    [Fact]
+    public async Task RequestLink_NoLanguageChosen_MailInTheLanguageThePageWasShownIn()
+    {
+        using var client = _app.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ar-EG");
+
+        await WebApp.PostFormAsync(client, "/signin", "/signin", new() { ["email"] = Address });
+        await _app.SignInRequestsHandledAsync(1);
+
+        var message = MimeMessage.Load(new MemoryStream((await _app.QueryAsync(db => db.OutboundMails.SingleAsync())).Raw));
+        Assert.Equal("[CLP] " + Outbound.MailTemplates.Shipped.Text("ar", "signin.subject"), message.Subject);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Matches(LinkPattern(), message.TextBody);
+    }
+
+    [Fact]
     public async Task RequestLink_KnownAddress_WritesOneSignInMailToTheOutbox()
     {
         using var client = _app.Client();

@@ -133,7 +133,7 @@ public static class NotificationComposer
         LoopMarker.Add(message, mail);
         message.Headers.Add("X-CLP-Reason", recipient.Reason == RecipientReason.Mention ? "mention" : "follower");
 
-        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient, subject, unsubscribeLinkText, attach);
+        (string Text, string Html) Render(string unsubscribeLinkText) => BodyTexts(mail, templates, content, recipient, subject, unsubscribeLinkText, attach, shared);
         var marker = shared?.Marker ?? NotificationRendering.NewMarker();
         var (text, html) = shared is null ? Render(marker) : shared.Bodies(recipient, () => Render(marker));
         var textBody = text.Replace(marker, unsubscribeLink.Text, StringComparison.Ordinal);
@@ -173,7 +173,8 @@ public static class NotificationComposer
     }
 
     private static (string Text, string Html) BodyTexts(
-        MailOptions mail, MailTemplates templates, NotificationContent content, Recipient recipient, string subject, string unsubscribeUrl, bool attach)
+        MailOptions mail, MailTemplates templates, NotificationContent content, Recipient recipient, string subject, string unsubscribeUrl, bool attach,
+        NotificationRendering? shared)
     {
         var language = recipient.Language;
         var (preview, complete) = Preview(content, templates, language);
@@ -188,7 +189,7 @@ public static class NotificationComposer
             ["title"] = content.TitleName,
             ["place"] = $"{content.TitleName} · {ChannelName(templates, content, language)}",
             ["text"] = content.Text,
-            ["text_html"] = new TrustedHtml(MessageMarkdown.ToHtml(content.Text)),
+            ["text_html"] = new TrustedHtml(shared?.TextHtml(content.Text) ?? MessageMarkdown.ToHtml(content.Text)),
             // The text again in full below its preview line, unless the preview line already holds all of it.
             ["has_more"] = !complete,
             ["has_text"] = content.Text.Length > 0,

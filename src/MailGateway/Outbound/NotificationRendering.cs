@@ -41,6 +41,11 @@ public sealed class NotificationRendering
         return stamp;
     }
 
+    private string? _textHtml;
+
+    /// <summary>The message's text as HTML (<see cref="Rendering.MessageMarkdown"/>), made once for every language.</summary>
+    internal string TextHtml(string text) => _textHtml ??= Rendering.MessageMarkdown.ToHtml(text);
+
     internal (string Text, string Html) Bodies(Recipient recipient, Func<(string Text, string Html)> render)
     {
         var key = (recipient.Reason, recipient.TimeZone, recipient.Language);

@@ -130,11 +130,13 @@ public static class SignInEndpoints
         string address, string? returnUrl, string? browserLanguage, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var user = await db.UserEmails.AsNoTracking()
+        var userId = await db.UserEmails.AsNoTracking()
             .Where(e => e.Address == address && e.VerifiedAtUtc != null && e.User!.IsActive)
-            .Select(e => e.User!)
-            .Include(u => u.Settings).Include(u => u.Languages)
+            .Select(e => (int?)e.UserId)
             .SingleOrDefaultAsync(cancellationToken);
+        var user = userId is null
+            ? null
+            : await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
             return;
