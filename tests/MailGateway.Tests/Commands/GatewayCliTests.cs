@@ -417,4 +417,40 @@ public sealed class GatewayCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Contains("ReplyTokens:Keys is empty", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_TemplateThatDoesNotParse_RefusesToStartNamingIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("clp-templates-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(ClpMailGateway.Outbound.MailTemplates.ShippedFolder, "*", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(folder.FullName, Path.GetRelativePath(ClpMailGateway.Outbound.MailTemplates.ShippedFolder, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+
+            File.WriteAllText(Path.Combine(folder.FullName, "notification.txt.liquid"), "{% if preview %}never closed");
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var overrides = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Gateway"] = _database.ConnectionString,
+                ["Imap:Password"] = "demo",
+                ["ReplyTokens:CurrentKeyId"] = "k1",
+                ["ReplyTokens:Keys:k1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["Notifications:TemplateFolder"] = folder.FullName,
+            };
+
+            var exit = await GatewayCli.RunAsync(["run"], stdout, stderr, overrides, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.Failure, exit);
+            Assert.Contains("notification.txt.liquid does not parse", stderr.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
