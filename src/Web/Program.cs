@@ -1,6 +1,7 @@
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Web;
 using ClpMailGateway.Web.Admin;
@@ -29,6 +30,7 @@ builder.Logging.AddGatewayConsole();
 // The gateway's built-in defaults sit below appsettings.json and the environment, so both executables share one database.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = GatewayConfiguration.Defaults });
 builder.Services.AddGatewayCore(builder.Configuration);
+builder.AddGatewayTelemetry("clp-mail-web");
 builder.Services.AddHostedService<MigrationHostedService>();
 builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Unsubscribe links are signed with the reply-token keys: without them the web does not start.
@@ -88,6 +90,7 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapSiteAssets();
+app.MapMetrics();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();

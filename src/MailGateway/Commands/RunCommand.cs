@@ -5,6 +5,7 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using ClpMailGateway.Threading;
 using ClpMailGateway.Tokens;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +70,8 @@ internal static class RunCommand
         builder.Services.AddOptions<InboundOptions>().ValidateOnStart();
         builder.Services.AddOptions<BounceOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.AddGatewayTelemetry("clp-mail-gateway");
+        builder.Services.AddHostedService<OutboxSampler>();
 
         var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();

@@ -1,6 +1,7 @@
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,8 @@ namespace ClpMailGateway.Outbound;
 /// <see cref="MaxAttempts"/>; the others of its group go on.</para>
 /// </summary>
 public sealed class NotificationFanout(
-    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, IWakeups wakeups, ILogger<NotificationFanout> logger)
+    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, IWakeups wakeups, OutboundMetrics metrics,
+    ILogger<NotificationFanout> logger)
 {
     /// <summary>Messages rendered per write transaction.</summary>
     public const int GroupSize = 50;
@@ -187,6 +189,7 @@ public sealed class NotificationFanout(
         var unchanged = await LookupCache.LookupVersion(db, cancellationToken) == version;
         await db.SaveChangesAsync(cancellationToken);
         await group.CommitAsync(cancellationToken);
+        metrics.Queued(mails);
         db.ChangeTracker.Clear();
         if (unchanged)
         {

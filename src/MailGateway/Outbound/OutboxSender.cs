@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public sealed class OutboxSender(
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider timeProvider,
     FailureLog failures,
+    OutboundMetrics metrics,
     ILogger<OutboxSender> logger)
 {
     private const int BatchSize = 500;
@@ -148,8 +150,13 @@ public sealed class OutboxSender(
                         ? null
                         : WriteLongWay(mail.Raw, files, eightBitMime, cancellationToken);
                     var content = longWay is null ? wire.WrittenMemory : longWay.GetBuffer().AsMemory(0, (int)longWay.Length);
+                    var started = timeProvider.GetTimestamp();
                     var reply = session.Send(new SmtpEnvelope(mail.EnvelopeFrom, mail.ToAddress), content, cancellationToken);
-                    Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded));
+                    Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded)
+                    {
+                        ReplyCode = reply.Code,
+                        Duration = timeProvider.GetElapsedTime(started),
+                    });
                     if (!session.IsOpen)
                     {
                         // 421: the server is closing; the rest wait for the next run.
@@ -340,6 +347,16 @@ public sealed class OutboxSender(
             }
 
             await transaction.CommitAsync(CancellationToken.None);
+            foreach (var outcome in group)
+            {
+                var result = outcome.Mail.Status switch
+                {
+                    OutboundStatus.Sent => "sent",
+                    OutboundStatus.Failed => "failed",
+                    _ => "deferred",
+                };
+                metrics.Sent(result, outcome.ReplyCode, outcome.Mail.Purpose, outcome.Duration);
+            }
         }
         finally
         {
