@@ -48,6 +48,7 @@ builder.AddWebSecurity();
 // other accepts it.
 builder.Services.AddDataProtection().SetApplicationName("clp-mail-gateway").PersistKeysToDbContext<GatewayDbContext>();
 builder.Services.AddSingleton<SignInMailer>();
+builder.Services.AddSingleton<SignInMetrics>();
 builder.Services.AddHostedService(s => s.GetRequiredService<SignInMailer>());
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>

@@ -165,19 +165,4 @@ public sealed class SecurityTests : IAsyncDisposable
 
         Assert.Equal($"{{\"status\":\"ok\",\"pendingMigrations\":0,\"messages\":{messages}}}", body);
     }
-
-    /// <summary>Gives every request the remote address a connection from <paramref name="address"/> would have (the test
-    /// server has none).</summary>
-    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                context.Connection.RemoteIpAddress = address;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
 }
