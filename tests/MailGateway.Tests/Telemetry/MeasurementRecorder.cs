@@ -29,6 +29,12 @@ internal sealed class MeasurementRecorder : IDisposable
     {
         get
         {
+            // An observable instrument's values are what it reports now, not every report so far.
+            lock (_measurements)
+            {
+                _measurements.RemoveAll(m => m.Observable);
+            }
+
             _listener.RecordObservableInstruments();
             lock (_measurements)
             {
@@ -55,9 +61,9 @@ internal sealed class MeasurementRecorder : IDisposable
 
         lock (_measurements)
         {
-            _measurements.Add(new Recorded(instrument.Name, instrument.Unit, value, copied));
+            _measurements.Add(new Recorded(instrument.Name, instrument.Unit, value, copied, instrument.IsObservable));
         }
     }
 
-    internal sealed record Recorded(string Instrument, string? Unit, double Value, IReadOnlyDictionary<string, string?> Tags);
+    internal sealed record Recorded(string Instrument, string? Unit, double Value, IReadOnlyDictionary<string, string?> Tags, bool Observable);
 }
