@@ -1,32 +1,13 @@
 using System.Net;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Web.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ClpMailGateway.Web.Tests;
 
 /// <summary><c>/metrics</c>: the Prometheus text of the web's meters, for a scraper on this machine or a listed network
 /// only; nobody else, and nothing that came through a proxy, learns it exists.</summary>
-public sealed class MetricsTests : IAsyncDisposable
+public sealed class MetricsTests : RemoteClientTests
 {
-    private WebApp? _app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    private async Task<WebApp> StartAsync(string client, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        _app = await WebApp.StartAsync(settings: settings, configure: builder => builder.ConfigureServices(services =>
-            services.AddSingleton<IStartupFilter>(new RemoteAddress(IPAddress.Parse(client)))));
-        return _app;
-    }
-
     [Fact]
     public async Task Metrics_FromLoopbackAfterADemoSignIn_ListsTheSignInWithItsLabels()
     {

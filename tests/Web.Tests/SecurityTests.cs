@@ -11,26 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClpMailGateway.Web.Tests;
 
 /// <summary>The web as an attacker meets it: behind a proxy, flooding, without tokens, with large bodies.</summary>
-public sealed class SecurityTests : IAsyncDisposable
+public sealed class SecurityTests : RemoteClientTests
 {
-    private WebApp? _app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    /// <summary>The web as a connection from <paramref name="client"/> reaches it.</summary>
-    private async Task<WebApp> StartAsync(string client, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        _app = await WebApp.StartAsync(settings: settings, configure: builder => builder.ConfigureServices(services =>
-            services.AddSingleton<IStartupFilter>(new RemoteAddress(IPAddress.Parse(client)))));
-        return _app;
-    }
-
     [Fact]
     public async Task BehindATrustedTlsProxy_CookiesAreSecureAndHstsIsSent()
     {
