@@ -26,6 +26,7 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         ["CLP_LMTP_PORT"] = Port(),
         ["CLP_AUTH_PORT"] = Port(),
         ["CLP_WEB_PORT"] = Port(),
+        ["CLP_GATEWAY_HTTP_PORT"] = Port(),
         // What runs where is checked here, not how fast it starts: no ahead-of-time compilation.
         ["CLP_READY_TO_RUN"] = "false",
     };
@@ -56,8 +57,13 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         Assert.Contains($"Web view:      http://127.0.0.1:{web}/", up.Stdout, StringComparison.Ordinal);
         Assert.Contains($"SMTP (Postfix): 127.0.0.1:{smtp}   IMAP (Dovecot): 127.0.0.1:{imap}", up.Stdout, StringComparison.Ordinal);
         AssertAccountsLineUp(up.Stdout);
+        var gatewayHttp = _environment["CLP_GATEWAY_HTTP_PORT"];
+        Assert.Contains($"Gateway health: http://127.0.0.1:{gatewayHttp}/health/live", up.Stdout, StringComparison.Ordinal);
         using (var http = new HttpClient())
         {
+            using var live = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{gatewayHttp}/health/live")));
+            Assert.Equal("healthy", live.RootElement.GetProperty("status").GetString());
+
             var home = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/"));
             Assert.Contains($"IMAP 127.0.0.1:{imap}", home, StringComparison.Ordinal);
             // The published web serves its stylesheet from wwwroot at the fingerprinted address the layout links.

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClpMailGateway.Domain;
+using ClpMailGateway.Inbound;
 
 namespace ClpMailGateway.Telemetry;
 
@@ -20,9 +21,10 @@ public sealed class InboundMetrics
     private readonly Histogram<double> _wait;
     private readonly Histogram<double> _pollDuration;
 
-    public InboundMetrics(IMeterFactory meterFactory)
+    public InboundMetrics(IMeterFactory meterFactory, PollStatus status)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(status);
         var meter = meterFactory.Create(TelemetryNames.InboundMeter);
         _fetched = meter.CreateCounter<long>("clp.inbound.fetched", "{mail}", "Mails fetched from the gateway mailbox.");
         _stored = meter.CreateCounter<long>("clp.inbound.stored", "{mail}", "Fetched mails stored (a mail already stored is not counted again).");
@@ -35,6 +37,21 @@ public sealed class InboundMetrics
         _pollDuration = meter.CreateHistogram(
             "clp.inbound.poll.duration", "s", "How long one poll of the gateway mailbox took (error.type set when it failed).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollBuckets });
+
+        // From what this process's poll and IDLE listener record (PollStatus): nothing before its first successful
+        // poll, and nothing about IDLE in a process that does not listen (the web, IDLE turned off).
+        meter.CreateObservableGauge(
+            "clp.inbound.poll.last_success_time",
+            () => status.Current.LastSuccessUtc is { } at ? [new Measurement<double>((at - DateTime.UnixEpoch).TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            "s",
+            "When the last successful poll of the gateway mailbox ended (Unix time).");
+        meter.CreateObservableGauge(
+            "clp.inbound.idle.connected",
+            () => status.Current is { IdleConnected: var connected, IdleCause: var cause } && (connected || cause is not null)
+                ? [new Measurement<int>(connected ? 1 : 0)]
+                : Array.Empty<Measurement<int>>(),
+            "{connection}",
+            "Whether this process holds the IMAP IDLE connection on the gateway mailbox (1) or not (0).");
     }
 
     public void Fetched(int count)

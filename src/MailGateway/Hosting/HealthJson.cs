@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClpMailGateway.Hosting;
+
+/// <summary>The body of the health endpoints of the gateway and the web: the overall status and, for each check, its
+/// status, its cause when it is not healthy, and what it measured:
+/// <c>{"status":"unhealthy","checks":[{"name":"imap","status":"unhealthy","cause":"...","duration_ms":12.5,"data":{...}}]}</c>.</summary>
+public static class HealthJson
+{
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(report);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", Name(report.Status));
+        json.WriteStartArray("checks");
+        foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteString("status", Name(entry.Status));
+            if (entry.Status != HealthStatus.Healthy)
+            {
+                json.WriteString("cause", entry.Description ?? (entry.Exception is { } ex ? FailureLog.Describe(ex) : "no cause given"));
+            }
+
+            json.WriteNumber("duration_ms", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Data.Count > 0)
+            {
+                json.WriteStartObject("data");
+                foreach (var (key, value) in entry.Data)
+                {
+                    json.WritePropertyName(key);
+                    JsonSerializer.Serialize(json, value, value?.GetType() ?? typeof(object));
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    private static string Name(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "healthy",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
+}
