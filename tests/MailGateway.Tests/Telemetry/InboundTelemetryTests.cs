@@ -156,6 +156,19 @@ public sealed class InboundTelemetryTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task QuarantineShow_QuarantinedMail_PrintsItsTraceId()
+    {
+        var mail = await ThreadAsync(await ReplyAsync("shown", null));
+
+        var shown = await new Cli(_database).RunAsync("quarantine", "show", mail.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(0, shown.ExitCode);
+        var traceId = Assert.Single(shown.Lines).GetProperty("trace_id").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.Equal(InboundJourneys.StoredTraceId(mail.Trace), traceId);
+    }
+
+    [Fact]
     public void StoredContext_HostileTraces_GiveNoContext()
     {
         Assert.Equal(default, InboundJourneys.StoredContext(null));
