@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
@@ -162,7 +163,16 @@ public sealed class NotificationFanout(
 
                 var author = await CachedRows.UserAsync(db, cache, message.AuthorId, cancellationToken)
                     ?? throw new InvalidOperationException($"Author {message.AuthorId} of message {message.Id} does not exist.");
+                // The notification's trace: its fan-out here, each mail's sending (OutboxSender) under it.
+                using var fanout = TelemetryHosting.MailSource.StartActivity("notification fan-out", ActivityKind.Producer, parentContext: default);
+                fanout?.SetTag("clp.message.id", message.Id);
                 var notifications = await outbox.PrepareAsync(message, channel, author, threadsStarted, cancellationToken);
+                fanout?.SetTag("clp.outbound.mails", notifications.Mails.Count);
+                foreach (var mail in notifications.Mails)
+                {
+                    mail.TraceParent = fanout?.Id;
+                }
+
                 rendered[message.Id] = notifications;
                 threadsStarted.UnionWith(notifications.ThreadStarts.Select(t => (t.ChannelId, t.UserId)));
             }

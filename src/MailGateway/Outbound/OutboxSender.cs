@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
@@ -138,6 +139,11 @@ public sealed class OutboxSender(
         {
             while (!cancellationToken.IsCancellationRequested && ClaimHolds() && queue.TryDequeue(out var mail))
             {
+                // The mail's sending: a span of the trace that queued it (a notification's fan-out), its logs naming it.
+                using var send = TelemetryHosting.MailSource.StartActivity("mail send", ActivityKind.Client, mail.TraceParent);
+                send?.SetTag("clp.outbound.id", mail.Id);
+                send?.SetTag("clp.outbound.purpose", MetricLabels.Purpose(mail.Purpose));
+                using var mailScope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("OutboundId", mail.Id) });
                 try
                 {
                     connection ??= pool.Rent(cancellationToken);
@@ -152,6 +158,12 @@ public sealed class OutboxSender(
                     var content = longWay is null ? wire.WrittenMemory : longWay.GetBuffer().AsMemory(0, (int)longWay.Length);
                     var started = timeProvider.GetTimestamp();
                     var reply = session.Send(new SmtpEnvelope(mail.EnvelopeFrom, mail.ToAddress), content, cancellationToken);
+                    send?.SetTag("clp.smtp.reply_code", reply.Code);
+                    if (!reply.IsPositive)
+                    {
+                        send?.SetStatus(ActivityStatusCode.Error, reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
                     Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded)
                     {
                         ReplyCode = reply.Code,

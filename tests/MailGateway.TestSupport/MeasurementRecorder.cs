@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using ClpMailGateway.Telemetry;
 
-namespace ClpMailGateway.Tests.Telemetry;
+namespace ClpMailGateway.TestSupport;
 
 /// <summary>Every measurement of the gateway's meters made by one container's <see cref="IMeterFactory"/> (tests running
 /// beside each other have factories of their own), with its tags.</summary>
-internal sealed class MeasurementRecorder : IDisposable
+public sealed class MeasurementRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly List<Recorded> _measurements = [];
@@ -65,5 +65,5 @@ internal sealed class MeasurementRecorder : IDisposable
         }
     }
 
-    internal sealed record Recorded(string Instrument, string? Unit, double Value, IReadOnlyDictionary<string, string?> Tags, bool Observable);
+    public sealed record Recorded(string Instrument, string? Unit, double Value, IReadOnlyDictionary<string, string?> Tags, bool Observable);
 }
