@@ -63,6 +63,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     WebSecurity.ConfigureSession(cookie);
 });
 builder.Services.AddAdminPolicy();
+ClpMailGateway.Health.HealthEndpoints.AddWebHealthChecks(builder.Services);
 builder.Services.AddRazorComponents();
 builder.Services.AddSingleton<SiteAssets>();
 builder.Services.AddWebLocalization();

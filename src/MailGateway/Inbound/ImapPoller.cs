@@ -213,6 +213,8 @@ public sealed class ImapPoller(
             db.MailboxCheckpoints.Attach(checkpoint);
         }
 
+        // Stamped by every poll that read the mailbox to its end, new mail or not: readiness (PollHealthCheck) reads it.
+        checkpoint.UpdatedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 
         // Mails stored before a crash, and mails whose threading failed in an earlier poll.

@@ -11,9 +11,10 @@ namespace ClpMailGateway.Inbound;
 public sealed class PollStatus(TimeProvider timeProvider)
 {
     private readonly Lock _lock = new();
-    private Snapshot _current = new(null, null, null, null, false, null);
+    private Snapshot _current = new(timeProvider.GetUtcNow().UtcDateTime, null, null, null, null, false, null);
 
     /// <summary>A consistent copy of the status at one moment.</summary>
+    /// <param name="SinceUtc">When this status began (about when the process started).</param>
     /// <param name="LastSuccessUtc">When the last successful poll ended.</param>
     /// <param name="LastDuration">How long the last successful poll took.</param>
     /// <param name="LastFailureUtc">When the last failed poll ended (it may be older than the last success).</param>
@@ -21,6 +22,7 @@ public sealed class PollStatus(TimeProvider timeProvider)
     /// <param name="IdleConnected">Whether this process holds an IDLE connection on the mailbox now.</param>
     /// <param name="IdleCause">Why it does not, when it does not (null before the listener's first try, or without IDLE).</param>
     public sealed record Snapshot(
+        DateTime SinceUtc,
         DateTime? LastSuccessUtc, TimeSpan? LastDuration, DateTime? LastFailureUtc, string? LastFailureCause, bool IdleConnected, string? IdleCause);
 
     public Snapshot Current

@@ -90,6 +90,42 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Start_MailServersUnreachable_HealthReadyIs503NamingEachCause_LiveStays200()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var settings = RunSettings(database, "http://127.0.0.1:0");
+        using var host = RunCommand.CreateHost(database.Folder, settings);
+        await host.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Assert.Single(host.Urls)) };
+
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+            Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
+            var checks = body.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+            Assert.Equal(["database", "imap", "outbox", "poll", "smtp"], checks.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal("healthy", checks["database"].GetProperty("status").GetString());
+            Assert.Equal("healthy", checks["outbox"].GetProperty("status").GetString());
+            foreach (var server in new[] { "imap", "smtp" })
+            {
+                Assert.Equal("unhealthy", checks[server].GetProperty("status").GetString());
+                var cause = checks[server].GetProperty("cause").GetString()!;
+                Assert.Contains($"127.0.0.1:{settings["Imap:Port"]}", cause, StringComparison.Ordinal);
+                Assert.Contains("Connection refused", cause, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Start_HttpUrlsNotPlainHttp_StopsNamingTheSetting()
     {
         await using var database = await TestDatabase.CreateAsync();
@@ -122,7 +158,7 @@ public sealed class RunCommandTests
     /// these tests do not look at), listening for HTTP at <paramref name="urls"/>.</summary>
     internal static Dictionary<string, string?> RunSettings(TestDatabase database, string urls)
     {
-        var closed = ClosedPort().ToString(CultureInfo.InvariantCulture);
+        var closed = FreePorts.Tcp().ToString(CultureInfo.InvariantCulture);
         return new Dictionary<string, string?>(database.Settings)
         {
             ["ReplyTokens:CurrentKeyId"] = "t1",
@@ -136,12 +172,6 @@ public sealed class RunCommandTests
         };
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static long Inode(string path)
     {
