@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using ClpMailGateway.Domain;
 using ClpMailGateway.IntegrationTests.Support;
@@ -12,8 +13,9 @@ namespace ClpMailGateway.IntegrationTests;
 /// The proof of the metrics and alerts with Debian's Prometheus (its config and a copy of ops/prometheus/alerts.yml
 /// written here, on a free loopback port) scraping a running gateway (the executable's <c>run</c>, its listener's
 /// <c>/metrics</c>) and the web: a reply threaded and its notification sent show in Prometheus; the silent-mailbox
-/// alert fires when the gateway mailbox's password changes under the running gateway and clears when it is restored.
-/// The copy of the rules shortens that alert's 10 minutes to 10 seconds, so the test takes about a minute.
+/// alert fires when the gateway mailbox's password changes under the running gateway and clears when it is restored,
+/// and the gateway's <c>/health/ready</c> turns unhealthy (naming the IMAP login) and healthy again in step. The copy
+/// of the rules shortens that alert's 10 minutes to 10 seconds, so the test takes under a minute.
 /// </summary>
 [Collection(MailServersGroup.Name)]
 public sealed class PrometheusProofTests(MailServersFixture servers) : IAsyncLifetime, IDisposable
@@ -65,7 +67,7 @@ public sealed class PrometheusProofTests(MailServersFixture servers) : IAsyncLif
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public async Task Prometheus_ReplyThreadedNotificationSentThenMailboxPasswordChanged_MetricsShowThemAndTheSilentMailboxAlertFiresAndClears()
+    public async Task Prometheus_ReplyThreadedNotificationSentThenMailboxPasswordChanged_MetricsShowThemAndTheAlertAndReadinessFollow()
     {
         // A reply to a notification, from the linguist the token was issued to; its post notifies the title's follower.
         var world = _gateway.World;
@@ -89,17 +91,38 @@ public sealed class PrometheusProofTests(MailServersFixture servers) : IAsyncLif
         await WaitForValueAsync("time() - max(clp_inbound_poll_last_success_time_seconds{job=\"gateway\"})", v => v < 10);
         await WaitForValueAsync("up{job=\"web\"}", v => v == 1);
         Assert.Null(await AlertStateAsync("ClpMailboxSilent"));
+        await WaitAsync("the gateway to be ready", async () => (await ReadyAsync()).Status == HttpStatusCode.OK);
 
-        // The mailbox's password changes under the running gateway: its polls fail, the alert fires.
+        // The mailbox's password changes under the running gateway: its polls fail, it is not ready (the IMAP login and
+        // the last poll named), the alert fires.
         Deny();
+        await WaitAsync("the gateway to be not ready", async () => (await ReadyAsync()).Status == HttpStatusCode.ServiceUnavailable);
+        // The IMAP check's last result is reused for a few seconds (Health:ReuseServerChecksFor); then it names the login.
+        await WaitAsync("the IMAP check to fail", async () => Check((await ReadyAsync()).Body, "imap").GetProperty("status").GetString() == "unhealthy");
+        var notReady = await ReadyAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.Status);
+        Assert.False(string.IsNullOrWhiteSpace(Check(notReady.Body, "imap").GetProperty("cause").GetString()));
         await WaitAsync("ClpMailboxSilent to fire", async () => await AlertStateAsync("ClpMailboxSilent") == "firing");
         await WaitForValueAsync("sum(clp_inbound_poll_duration_seconds_count{job=\"gateway\",error_type!=\"\"})", v => v >= 1);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ReadyAsync()).Status);
 
-        // Restored: the next poll succeeds and the alert clears.
+        // Restored: the next poll succeeds, the gateway is ready again and the alert clears.
         Allow();
+        await WaitAsync("the gateway to be ready again", async () => (await ReadyAsync()).Status == HttpStatusCode.OK);
         await WaitAsync("ClpMailboxSilent to clear", async () => await AlertStateAsync("ClpMailboxSilent") is null);
         await WaitForValueAsync("time() - max(clp_inbound_poll_last_success_time_seconds{job=\"gateway\"})", v => v < 10);
     }
+
+    /// <summary>The gateway's /health/ready: its status code and its JSON body.</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync()
+    {
+        using var response = await _http.GetAsync(new Uri($"{_gatewayUrl}/health/ready"));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json.RootElement.Clone());
+    }
+
+    private static JsonElement Check(JsonElement body, string name) =>
+        body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
 
     /// <summary>Debian's Prometheus on a free loopback port, scraping the gateway and the web every second and
     /// evaluating a copy of the repository's rules every second, the silent-mailbox window made 10 seconds.</summary>
