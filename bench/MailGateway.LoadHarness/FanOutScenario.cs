@@ -335,7 +335,7 @@ internal sealed class FanOutScenario : IScenario
         while (sent < count && clock.Elapsed < TimeSpan.FromMinutes(5))
         {
             await using var scope = database.Scope();
-            var sender = new OutboxSender(scope.ServiceProvider.GetRequiredService<GatewayDbContext>(), pool, options, scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>(), TimeProvider.System, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), NullLogger<OutboxSender>.Instance);
+            var sender = new OutboxSender(scope.ServiceProvider.GetRequiredService<GatewayDbContext>(), pool, options, scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>(), TimeProvider.System, new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), scope.ServiceProvider.GetRequiredService<ClpMailGateway.Telemetry.OutboundMetrics>(), NullLogger<OutboxSender>.Instance);
             sent += await sender.SendDueAsync(cancellationToken);
         }
 

@@ -97,6 +97,8 @@ internal sealed class HarnessContext(string repositoryRoot, Report report, doubl
         ["Inbound:SenderAuthentication"] = "Off",
         ["Inbound:PostsPerSenderPerChannelPerHour"] = "1000000",
         ["Inbound:PostsPerSenderPerHour"] = "1000000",
+        // The HTTP listener of run on a free port: a bench may run beside a gateway of scripts/up.
+        ["Gateway:Http:Urls"] = "http://127.0.0.1:0",
     };
 
     /// <summary>Runs the gateway (MailGateway.dll with these arguments) as a child process with the settings as

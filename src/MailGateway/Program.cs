@@ -8,3 +8,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 return await GatewayCli.RunAsync(args, Console.Out, Console.Error, configurationOverrides: null, cancellation.Token);
+
+/// <summary>The entry point, internal: with the ASP.NET Core framework referenced, the SDK would otherwise make it public,
+/// and the web's own public <c>Program</c> (WebApplicationFactory's) would then be ambiguous in its tests.</summary>
+internal partial class Program;

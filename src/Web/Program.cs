@@ -1,6 +1,7 @@
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using ClpMailGateway.Tokens;
 using ClpMailGateway.Web;
 using ClpMailGateway.Web.Admin;
@@ -29,6 +30,7 @@ builder.Logging.AddGatewayConsole();
 // The gateway's built-in defaults sit below appsettings.json and the environment, so both executables share one database.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = GatewayConfiguration.Defaults });
 builder.Services.AddGatewayCore(builder.Configuration);
+builder.AddGatewayTelemetry("clp-mail-web");
 builder.Services.AddHostedService<MigrationHostedService>();
 builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Unsubscribe links are signed with the reply-token keys: without them the web does not start.
@@ -47,6 +49,7 @@ builder.AddWebSecurity();
 // other accepts it.
 builder.Services.AddDataProtection().SetApplicationName("clp-mail-gateway").PersistKeysToDbContext<GatewayDbContext>();
 builder.Services.AddSingleton<SignInMailer>();
+builder.Services.AddSingleton<SignInMetrics>();
 builder.Services.AddHostedService(s => s.GetRequiredService<SignInMailer>());
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -61,6 +64,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     WebSecurity.ConfigureSession(cookie);
 });
 builder.Services.AddAdminPolicy();
+ClpMailGateway.Health.HealthEndpoints.AddWebHealthChecks(builder.Services);
 builder.Services.AddRazorComponents();
 builder.Services.AddSingleton<SiteAssets>();
 builder.Services.AddWebLocalization();
@@ -89,6 +93,7 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapSiteAssets();
+app.MapMetrics();
 app.MapHome();
 app.MapSignIn();
 app.MapUnsubscribe();

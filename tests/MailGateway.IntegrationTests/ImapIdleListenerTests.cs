@@ -17,7 +17,7 @@ namespace ClpMailGateway.IntegrationTests;
 public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Idle_ReplyArrives_IsPostedWithoutAScheduledPoll()
+    public async Task Idle_ReplyArrives_IsPostedWithoutAScheduledPoll_StatusConnectedUntilStopped()
     {
         await using var gateway = await GatewayHarness.CreateAsync(servers);
         var title = await gateway.World.TitleAsync("fr");
@@ -26,12 +26,14 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         var channel = World.Channel(title, "vendor-fr");
         var token = await gateway.IssueTokenAsync(user, channel);
         using var trigger = new PollingTrigger(gateway);
+        var status = new PollStatus(TimeProvider.System);
         var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
         using var listener = new ImapIdleListener(
-            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
+            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), status, TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
         using var stop = new CancellationTokenSource();
         await listener.StartAsync(stop.Token);
         await trigger.WaitForPollsAsync(1); // the catch-up poll at connect
+        Assert.True(status.Current.IdleConnected);
 
         var latencies = new List<double>();
         for (var i = 0; i < 5; i++)
@@ -47,11 +49,13 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
         await listener.StopAsync(CancellationToken.None);
 
         Assert.Equal(5, (await gateway.MessagesAsync(channel)).Count);
+        Assert.False(status.Current.IdleConnected);
+        Assert.Equal("the gateway is stopping", status.Current.IdleCause);
         output.WriteLine($"IDLE: SMTP acceptance to visible, ms: {string.Join(", ", latencies.Select(l => l.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
     [Fact]
-    public async Task Idle_ServerRefusesLogin_KeepsRetryingWithoutCrashing()
+    public async Task Idle_ServerRefusesLogin_KeepsRetryingWithoutCrashing_StatusNamesTheCause()
     {
         await using var gateway = await GatewayHarness.CreateAsync(servers, new Dictionary<string, string?>
         {
@@ -60,17 +64,21 @@ public sealed class ImapIdleListenerTests(MailServersFixture servers, ITestOutpu
             ["Imap:ReconnectMaxDelay"] = "00:00:00.200",
         });
         using var trigger = new PollingTrigger(gateway);
+        var status = new PollStatus(TimeProvider.System);
         var (options, logins) = await gateway.Database.WithAsync(s => Task.FromResult((s.GetRequiredService<IOptions<ImapOptions>>(), s.GetRequiredService<ClpMailGateway.MailAuth.MailLogins>())));
         using var listener = new ImapIdleListener(
-            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
+            options, logins, trigger, new ClpMailGateway.Storage.InProcessMailboxLocks(), new ClpMailGateway.Hosting.FailureLog(TimeProvider.System, NullLogger<ClpMailGateway.Hosting.FailureLog>.Instance), status, TimeProvider.System, NullLogger<ImapIdleListener>.Instance);
 
         await listener.StartAsync(CancellationToken.None);
         await Task.Delay(1000);
         var stillRunning = listener.ExecuteTask is { IsCompleted: false };
+        var whileRetrying = status.Current;
         await listener.StopAsync(CancellationToken.None);
 
         Assert.True(stillRunning, "the listener must survive a refused login and keep retrying");
         Assert.Equal(0, trigger.Polls);
+        Assert.False(whileRetrying.IdleConnected);
+        Assert.StartsWith("AuthenticationException: ", whileRetrying.IdleCause, StringComparison.Ordinal);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)

@@ -26,6 +26,8 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         ["CLP_LMTP_PORT"] = Port(),
         ["CLP_AUTH_PORT"] = Port(),
         ["CLP_WEB_PORT"] = Port(),
+        ["CLP_GATEWAY_HTTP_PORT"] = Port(),
+        ["CLP_PROMETHEUS_PORT"] = Port(),
         // What runs where is checked here, not how fast it starts: no ahead-of-time compilation.
         ["CLP_READY_TO_RUN"] = "false",
     };
@@ -56,8 +58,13 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         Assert.Contains($"Web view:      http://127.0.0.1:{web}/", up.Stdout, StringComparison.Ordinal);
         Assert.Contains($"SMTP (Postfix): 127.0.0.1:{smtp}   IMAP (Dovecot): 127.0.0.1:{imap}", up.Stdout, StringComparison.Ordinal);
         AssertAccountsLineUp(up.Stdout);
+        var gatewayHttp = _environment["CLP_GATEWAY_HTTP_PORT"];
+        Assert.Contains($"Gateway health: http://127.0.0.1:{gatewayHttp}/health/live", up.Stdout, StringComparison.Ordinal);
         using (var http = new HttpClient())
         {
+            using var live = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{gatewayHttp}/health/live")));
+            Assert.Equal("healthy", live.RootElement.GetProperty("status").GetString());
+
             var home = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/"));
             Assert.Contains($"IMAP 127.0.0.1:{imap}", home, StringComparison.Ordinal);
             // The published web serves its stylesheet from wwwroot at the fingerprinted address the layout links.
@@ -88,6 +95,21 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
             await Task.Delay(500);
         }
 
+        // Prometheus, started with them, scrapes the gateway and the web.
+        var prometheus = _environment["CLP_PROMETHEUS_PORT"];
+        Assert.Contains($"Prometheus:    http://127.0.0.1:{prometheus}/", up.Stdout, StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            var targets = string.Empty;
+            var scraped = DateTime.UtcNow.AddSeconds(60);
+            while (!(targets.Contains("\"job\":\"gateway\"", StringComparison.Ordinal) && targets.Contains("\"job\":\"web\"", StringComparison.Ordinal)))
+            {
+                Assert.True(DateTime.UtcNow < scraped, "Prometheus did not scrape both the gateway and the web within 60 s: " + targets);
+                await Task.Delay(1000);
+                targets = await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheus}/api/v1/query?query=up%3D%3D1"));
+            }
+        }
+
         // The gateway has been running and sending: still, nobody got the seeded history (Yuki is not mailed about Léa's reply).
         Assert.Equal(0, await InboxCountAsync(imap, "ja.yuki@clp.test"));
 
@@ -96,6 +118,7 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         Assert.Equal(0, down.Exit);
         Assert.False(Listening(imap), "scripts/down left the mail servers it started running");
         Assert.False(Listening(int.Parse(web, System.Globalization.CultureInfo.InvariantCulture)), "scripts/down left the web running");
+        Assert.False(Listening(int.Parse(prometheus, System.Globalization.CultureInfo.InvariantCulture)), "scripts/down left Prometheus running");
         Assert.True(Listening(servers.ImapPort), "scripts/down stopped mail servers it did not start");
     }
 

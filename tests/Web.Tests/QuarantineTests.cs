@@ -72,6 +72,22 @@ public sealed class QuarantineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detail_AfterAReplay_ShowsTheTraceIdTheMailWasThreadedUnder()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        var before = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+
+        await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/replay", new() { ["confirm"] = "yes" });
+        var after = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+
+        Assert.DoesNotContain("Trace ID", before, StringComparison.Ordinal); // its stored trace names none
+        var trace = await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Trace).SingleAsync());
+        var traceId = ClpMailGateway.Telemetry.InboundJourneys.StoredTraceId(trace);
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.Contains($"<dt>Trace ID</dt><dd><code>{traceId}</code></dd>", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Raw_Admin_DownloadsPlainText()
     {
         using var client = await _app.SignedInAsync(_admin);

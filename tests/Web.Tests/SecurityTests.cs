@@ -11,26 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClpMailGateway.Web.Tests;
 
 /// <summary>The web as an attacker meets it: behind a proxy, flooding, without tokens, with large bodies.</summary>
-public sealed class SecurityTests : IAsyncDisposable
+public sealed class SecurityTests : RemoteClientTests
 {
-    private WebApp? _app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-
-    /// <summary>The web as a connection from <paramref name="client"/> reaches it.</summary>
-    private async Task<WebApp> StartAsync(string client, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        _app = await WebApp.StartAsync(settings: settings, configure: builder => builder.ConfigureServices(services =>
-            services.AddSingleton<IStartupFilter>(new RemoteAddress(IPAddress.Parse(client)))));
-        return _app;
-    }
-
     [Fact]
     public async Task BehindATrustedTlsProxy_CookiesAreSecureAndHstsIsSent()
     {
@@ -164,20 +146,5 @@ public sealed class SecurityTests : IAsyncDisposable
         var body = await client.GetStringAsync(new Uri("/health", UriKind.Relative));
 
         Assert.Equal($"{{\"status\":\"ok\",\"pendingMigrations\":0,\"messages\":{messages}}}", body);
-    }
-
-    /// <summary>Gives every request the remote address a connection from <paramref name="address"/> would have (the test
-    /// server has none).</summary>
-    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                context.Connection.RemoteIpAddress = address;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }

@@ -123,6 +123,7 @@ internal static class QuarantineCommand
         mail.Uid,
         ReceivedAt = DateTime.SpecifyKind(mail.ReceivedAtUtc, DateTimeKind.Utc),
         PostedMessageId = mail.PostedMessageId,
+        TraceId = Telemetry.InboundJourneys.StoredTraceId(mail.Trace),
         Trace = JsonNode.Parse(mail.Trace),
     };
 }

@@ -5,8 +5,10 @@ using ClpMailGateway.Mail;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using ClpMailGateway.Threading;
 using ClpMailGateway.Tokens;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,14 +18,15 @@ using Quartz;
 namespace ClpMailGateway.Commands;
 
 /// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll, the outbox and
-/// the digest (<c>Digest:Cron</c>) jobs, and the IMAP IDLE listener. Settings are validated at start: bad configuration stops it. Stops gracefully on
+/// the digest (<c>Digest:Cron</c>) jobs, the IMAP IDLE listener, and a small HTTP listener for health
+/// (<see cref="GatewayHttp"/>). Settings are validated at start: bad configuration stops it. Stops gracefully on
 /// Ctrl+C or SIGTERM, letting running jobs finish.</summary>
 internal static class RunCommand
 {
     public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
     {
         CommandArguments.Parse("run", args, new HashSet<string>()).NoPositional();
-        using var host = CreateBuilder(Directory.GetCurrentDirectory(), overrides).Build();
+        using var host = CreateHost(Directory.GetCurrentDirectory(), overrides);
         try
         {
             await StartupChecks.EnsureDatabaseWritableAsync(host.Services.GetRequiredService<DatabaseSettings>(), cancellationToken);
@@ -38,26 +41,46 @@ internal static class RunCommand
             throw new CommandException(ExitCodes.Failure, ex.Message);
         }
 
-        await host.RunAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Not StopAsync: Kestrel, never started, would hold it for the whole shutdown timeout. Disposing the host
+            // stops what did start (the IDLE listener; the scheduler starts only once the host has).
+            throw new CommandException(ExitCodes.Failure, $"{GatewayHttpOptions.SectionName}:Urls: {ex.Message}");
+        }
+
+        await host.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }
 
+    /// <summary>The gateway's host, built, with its HTTP endpoints mapped, not yet started.</summary>
+    internal static WebApplication CreateHost(string workingFolder, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        var host = CreateBuilder(workingFolder, overrides).Build();
+        host.MapGatewayHttp();
+        host.MapPrometheusScrapingEndpoint();
+        return host;
+    }
+
     /// <summary>The gateway's host, its content root <paramref name="workingFolder"/>, not yet built.</summary>
-    internal static HostApplicationBuilder CreateBuilder(string workingFolder, IReadOnlyDictionary<string, string?>? overrides)
+    internal static WebApplicationBuilder CreateBuilder(string workingFolder, IReadOnlyDictionary<string, string?>? overrides)
     {
         // The host's default appsettings.json sources would watch the content root, the working folder, recursively (its
         // .state holds the database), and the watcher's thread would then handle an event for every write of SQLite: 5%
-        // of the CPU of ingesting 5,000 replies. They are cleared below anyway; this stops them from watching first.
-        var hostSettings = new ConfigurationManager();
-        hostSettings.AddInMemoryCollection(new Dictionary<string, string?> { ["hostBuilder:reloadConfigOnChange"] = "false" });
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        // of the CPU of ingesting 5,000 replies. They are cleared below anyway; this setting stops them from watching
+        // first. The slim builder: Kestrel and routing only, for the small listener (GatewayHttp).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = workingFolder,
-            Configuration = hostSettings,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Configuration.Sources.Clear();
         GatewayConfiguration.Apply(builder.Configuration, overrides);
         builder.Logging.AddGatewayConsole();
+        builder.AddGatewayHttp();
         builder.Services.AddGatewayCore(builder.Configuration);
         builder.Services.AddOptions<MailOptions>().ValidateOnStart();
         builder.Services.AddOptions<ReplyTokenOptions>().ValidateOnStart();
@@ -69,6 +92,8 @@ internal static class RunCommand
         builder.Services.AddOptions<InboundOptions>().ValidateOnStart();
         builder.Services.AddOptions<BounceOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.AddGatewayTelemetry("clp-mail-gateway");
+        builder.Services.AddHostedService<OutboxSampler>();
 
         var imap = builder.Configuration.GetSection(ImapOptions.SectionName).Get<ImapOptions>() ?? new ImapOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();

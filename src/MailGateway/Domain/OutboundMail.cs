@@ -40,4 +40,8 @@ public sealed class OutboundMail
 
     /// <summary>When the claim of <see cref="ClaimedBy"/> runs out unless renewed.</summary>
     public DateTime? ClaimedUntilUtc { get; set; }
+
+    /// <summary>The W3C traceparent of what queued it (a notification's fan-out), so its sending joins that trace; null
+    /// for mails queued outside one.</summary>
+    public string? TraceParent { get; set; }
 }

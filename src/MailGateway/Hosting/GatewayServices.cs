@@ -3,6 +3,7 @@ using ClpMailGateway.Inbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Search;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public static class GatewayServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FailureLog>();
+        services.AddGatewayMetrics();
         services.AddGatewayStorage(configuration);
         services.AddScoped<LookupCache>();
         services.AddScoped<MessagePoster>();

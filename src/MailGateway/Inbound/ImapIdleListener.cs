@@ -18,7 +18,7 @@ namespace ClpMailGateway.Inbound;
 /// over within that long after the listener's process dies.
 /// </summary>
 public sealed class ImapIdleListener(
-    IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, IMailboxLocks locks, FailureLog failures, TimeProvider timeProvider,
+    IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, IMailboxLocks locks, FailureLog failures, PollStatus status, TimeProvider timeProvider,
     ILogger<ImapIdleListener> logger) : BackgroundService
 {
     /// <summary>How often a process that does not listen tries to take the listening over.</summary>
@@ -29,39 +29,56 @@ public sealed class ImapIdleListener(
         var settings = options.Value;
         var delay = settings.ReconnectMinDelay;
         var operation = $"IMAP IDLE on {settings.Host}:{settings.Port}";
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await using var listening = await locks.TryAcquireAsync($"idle:{settings.Username}/{settings.Mailbox}", stoppingToken);
-                if (listening is null)
+                try
                 {
-                    await Task.Delay(TakeoverInterval, stoppingToken);
-                    continue;
-                }
-
-                await ListenAsync(
-                    settings,
-                    () =>
+                    await using var listening = await locks.TryAcquireAsync($"idle:{settings.Username}/{settings.Mailbox}", stoppingToken);
+                    if (listening is null)
                     {
-                        delay = settings.ReconnectMinDelay;
-                        failures.Succeeded(operation);
-                    },
-                    stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is IOException or ImapProtocolException or ImapCommandException or System.Net.Sockets.SocketException
-                or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException)
-            {
-                var wait = delay + (delay * (Random.Shared.NextDouble() * 0.3));
-                failures.Failed(operation, ex, timeProvider.GetUtcNow().UtcDateTime + wait);
-                await Task.Delay(wait, stoppingToken);
-                delay = delay * 2 > settings.ReconnectMaxDelay ? settings.ReconnectMaxDelay : delay * 2;
+                        status.IdleDisconnected("another gateway process on the database holds the IDLE connection");
+                        await Task.Delay(TakeoverInterval, stoppingToken);
+                        continue;
+                    }
+
+                    await ListenAsync(
+                        settings,
+                        () =>
+                        {
+                            delay = settings.ReconnectMinDelay;
+                            failures.Succeeded(operation);
+                            status.IdleConnected();
+                        },
+                        stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is IOException or ImapProtocolException or ImapCommandException or System.Net.Sockets.SocketException
+                    or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException)
+                {
+                    var wait = delay + (delay * (Random.Shared.NextDouble() * 0.3));
+                    status.IdleDisconnected(FailureLog.Describe(ex));
+                    failures.Failed(operation, ex, timeProvider.GetUtcNow().UtcDateTime + wait);
+                    await Task.Delay(wait, stoppingToken);
+                    delay = delay * 2 > settings.ReconnectMaxDelay ? settings.ReconnectMaxDelay : delay * 2;
+                }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping ended a wait between tries.
+        }
+        catch (Exception ex)
+        {
+            status.IdleDisconnected("the IDLE listener stopped on an unexpected error: " + FailureLog.Describe(ex));
+            throw;
+        }
+
+        status.IdleDisconnected("the gateway is stopping");
     }
 
     private async Task ListenAsync(ImapOptions settings, Action connected, CancellationToken stoppingToken)
@@ -70,6 +87,7 @@ public sealed class ImapIdleListener(
         if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
         {
             logger.LogWarning("{Host} does not support IDLE; relying on the scheduled poll", settings.Host);
+            status.IdleDisconnected($"{settings.Host} does not support IDLE");
             await Task.Delay(Timeout.Infinite, stoppingToken);
         }
 

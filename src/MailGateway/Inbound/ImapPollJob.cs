@@ -8,7 +8,7 @@ namespace ClpMailGateway.Inbound;
 /// <summary>The scheduled poll (the safety net under IDLE), with the notifications of its posts queued alongside. Never
 /// two at once: a trigger that fires while a poll runs waits.</summary>
 [DisallowConcurrentExecution]
-public sealed class ImapPollJob(ImapPoller poller, FanoutWorker fanout, FailureLog failures, IOptions<ImapOptions> options) : IJob
+public sealed class ImapPollJob(ImapPoller poller, FanoutWorker fanout, FailureLog failures, PollStatus status, IOptions<ImapOptions> options) : IJob
 {
     public static readonly JobKey Key = new("imap-poll", "inbound");
 
@@ -18,7 +18,7 @@ public sealed class ImapPollJob(ImapPoller poller, FanoutWorker fanout, FailureL
         await failures.RunAsync(
             $"IMAP poll of {settings.Username}/{settings.Mailbox} on {settings.Host}:{settings.Port}",
             context,
-            token => fanout.AlongsideAsync(poller.PollAsync, token),
+            token => fanout.AlongsideAsync(t => status.TrackAsync(poller.PollAsync, t), token),
             cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -31,6 +32,7 @@ public sealed class ImapPoller(
     IWakeups wakeups,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
+    InboundMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ImapPoller> logger)
 {
@@ -47,7 +49,26 @@ public sealed class ImapPoller(
     /// (a reply with a document).</summary>
     public const int StreamedFetchBytes = 4 * 1024 * 1024;
 
+    /// <summary>When each UID to fetch arrived in the mailbox (its INTERNALDATE), read with the sizes before the fetch.</summary>
+    private readonly Dictionary<UniqueId, DateTime> _arrivals = [];
+
     public async Task<PollSummary> PollAsync(CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var summary = await PollOnceAsync(cancellationToken);
+            metrics.Polled(timeProvider.GetElapsedTime(started), null);
+            return summary;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.Polled(timeProvider.GetElapsedTime(started), ex);
+            throw;
+        }
+    }
+
+    private async Task<PollSummary> PollOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var mailboxKey = $"{settings.Username}/{settings.Mailbox}";
@@ -89,7 +110,7 @@ public sealed class ImapPoller(
         var lastUid = checkpoint.LastUid;
         var found = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange((uint)validity, (uint)lastUid + 1, uint.MaxValue)), cancellationToken);
         var uids = found.Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
-        var batches = await PlanBatchesAsync(inbox, uids, settings.BatchSize, cancellationToken);
+        var batches = await PlanBatchesAsync(inbox, uids, settings.BatchSize, _arrivals, cancellationToken);
         int stored = 0, duplicates = 0;
         var duplicateUids = new List<UniqueId>();
         var handled = new List<InboundStatus>(uids.Count);
@@ -133,6 +154,7 @@ public sealed class ImapPoller(
                     early = processor.ParseEarly(rows.Where(r => r.Created).Select(r => r.Mail.Raw), cancellationToken);
                 }
 
+                metrics.Fetched(rows.Count);
                 var created = new List<InboundMail>(rows.Count);
                 for (var i = 0; i < rows.Count; i++)
                 {
@@ -172,6 +194,7 @@ public sealed class ImapPoller(
                     await wakeups.PublishAsync(Wakeup.Stored, cancellationToken);
                 }
 
+                metrics.Stored(created.Count);
                 tried.UnionWith(created.Select(m => m.Id));
                 handled.AddRange(await processor.ProcessStoredAsync(created, early, cancellationToken));
             }
@@ -190,6 +213,8 @@ public sealed class ImapPoller(
             db.MailboxCheckpoints.Attach(checkpoint);
         }
 
+        // Stamped by every poll that read the mailbox to its end, new mail or not: readiness (PollHealthCheck) reads it.
+        checkpoint.UpdatedAtUtc = timeProvider.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 
         // Mails stored before a crash, and mails whose threading failed in an earlier poll.
@@ -225,7 +250,8 @@ public sealed class ImapPoller(
     /// <summary>Splits the new UIDs into batches of at most <paramref name="batchSize"/> mails and about
     /// <see cref="BatchBytes"/> bytes, from their sizes (one FETCH of RFC822.SIZE). A mail of
     /// <see cref="StreamedFetchBytes"/> or more goes alone, to be streamed.</summary>
-    private static async Task<List<PlannedBatch>> PlanBatchesAsync(IMailFolder inbox, List<UniqueId> uids, int batchSize, CancellationToken cancellationToken)
+    private static async Task<List<PlannedBatch>> PlanBatchesAsync(
+        IMailFolder inbox, List<UniqueId> uids, int batchSize, Dictionary<UniqueId, DateTime> arrivals, CancellationToken cancellationToken)
     {
         var batches = new List<PlannedBatch>();
         if (uids.Count == 0)
@@ -233,8 +259,16 @@ public sealed class ImapPoller(
             return batches;
         }
 
-        var sizes = (await inbox.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
-            .ToDictionary(s => s.UniqueId, s => (long)(s.Size ?? 0));
+        var summaries = await inbox.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.InternalDate, cancellationToken);
+        var sizes = summaries.ToDictionary(s => s.UniqueId, s => (long)(s.Size ?? 0));
+        foreach (var summary in summaries)
+        {
+            if (summary.InternalDate is { } arrived)
+            {
+                arrivals[summary.UniqueId] = arrived.UtcDateTime;
+            }
+        }
+
         var current = new List<UniqueId>();
         long bytes = 0;
         foreach (var uid in uids)
@@ -293,9 +327,11 @@ public sealed class ImapPoller(
 
     private async Task FetchWholeAsync(IMailFolder inbox, UniqueId[] uids, ChannelWriter<FetchedBatch> writer, CancellationToken cancellationToken)
     {
+        var started = timeProvider.GetUtcNow().UtcDateTime;
         var mails = await FetchBatchAsync(inbox, uids, cancellationToken);
         foreach (var mail in mails)
         {
+            InboundJourneys.Fetched(mail.Raw, mail.Uid.Id, started, _arrivals.TryGetValue(mail.Uid, out var arrived) ? arrived : null);
             faults.At(InboundStep.Fetched, mail.Uid.Id);
         }
 

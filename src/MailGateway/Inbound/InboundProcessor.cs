@@ -3,7 +3,9 @@ using ClpMailGateway.Hosting;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using ClpMailGateway.Threading;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -30,6 +32,7 @@ public sealed class InboundProcessor(
     GatewayConnectionString connectionString,
     IInboundFaults faults,
     IOptions<ImapOptions> options,
+    InboundMetrics metrics,
     TimeProvider timeProvider,
     ILogger<InboundProcessor> logger)
 {
@@ -252,6 +255,7 @@ public sealed class InboundProcessor(
         }
 
         db.ChangeTracker.Clear();
+        metrics.Threaded(row.Status, row.Kind, row.Reason, row.ReceivedAtUtc, now);
         logger.LogError(
             "Inbound mail {InboundId} uid {Uid} {MessageId} quarantined unread: {Attempts} attempts ended without an outcome, the last with the gateway stopping",
             row.Id, row.Uid, row.MessageId, tried);
@@ -291,6 +295,8 @@ public sealed class InboundProcessor(
         var pending = await db.Dialect.Inbound.ClaimPendingAsync(db, group.Select(g => g.Id).ToList(), cancellationToken);
         await using var outcome = PrepareOutcome();
         await using var savepoint = Storage.Savepoint.Prepare(db, Savepoint);
+        var finished = new List<(Activity Journey, InboundMail Mail)>(group.Count);
+        var outer = Activity.Current;
         foreach (var (id, stored, parsedAhead) in group)
         {
             var parsed = parsedAhead;
@@ -302,6 +308,8 @@ public sealed class InboundProcessor(
             await savepoint.SetAsync(cancellationToken);
             InboundMail? mail = null;
             ConnectionStream? fromRow = null;
+            Activity? journey = null;
+            IDisposable? mailScope = null;
             try
             {
                 // The mail is not tracked: its outcome is written by the prepared UPDATE below. Its attempt is already
@@ -310,6 +318,10 @@ public sealed class InboundProcessor(
                     ?? (size >= InboundStore.StreamedBytes
                         ? await LoadWithoutRawAsync(id, cancellationToken) // read from its row while it is threaded, not loaded whole
                         : await db.InboundMails.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken));
+                // Everything below, logs included, belongs to the mail's own trace and names the mail.
+                journey = InboundJourneys.Resume(mail);
+                Activity.Current = journey;
+                mailScope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("InboundId", mail.Id) });
                 if (parsed is null)
                 {
                     // Not parsed ahead: a mail streamed into its row (parsed from there, on a connection of its own), or
@@ -326,7 +338,12 @@ public sealed class InboundProcessor(
                     }
                 }
 
-                await ThreadParsedAsync(mail, parsed!, channelOverride, cancellationToken);
+                journey.AddEvent(new ActivityEvent("parsed", tags: new ActivityTagsCollection { ["clp.parse.duration"] = parsed!.Elapsed.TotalSeconds }));
+                using (TelemetryHosting.MailSource.StartActivity("thread"))
+                {
+                    await ThreadParsedAsync(mail, parsed!, channelOverride, cancellationToken);
+                }
+
                 await outcome.ExecuteAsync(mail);
                 if (db.ChangeTracker.HasChanges())
                 {
@@ -337,6 +354,7 @@ public sealed class InboundProcessor(
                 faults.At(InboundStep.Posted, mail.Uid);
                 await savepoint.ReleaseAsync(cancellationToken);
                 done.Add(mail.Status);
+                finished.Add((journey, mail));
                 logger.LogInformation(
                     "Inbound mail {InboundId} uid {Uid} {MessageId}: {Status} {Reason}", mail.Id, mail.Uid, mail.MessageId, mail.Status, mail.Reason);
             }
@@ -348,9 +366,13 @@ public sealed class InboundProcessor(
                 db.ChangeTracker.Clear();
                 cache.Clear(); // it may hold rows (reply tokens) that were just rolled back
                 await RecordFailureAsync(id, mail, ex);
+                journey?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                journey?.Stop();
             }
             finally
             {
+                mailScope?.Dispose();
+                Activity.Current = outer;
                 db.ChangeTracker.Clear();
                 if (fromRow is not null)
                 {
@@ -361,6 +383,21 @@ public sealed class InboundProcessor(
 
         await transaction.CommitAsync(cancellationToken);
         lookups.Keep();
+        var committedAt = timeProvider.GetUtcNow().UtcDateTime;
+        foreach (var (journey, mail) in finished)
+        {
+            metrics.Threaded(mail.Status, mail.Kind, mail.Reason, InboundJourneys.ArrivedAtUtc(mail), committedAt);
+            journey.SetTag("clp.inbound.outcome", MetricLabels.Outcome(mail.Status));
+            journey.SetTag("clp.inbound.kind", MetricLabels.Kind(mail.Kind));
+            if (mail.Status == InboundStatus.Rejected)
+            {
+                journey.SetTag("clp.quarantine.reason", MetricLabels.Reason(mail.Reason));
+            }
+
+            journey.AddEvent(new ActivityEvent(MetricLabels.Outcome(mail.Status)));
+            journey.Stop();
+        }
+
         if (done.Contains(InboundStatus.Posted))
         {
             await wakeups.PublishAsync(Wakeup.Posted, cancellationToken);
@@ -457,6 +494,11 @@ public sealed class InboundProcessor(
 
         await db.SaveChangesAsync(CancellationToken.None);
         db.ChangeTracker.Clear();
+        if (row.Status == InboundStatus.Rejected)
+        {
+            metrics.Threaded(row.Status, row.Kind, row.Reason, row.ReceivedAtUtc, now);
+        }
+
         logger.LogError(
             "Inbound mail {InboundId} uid {Uid} {MessageId} failed to process: {Cause}; {Next}",
             id, row.Uid, row.MessageId, FailureLog.Describe(ex),

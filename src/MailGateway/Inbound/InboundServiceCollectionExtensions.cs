@@ -29,6 +29,7 @@ public static class InboundServiceCollectionExtensions
         services.AddScoped<InboundProcessor>();
         services.AddSingleton<BoundedParser>();
         services.AddScoped<ImapPoller>();
+        services.TryAddSingleton<PollStatus>();
         services.AddScoped<ReplyThreader>();
         services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<BounceOptions>().BindConfiguration(BounceOptions.SectionName).ValidateDataAnnotations();

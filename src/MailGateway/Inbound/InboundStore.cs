@@ -77,7 +77,9 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
                 ReceivedAtUtc = now,
                 Attempts = 1, // committed with the row, before the mail is ever parsed (see InboundProcessor)
             };
-            InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength));
+            var journey = Telemetry.InboundJourneys.Of(raw)?.Activity;
+            journey?.AddEvent(new System.Diagnostics.ActivityEvent("stored"));
+            InboundTrace.Add(mail, now, "stored", StoredDetail(mailbox, uidValidity, uid, raw.LongLength), journey);
             mail.Id = await insert.ExecuteAsync(mail, cancellationToken);
             // A large mail's bytes are streamed into the row rather than bound as one parameter (which SQLite copies).
             await insertRaw.ExecuteAsync(mail.Id, raw.Length >= StreamedBytes ? [] : raw, cancellationToken);

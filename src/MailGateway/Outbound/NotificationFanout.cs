@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Posting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +22,8 @@ namespace ClpMailGateway.Outbound;
 /// <see cref="MaxAttempts"/>; the others of its group go on.</para>
 /// </summary>
 public sealed class NotificationFanout(
-    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, IWakeups wakeups, ILogger<NotificationFanout> logger)
+    GatewayDbContext db, NotificationOutbox outbox, LookupCache cache, WriteGate writeGate, IWakeups wakeups, OutboundMetrics metrics,
+    ILogger<NotificationFanout> logger)
 {
     /// <summary>Messages rendered per write transaction.</summary>
     public const int GroupSize = 50;
@@ -160,7 +163,16 @@ public sealed class NotificationFanout(
 
                 var author = await CachedRows.UserAsync(db, cache, message.AuthorId, cancellationToken)
                     ?? throw new InvalidOperationException($"Author {message.AuthorId} of message {message.Id} does not exist.");
+                // The notification's trace: its fan-out here, each mail's sending (OutboxSender) under it.
+                using var fanout = TelemetryHosting.MailSource.StartActivity("notification fan-out", ActivityKind.Producer, parentContext: default);
+                fanout?.SetTag("clp.message.id", message.Id);
                 var notifications = await outbox.PrepareAsync(message, channel, author, threadsStarted, cancellationToken);
+                fanout?.SetTag("clp.outbound.mails", notifications.Mails.Count);
+                foreach (var mail in notifications.Mails)
+                {
+                    mail.TraceParent = fanout?.Id;
+                }
+
                 rendered[message.Id] = notifications;
                 threadsStarted.UnionWith(notifications.ThreadStarts.Select(t => (t.ChannelId, t.UserId)));
             }
@@ -187,6 +199,7 @@ public sealed class NotificationFanout(
         var unchanged = await LookupCache.LookupVersion(db, cancellationToken) == version;
         await db.SaveChangesAsync(cancellationToken);
         await group.CommitAsync(cancellationToken);
+        metrics.Queued(mails);
         db.ChangeTracker.Clear();
         if (unchanged)
         {

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClpMailGateway.Domain;
 using ClpMailGateway.Hosting;
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -40,6 +42,7 @@ public sealed class OutboxSender(
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider timeProvider,
     FailureLog failures,
+    OutboundMetrics metrics,
     ILogger<OutboxSender> logger)
 {
     private const int BatchSize = 500;
@@ -136,6 +139,11 @@ public sealed class OutboxSender(
         {
             while (!cancellationToken.IsCancellationRequested && ClaimHolds() && queue.TryDequeue(out var mail))
             {
+                // The mail's sending: a span of the trace that queued it (a notification's fan-out), its logs naming it.
+                using var send = TelemetryHosting.MailSource.StartActivity("mail send", ActivityKind.Client, mail.TraceParent);
+                send?.SetTag("clp.outbound.id", mail.Id);
+                send?.SetTag("clp.outbound.purpose", MetricLabels.Purpose(mail.Purpose));
+                using var mailScope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("OutboundId", mail.Id) });
                 try
                 {
                     connection ??= pool.Rent(cancellationToken);
@@ -148,8 +156,19 @@ public sealed class OutboxSender(
                         ? null
                         : WriteLongWay(mail.Raw, files, eightBitMime, cancellationToken);
                     var content = longWay is null ? wire.WrittenMemory : longWay.GetBuffer().AsMemory(0, (int)longWay.Length);
+                    var started = timeProvider.GetTimestamp();
                     var reply = session.Send(new SmtpEnvelope(mail.EnvelopeFrom, mail.ToAddress), content, cancellationToken);
-                    Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded));
+                    send?.SetTag("clp.smtp.reply_code", reply.Code);
+                    if (!reply.IsPositive)
+                    {
+                        send?.SetStatus(ActivityStatusCode.Error, reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    Record(results, recorded, new SendOutcome(mail, Classify(reply), Now(), reply.IsPositive ? null : reply.ToString(), recorded)
+                    {
+                        ReplyCode = reply.Code,
+                        Duration = timeProvider.GetElapsedTime(started),
+                    });
                     if (!session.IsOpen)
                     {
                         // 421: the server is closing; the rest wait for the next run.
@@ -340,6 +359,16 @@ public sealed class OutboxSender(
             }
 
             await transaction.CommitAsync(CancellationToken.None);
+            foreach (var outcome in group)
+            {
+                var result = outcome.Mail.Status switch
+                {
+                    OutboundStatus.Sent => "sent",
+                    OutboundStatus.Failed => "failed",
+                    _ => "deferred",
+                };
+                metrics.Sent(result, outcome.ReplyCode, outcome.Mail.Purpose, outcome.Duration);
+            }
         }
         finally
         {

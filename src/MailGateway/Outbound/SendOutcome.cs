@@ -20,4 +20,11 @@ internal enum SendResult
 
 /// <summary>What one send attempt gave, handed from a sending worker to the single result writer, which completes
 /// <see cref="Recorded"/> once it is committed.</summary>
-internal sealed record SendOutcome(OutboundMail Mail, SendResult Result, DateTime AtUtc, string? Error, OutcomeGate? Recorded = null);
+/// <param name="ReplyCode">The relay's reply to the mail, or null when the connection failed before one.</param>
+/// <param name="Duration">How long handing the mail to the relay took, when it was handed.</param>
+internal sealed record SendOutcome(OutboundMail Mail, SendResult Result, DateTime AtUtc, string? Error, OutcomeGate? Recorded = null)
+{
+    public int? ReplyCode { get; init; }
+
+    public TimeSpan? Duration { get; init; }
+}

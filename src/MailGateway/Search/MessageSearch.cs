@@ -1,4 +1,5 @@
 using ClpMailGateway.Storage;
+using ClpMailGateway.Telemetry;
 
 namespace ClpMailGateway.Search;
 
@@ -10,7 +11,7 @@ namespace ClpMailGateway.Search;
 /// with case and diacritics folded, <c>deliv*</c> as a prefix, "quoted words" as a phrase; in scripts written without
 /// spaces any substring matches. The caller decides which channels the user may read.
 /// </summary>
-public sealed class MessageSearch(ISearchIndex index)
+public sealed class MessageSearch(ISearchIndex index, SearchMetrics metrics, TimeProvider timeProvider)
 {
     public const char HighlightStart = '\u0002';
     public const char HighlightEnd = '\u0003';
@@ -33,6 +34,19 @@ public sealed class MessageSearch(ISearchIndex index)
             return SearchResult.Empty;
         }
 
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            return await FindAsync(scope, terms, limit, cancellationToken);
+        }
+        finally
+        {
+            metrics.Searched(scope.TitleId is not null, timeProvider.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<SearchResult> FindAsync(SearchScope scope, SearchTerms terms, int limit, CancellationToken cancellationToken)
+    {
         var channels = scope.TitleId is { } titleId ? await index.TitleChannelsAsync(titleId, cancellationToken) : scope.ChannelIds;
         var pieces = terms.Items.Select(SearchTokens.QueryPieces).ToList();
         var phrases = pieces.Where(p => p.Count > 0).Select(p => new SearchPhrase(p)).ToList();

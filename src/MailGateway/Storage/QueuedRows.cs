@@ -10,7 +10,7 @@ namespace ClpMailGateway.Storage;
 /// </summary>
 public sealed class QueuedRows : IAsyncDisposable
 {
-    private static readonly string[] MailNames = ["purpose", "to", "from", "rateKey", "raw", "status", "created", "next"];
+    private static readonly string[] MailNames = ["purpose", "to", "from", "rateKey", "raw", "status", "created", "next", "trace"];
     private static readonly string[] ItemNames = ["user", "message", "created"];
     private static readonly string[] ThreadNames = ["channel", "user", "started"];
 
@@ -26,8 +26,8 @@ public sealed class QueuedRows : IAsyncDisposable
         _mail = db.CreateCommand();
         _mailValues = [.. MailNames.Select(n => _mail.Add(n, null))];
         _mail.CommandText = """
-            INSERT INTO "OutboundMails" ("Purpose", "ToAddress", "EnvelopeFrom", "RateKey", "Raw", "Status", "CreatedAtUtc", "NextAttemptAtUtc", "Attempts")
-            VALUES (@purpose, @to, @from, @rateKey, @raw, @status, @created, @next, 0)
+            INSERT INTO "OutboundMails" ("Purpose", "ToAddress", "EnvelopeFrom", "RateKey", "Raw", "Status", "CreatedAtUtc", "NextAttemptAtUtc", "TraceParent", "Attempts")
+            VALUES (@purpose, @to, @from, @rateKey, @raw, @status, @created, @next, @trace, 0)
             """;
         _item = db.CreateCommand();
         _itemValues = [.. ItemNames.Select(n => _item.Add(n, null))];
@@ -52,7 +52,7 @@ public sealed class QueuedRows : IAsyncDisposable
     public Task<int> InsertMailAsync(OutboundMail row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
-        object?[] values = [row.Purpose, row.ToAddress, row.EnvelopeFrom, row.RateKey, row.Raw, row.Status.ToString(), row.CreatedAtUtc, row.NextAttemptAtUtc];
+        object?[] values = [row.Purpose, row.ToAddress, row.EnvelopeFrom, row.RateKey, row.Raw, row.Status.ToString(), row.CreatedAtUtc, row.NextAttemptAtUtc, row.TraceParent];
         return Run(_mail, _mailValues, values, cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using ClpMailGateway.Domain;
+using ClpMailGateway.Health;
 using ClpMailGateway.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,6 +55,11 @@ public static class HomeEndpoints
             var messages = await db.Messages.CountAsync(cancellationToken);
             return TypedResults.Ok(new HealthReport("ok", pending, messages));
         });
+
+        // /health/live and /health/ready: the same rule, each check's status for anyone, its cause and figures (server
+        // names, errors) for an operator only.
+        app.MapHealthEndpoints(async context =>
+            (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, AdminPolicy.Name)).Succeeded);
 
         return app;
     }

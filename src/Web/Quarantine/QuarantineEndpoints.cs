@@ -83,6 +83,7 @@ public static class QuarantineEndpoints
                 User = user,
                 Mail = mail,
                 Trace = TraceSteps(mail.Trace),
+                TraceId = Telemetry.InboundJourneys.StoredTraceId(mail.Trace),
                 Targets = await QuarantineTargets.ForAsync(db, mail, cancellationToken),
                 Replayed = replayed is not null,
             });

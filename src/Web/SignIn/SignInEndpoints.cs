@@ -32,7 +32,7 @@ public static class SignInEndpoints
         });
 
         app.MapPost(WebRoutes.SignIn, async Task<RazorComponentResult> (
-            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, SignInMailer mailer,
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, SignInMailer mailer, SignInMetrics metrics,
             [FromForm] string? email, [FromForm] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var local = Forms.LocalReturnUrl(returnUrl);
@@ -45,6 +45,7 @@ public static class SignInEndpoints
             var address = EmailAddress.Normalize(email!);
             // Queued: the same answer, in the same time, whether or not the address has an account or the limit holds it.
             mailer.Request(address, local, System.Globalization.CultureInfo.CurrentUICulture.Name);
+            metrics.LinkRequested();
             return Pages.Show<SignInSentPage>(new { Email = address });
         }).RequireRateLimiting(WebSecurity.SignInPolicy).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
@@ -63,7 +64,7 @@ public static class SignInEndpoints
         });
 
         app.MapPost(WebRoutes.SignInLink, async Task<Results<RedirectHttpResult, RazorComponentResult>> (
-            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, string secret, [FromForm] string? confirm,
+            HttpContext context, GatewayDbContext db, TimeProvider timeProvider, SignInMetrics metrics, string secret, [FromForm] string? confirm,
             [FromQuery(Name = "ReturnUrl")] string? returnUrl, CancellationToken cancellationToken) =>
         {
             var now = timeProvider.GetUtcNow().UtcDateTime;
@@ -75,11 +76,14 @@ public static class SignInEndpoints
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAtUtc, now), cancellationToken);
             if (used != 1)
             {
+                metrics.SignedIn("link", succeeded: false);
                 return Expired();
             }
 
             var userId = await db.Set<SignInLink>().AsNoTracking().Where(l => l.SecretHash == hash).Select(l => l.UserId).SingleAsync(cancellationToken);
-            if (!await SignInAsync(context, db, userId, cancellationToken))
+            var signedIn = await SignInAsync(context, db, userId, cancellationToken);
+            metrics.SignedIn("link", signedIn);
+            if (!signedIn)
             {
                 return Expired();
             }
@@ -88,7 +92,7 @@ public static class SignInEndpoints
         }).WithMetadata(new RequestSizeLimitAttribute(WebSecurity.SmallBodyBytes));
 
         app.MapPost(WebRoutes.SignIn + "/demo", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
-            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, [FromForm] string? userId, [FromForm] string? returnUrl,
+            HttpContext context, GatewayDbContext db, IOptions<WebOptions> options, SignInMetrics metrics, [FromForm] string? userId, [FromForm] string? returnUrl,
             CancellationToken cancellationToken) =>
         {
             if (!options.Value.DemoMode)
@@ -96,8 +100,10 @@ public static class SignInEndpoints
                 return Pages.NotFound(null);
             }
 
-            if (!int.TryParse(userId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-                || !await SignInAsync(context, db, id, cancellationToken))
+            var signedIn = int.TryParse(userId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                && await SignInAsync(context, db, id, cancellationToken);
+            metrics.SignedIn("demo", signedIn);
+            if (!signedIn)
             {
                 return Pages.Message(null, StatusCodes.Status400BadRequest, Phrase.Of<SignInStrings>("NoSuchAccount"), Phrase.Of<SignInStrings>("NoSuchAccountText"),
                     WebRoutes.SignIn, Phrase.Of<SignInStrings>("BackToSignIn"));

@@ -70,6 +70,8 @@ public sealed class FaultGateway : IAsyncDisposable
             ["Inbound:SenderAuthentication"] = "Off",
             ["Inbound:PostsPerSenderPerChannelPerHour"] = "1000000",
             ["Inbound:PostsPerSenderPerHour"] = "1000000",
+            // The HTTP listener of run on a free port: scenarios (and other test runs) start gateways side by side.
+            ["Gateway:Http:Urls"] = "http://127.0.0.1:0",
         };
         if (databasePath is not null)
         {

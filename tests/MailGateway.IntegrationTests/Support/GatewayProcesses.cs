@@ -47,6 +47,8 @@ public sealed class GatewayProcesses(GatewayHarness gateway, int smtpPort, IRead
             ["Smtp__Host"] = "127.0.0.1",
             ["Smtp__Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
+            // The HTTP listener of run on a free port: several gateways run side by side (a test may choose one).
+            ["Gateway__Http__Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

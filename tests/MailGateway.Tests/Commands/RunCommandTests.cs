@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
 using ClpMailGateway.Commands;
+using ClpMailGateway.TestSupport;
 using Microsoft.Extensions.Hosting;
 
 namespace ClpMailGateway.Tests.Commands;
@@ -23,7 +27,7 @@ public sealed class RunCommandTests
                 Assert.Contains(Inode(plain.FullName), WatchedInodes());
             }
 
-            using var host = RunCommand.CreateBuilder(working.FullName, overrides: null).Build();
+            using var host = RunCommand.CreateHost(working.FullName, overrides: null);
 
             Assert.DoesNotContain(Inode(working.FullName), WatchedInodes());
         }
@@ -40,11 +44,11 @@ public sealed class RunCommandTests
         var working = Directory.CreateTempSubdirectory("clp-run-options-");
         try
         {
-            using var host = RunCommand.CreateBuilder(working.FullName, new Dictionary<string, string?>
+            using var host = RunCommand.CreateHost(working.FullName, new Dictionary<string, string?>
             {
                 ["Inbound:PostsPerSenderPerHour"] = "0",
                 ["Bounces:SuppressAtScore"] = "0",
-            }).Build();
+            });
 
             var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
@@ -57,6 +61,117 @@ public sealed class RunCommandTests
             working.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Start_HttpListener_ServesHealthLiveAsJson_AndNothingElse()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var host = RunCommand.CreateHost(database.Folder, RunSettings(database, "http://127.0.0.1:0"));
+        await host.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Assert.Single(host.Urls)) };
+
+            using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+            using var other = await http.GetAsync(new Uri("/", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            Assert.Equal("application/json", live.Content.Headers.ContentType?.MediaType);
+            using var body = JsonDocument.Parse(await live.Content.ReadAsStringAsync());
+            Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+            Assert.False(live.Headers.Contains("Server"));
+            Assert.StartsWith("http://127.0.0.1:", host.Urls.Single(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_MailServersUnreachable_HealthReadyIs503NamingEachCause_LiveStays200()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var settings = RunSettings(database, "http://127.0.0.1:0");
+        using var host = RunCommand.CreateHost(database.Folder, settings);
+        await host.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Assert.Single(host.Urls)) };
+
+            using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+            Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
+            var checks = body.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+            Assert.Equal(["database", "imap", "outbox", "poll", "smtp"], checks.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal("healthy", checks["database"].GetProperty("status").GetString());
+            Assert.Equal("healthy", checks["outbox"].GetProperty("status").GetString());
+            foreach (var server in new[] { "imap", "smtp" })
+            {
+                Assert.Equal("unhealthy", checks[server].GetProperty("status").GetString());
+                var cause = checks[server].GetProperty("cause").GetString()!;
+                Assert.Contains($"127.0.0.1:{settings["Imap:Port"]}", cause, StringComparison.Ordinal);
+                Assert.Contains("Connection refused", cause, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_HttpUrlsNotPlainHttp_StopsNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var host = RunCommand.CreateHost(database.Folder, RunSettings(database, "https://127.0.0.1:0"));
+
+        var error = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Gateway:Http:Urls: 'https://127.0.0.1:0'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_HttpAddressInUse_ExitsWithOneLineNamingTheSetting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await GatewayCli.RunAsync(["run"], stdout, stderr, RunSettings(database, $"http://127.0.0.1:{port}"), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("Gateway:Http:Urls", line, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>A gateway on the test database whose mail servers are a closed port (its poll fails at once, which
+    /// these tests do not look at), listening for HTTP at <paramref name="urls"/>.</summary>
+    internal static Dictionary<string, string?> RunSettings(TestDatabase database, string urls)
+    {
+        var closed = FreePorts.Tcp().ToString(CultureInfo.InvariantCulture);
+        return new Dictionary<string, string?>(database.Settings)
+        {
+            ["ReplyTokens:CurrentKeyId"] = "t1",
+            ["ReplyTokens:Keys:t1"] = TestDatabase.TestTokenKey,
+            ["Imap:Port"] = closed,
+            ["Imap:Password"] = "demo",
+            ["Imap:UseIdle"] = "false",
+            ["Smtp:Port"] = closed,
+            ["Logging:LogLevel:Default"] = "None",
+            ["Gateway:Http:Urls"] = urls,
+        };
+    }
+
 
     private static long Inode(string path)
     {

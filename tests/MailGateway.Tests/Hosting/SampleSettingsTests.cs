@@ -47,6 +47,9 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
     [InlineData(typeof(ClpMailGateway.Authentication.InboundOptions), "Inbound")]
     [InlineData(typeof(ClpMailGateway.Threading.BounceOptions), "Bounces")]
+    [InlineData(typeof(ClpMailGateway.Telemetry.TelemetryOptions), "Telemetry")]
+    [InlineData(typeof(GatewayHttpOptions), "Gateway:Http")]
+    [InlineData(typeof(ClpMailGateway.Health.HealthOptions), "Health")]
     public void Sample_EveryOption_IsListedWithItsDefault(Type optionsType, string section) =>
         AssertListed(Activator.CreateInstance(optionsType)!, section);
 

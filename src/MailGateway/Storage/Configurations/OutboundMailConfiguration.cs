@@ -14,6 +14,7 @@ internal sealed class OutboundMailConfiguration : IEntityTypeConfiguration<Outbo
         builder.Property(m => m.RateKey).HasMaxLength(100);
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(10);
         builder.Property(m => m.ClaimedBy).HasMaxLength(100);
+        builder.Property(m => m.TraceParent).HasMaxLength(55);
         builder.HasIndex(m => new { m.Status, m.NextAttemptAtUtc });
         builder.HasIndex(m => new { m.ToAddress, m.RateKey, m.CreatedAtUtc });
         // A bounce finds the mail it is about by the return path it came back to (ReturnPaths).
