@@ -88,8 +88,13 @@ public sealed class AdministrationIngestTests(MailServersFixture servers) : IAsy
         Assert.Empty(await _gateway.MessagesAsync(World.Channel(_title, "vendor-fr")));
         // Rate-limited like every rejection: one mail per reason a day to an address.
         var rejection = Assert.Single(await _gateway.OutboxAsync(), m => m.Purpose == "rejection");
-        var text = (await MimeMessage.LoadAsync(new MemoryStream(rejection.Raw))).TextBody;
-        Assert.Contains($"{_title.Name} is archived", text, StringComparison.Ordinal);
-        Assert.Contains("conversations are closed", text, StringComparison.Ordinal);
+        // In the language of the vendor told (their first), read from the HTML part's lang.
+        var told = await MimeMessage.LoadAsync(new MemoryStream(rejection.Raw));
+        var language = System.Text.RegularExpressions.Regex.Match(told.HtmlBody!, "<html lang=\"([^\"]+)\"").Groups[1].Value;
+        Assert.Contains(language, new[] { "fr", "de" });
+        Assert.Equal("title_archived", told.Headers["X-CLP-Reject-Reason"]);
+        var templates = ClpMailGateway.Outbound.MailTemplates.Shipped;
+        Assert.Contains(templates.Text(language, "reason.title_archived", ("title", _title.Name)), told.TextBody, StringComparison.Ordinal);
+        Assert.Contains(templates.Text(language, "reason.title_archived_advice"), told.TextBody, StringComparison.Ordinal);
     }
 }

@@ -163,7 +163,8 @@ public sealed partial class MailLinksTests(MailServersFixture servers) : IAsyncL
         var added = await RunningWeb.PostFormAsync(lea, _web.BaseUrl + "/settings", _web.BaseUrl + "/settings/addresses", new() { ["address"] = alternative });
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         await _gateway.SendOutboxAsync();
-        var confirmation = await servers.WaitForMessageAsync(alternative, "Confirm your address", Wait);
+        var confirmation = await servers.WaitForMessageAsync(
+            alternative, "[CLP] " + ClpMailGateway.Outbound.MailTemplates.Shipped.Text(ClpMailGateway.Localization.MailLanguages.ForUser(_lea, "en"), "confirm.subject"), Wait);
         var link = Assert.Single(LinksOf(confirmation), l => l.AbsolutePath.StartsWith("/settings/addresses/verify/", StringComparison.Ordinal));
 
         // Opened from the other mailbox's client, without the session.
@@ -214,7 +215,10 @@ public sealed partial class MailLinksTests(MailServersFixture servers) : IAsyncL
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
         await _web.WaitForSignInRequestsAsync(handled + 1);
         await _gateway.SendOutboxAsync();
-        var mail = await servers.WaitForMessageAsync(Address(user), "Your sign-in link", Wait);
+        // In the user's language (a vendor's first one when they chose none).
+        var subject = "[CLP] " + ClpMailGateway.Outbound.MailTemplates.Shipped.Text(
+            ClpMailGateway.Localization.MailLanguages.ForUser(user, ClpMailGateway.Localization.MailLanguages.English), "signin.subject");
+        var mail = await servers.WaitForMessageAsync(Address(user), subject, Wait);
         var link = Assert.Single(LinksOf(mail), l => l.AbsolutePath.StartsWith("/signin/link/", StringComparison.Ordinal));
 
         var confirmed = await RunningWeb.PostFormAsync(browser, link.AbsoluteUri, link.AbsoluteUri, []);

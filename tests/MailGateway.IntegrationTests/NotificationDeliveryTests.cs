@@ -252,7 +252,7 @@ public sealed class NotificationDeliveryTests(MailServersFixture servers) : IAsy
         var local = ClpMailGateway.Rendering.ReaderTime.Format(message.CreatedAtUtc, "Asia/Tokyo");
         Assert.EndsWith("UTC+09:00", local, StringComparison.Ordinal);
         Assert.Contains(local, mail.TextBody, StringComparison.Ordinal);
-        Assert.Contains(local, html, StringComparison.Ordinal);
+        Assert.Contains(local, System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains("[x](javascript:alert(1))", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.Zero, mail.Date.Offset);
     }
