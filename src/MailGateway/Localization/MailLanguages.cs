@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClpMailGateway.Localization;
 
@@ -88,6 +89,14 @@ public static class MailLanguages
             user.Settings?.Language,
             user.Role == Domain.UserRole.Vendor ? user.Languages.Select(l => l.Language).Order(StringComparer.Ordinal) : [],
             fallback);
+    }
+
+    /// <summary><see cref="ForUser"/> for the user <paramref name="userId"/>, read from the database.</summary>
+    public static async Task<string> ForUserAsync(Storage.GatewayDbContext db, int userId, string fallback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == userId, cancellationToken);
+        return ForUser(user, fallback);
     }
 
     /// <summary>Right-to-left scripts among the shipped languages.</summary>

@@ -53,7 +53,7 @@ public static class DigestComposer
             ["unsubscribe_url"] = unsubscribeUrl,
             ["groups"] = content.Groups.Select(g => new TemplateModel
             {
-                ["place"] = $"{g.TitleName} · {templates.ChannelName(language, g.Kind, g.ChannelLanguage) ?? g.ChannelName}",
+                ["place"] = templates.Place(language, g.TitleName, g.Kind, g.ChannelLanguage, g.ChannelName),
                 ["channel_url"] = WebRoutes.Absolute(mail.WebBaseUrl, WebRoutes.ChannelPath(g.TitleSlug, g.ChannelKey)),
                 ["messages"] = g.Messages.Select(m => new TemplateModel
                 {

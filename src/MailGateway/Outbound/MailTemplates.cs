@@ -103,6 +103,11 @@ public sealed partial class MailTemplates
         _ => null,
     };
 
+    /// <summary>"Title · Channel" as a reader of <paramref name="language"/> sees a conversation named;
+    /// <paramref name="englishName"/> when the channel has no name of its own there.</summary>
+    public string Place(string language, string title, ChannelKind kind, string? channelLanguage, string englishName) =>
+        $"{title} · {ChannelName(language, kind, channelLanguage) ?? englishName}";
+
     /// <summary>The text and HTML parts of a mail of <paramref name="kind"/> in <paramref name="language"/> (a shipped tag;
     /// any other reads English). <paramref name="model"/> holds strings, <see cref="TrustedHtml"/>, booleans, and lists of
     /// nested models; <c>subject</c> is the HTML part's title.</summary>

@@ -187,7 +187,7 @@ public static class NotificationComposer
             ["author"] = content.AuthorName,
             ["time"] = ReaderTime.Format(content.CreatedAtUtc, recipient.TimeZone),
             ["title"] = content.TitleName,
-            ["place"] = $"{content.TitleName} · {ChannelName(templates, content, language)}",
+            ["place"] = templates.Place(language, content.TitleName, content.Kind, content.ChannelLanguage, content.ChannelName),
             ["text"] = content.Text,
             ["text_html"] = new TrustedHtml(shared?.TextHtml(content.Text) ?? MessageMarkdown.ToHtml(content.Text)),
             // The text again in full below its preview line, unless the preview line already holds all of it.

@@ -26,7 +26,7 @@ public static class HeldRepliesNotice
             ["sender"] = senderName,
             ["count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["channel"] = channel is null ? string.Empty : $"{channel.Title} · {templates.ChannelName(language, channel.Kind, channel.Language) ?? channel.EnglishName}",
+            ["channel"] = channel is null ? string.Empty : templates.Place(language, channel.Title, channel.Kind, channel.Language, channel.EnglishName),
             ["quarantine_url"] = WebRoutes.Absolute(options.WebBaseUrl, WebRoutes.Quarantine),
         };
         return SystemMail.Compose(options, templates, "held", language, to, model, nowUtc, [("sender", senderName)]);

@@ -32,14 +32,14 @@ public static class RejectionComposer
             ["why_key"] = key,
             ["advice_key"] = key + "_advice",
             ["title"] = facts.Title ?? string.Empty,
-            ["place"] = facts.Channel is { } channel ? Place(templates, language, channel) : string.Empty,
+            ["place"] = facts.Channel is { } channel ? templates.Place(language, channel.Title, channel.Kind, channel.Language, channel.EnglishName) : string.Empty,
             ["sender"] = facts.Sender ?? string.Empty,
             ["file"] = facts.File ?? string.Empty,
             ["size"] = facts.Size ?? string.Empty,
             ["limit"] = facts.Limit ?? Posting.PostingLimits.Describe(Posting.PostingLimits.MaxAttachmentBytes),
             ["channels"] = facts.Channels.Select(c => new TemplateModel
             {
-                ["place"] = Place(templates, language, c),
+                ["place"] = templates.Place(language, c.Title, c.Kind, c.Language, c.EnglishName),
                 ["url"] = c.Url,
             }).ToList(),
             ["quoted"] = quoted.ToList(),
@@ -56,9 +56,6 @@ public static class RejectionComposer
         message.Headers.Add("X-CLP-Reject-Reason", reason);
         return message;
     }
-
-    private static string Place(MailTemplates templates, string language, RejectionChannel channel) =>
-        $"{channel.Title} · {templates.ChannelName(language, channel.Kind, channel.Language) ?? channel.EnglishName}";
 
     /// <summary>The reasons with their own words; any other is told as "could not be posted".</summary>
     public static IReadOnlySet<string> KnownReasons { get; } = new HashSet<string>(StringComparer.Ordinal)

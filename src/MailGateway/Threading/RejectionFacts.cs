@@ -27,4 +27,14 @@ public sealed record RejectionFacts
 }
 
 /// <summary>A conversation named in a rejection: its title, channel and link.</summary>
-public sealed record RejectionChannel(string Title, Domain.ChannelKind Kind, string? Language, string EnglishName, string Url);
+public sealed record RejectionChannel(string Title, Domain.ChannelKind Kind, string? Language, string EnglishName, string Url)
+{
+    public static RejectionChannel Of(Domain.Channel channel, Domain.Title title, string webBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(title);
+        return new RejectionChannel(
+            title.Name, channel.Kind, channel.Language, Domain.ChannelNames.Display(channel),
+            Links.WebRoutes.Absolute(webBaseUrl, Links.WebRoutes.ChannelPath(title.Slug, channel.Key)));
+    }
+}

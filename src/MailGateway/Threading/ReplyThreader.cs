@@ -305,8 +305,7 @@ public sealed class ReplyThreader(
                 new RejectionFacts
                 {
                     Title = target.Title!.Name,
-                    Channel = new RejectionChannel(
-                        target.Title!.Name, target.Kind, target.Language, ChannelNames.Display(target), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(target.Title!.Slug, target.Key))),
+                    Channel = RejectionChannel.Of(target, target.Title!, Options.WebBaseUrl),
                 });
             return;
         }
@@ -385,7 +384,7 @@ public sealed class ReplyThreader(
             .Where(c => c.TitleId == broadcast.TitleId && c.Kind != ChannelKind.Broadcast)
             .OrderBy(c => c.Key).ToListAsync(cancellationToken);
         var open = channels.Where(c => ChannelPolicy.Decide(access, c.Kind, c.Language).CanPost)
-            .Select(c => new RejectionChannel(broadcast.Title!.Name, c.Kind, c.Language, ChannelNames.Display(c), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(broadcast.Title!.Slug, c.Key))))
+            .Select(c => RejectionChannel.Of(c, broadcast.Title!, Options.WebBaseUrl))
             .ToList();
         var lines = open.Select(c => $"{c.EnglishName}: {c.Url}").ToList();
         var facts = new RejectionFacts { Title = broadcast.Title!.Name, Channels = open };
@@ -426,7 +425,7 @@ public sealed class ReplyThreader(
         var channelIds = digests.SelectMany(d => d.ChannelIdList()).Distinct().ToList();
         var channels = await db.Channels.AsNoTracking().Include(c => c.Title).Where(c => channelIds.Contains(c.Id)).ToListAsync(cancellationToken);
         var covered = channels.OrderBy(c => c.Title!.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => new RejectionChannel(c.Title!.Name, c.Kind, c.Language, ChannelNames.Display(c), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(c.Title.Slug, c.Key))))
+            .Select(c => RejectionChannel.Of(c, c.Title!, Options.WebBaseUrl))
             .ToList();
         var lines = covered.Select(c => $"{c.Title} · {c.EnglishName}: {c.Url}");
         return ("Your mail answered a digest, which covers several conversations, so it cannot be matched to one of them."
@@ -497,11 +496,8 @@ public sealed class ReplyThreader(
     }
 
     /// <summary>The language <paramref name="userId"/>'s mails are written in.</summary>
-    private async Task<string> ReaderLanguageAsync(int userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == userId, cancellationToken);
-        return MailLanguages.ForUser(user, notificationOptions.Value.Language);
-    }
+    private Task<string> ReaderLanguageAsync(int userId, CancellationToken cancellationToken) =>
+        MailLanguages.ForUserAsync(db, userId, notificationOptions.Value.Language, cancellationToken);
 
     /// <summary>Why the sender is an automatic mailer that must never get a rejection (RFC 3834 and common practice), or null.</summary>
     private static string? AutomaticSender(MimeMessage message)
@@ -551,8 +547,7 @@ public sealed class ReplyThreader(
                 : $"{overall} posts by mail in the last hour (limit {Inbound.PostsPerSenderPerHour})";
             await RejectAsync(mail, message, analysis, RejectReasons.RateLimited, $"Held: {limit}.", cancellationToken);
             var held = perChannel
-                ? (Count: inChannel, Limit: Inbound.PostsPerSenderPerChannelPerHour, Channel: new RejectionChannel(
-                    target.Title!.Name, target.Kind, target.Language, ChannelNames.Display(target), WebRoutes.Absolute(Options.WebBaseUrl, WebRoutes.ChannelPath(target.Title.Slug, target.Key))))
+                ? (Count: inChannel, Limit: Inbound.PostsPerSenderPerChannelPerHour, Channel: RejectionChannel.Of(target, target.Title!, Options.WebBaseUrl))
                 : (Count: overall, Limit: Inbound.PostsPerSenderPerHour, Channel: (RejectionChannel?)null);
             await NotifyStaffAsync(user, held, now, cancellationToken);
             return true;

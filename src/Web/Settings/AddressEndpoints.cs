@@ -163,8 +163,7 @@ public static class AddressEndpoints
             VerificationSecretHash = SignInEndpoints.Hash(secret),
             VerificationExpiresAtUtc = now + LinkLifetime,
         });
-        var reader = await db.Users.AsNoTracking().Include(u => u.Settings).Include(u => u.Languages).SingleAsync(u => u.Id == user.Id, cancellationToken);
-        var language = MailLanguages.ForUser(reader, MailLanguages.Closest(CultureInfo.CurrentUICulture.Name) ?? defaultLanguage);
+        var language = await MailLanguages.ForUserAsync(db, user.Id, MailLanguages.Closest(CultureInfo.CurrentUICulture.Name) ?? defaultLanguage, cancellationToken);
         var mail = AddressVerificationMail.Compose(
             mailOptions, templates, language, normalized, user.Name, WebRoutes.Absolute(mailOptions.WebBaseUrl, WebRoutes.AddressVerificationPath(secret)), LinkLifetime, now);
         await SystemMail.QueueAsync(db, mail, AddressVerificationMail.Purpose, normalized, mailOptions.NotificationsFrom, AddressVerificationMail.Purpose, now, cancellationToken);
