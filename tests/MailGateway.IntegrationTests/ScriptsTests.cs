@@ -28,8 +28,8 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
         ["CLP_WEB_PORT"] = Port(),
         ["CLP_GATEWAY_HTTP_PORT"] = Port(),
         ["CLP_PROMETHEUS_PORT"] = Port(),
-        // What runs where is checked here, not how fast it starts: no ahead-of-time compilation.
-        ["CLP_READY_TO_RUN"] = "false",
+        // What runs where is checked here, not how fast it starts: the Release build the tests run from, published as it is.
+        ["CLP_PUBLISH_BUILT"] = "true",
     };
 
     public Task InitializeAsync()
