@@ -14,16 +14,13 @@ namespace ClpMailGateway.Inbound;
 /// Keeps an IMAP IDLE open on the gateway mailbox and asks for a poll as soon as mail arrives, so a reply lands within
 /// seconds; the scheduled poll stays as the safety net. Re-issues IDLE before the server's 29-minute limit and
 /// reconnects with exponential backoff (with jitter) when the connection fails. One process on the database listens at a
-/// time (<see cref="IMailboxLocks"/>); the others try again every <see cref="TakeoverInterval"/> and one of them takes
-/// over within that long after the listener's process dies.
+/// time (<see cref="IMailboxLocks"/>); the others wait on the lock, and one of them takes over, with a catch-up poll, the
+/// moment the listener's process stops or dies.
 /// </summary>
 public sealed class ImapIdleListener(
     IOptions<ImapOptions> options, MailLogins logins, IPollTrigger trigger, IMailboxLocks locks, FailureLog failures, PollStatus status, TimeProvider timeProvider,
     ILogger<ImapIdleListener> logger) : BackgroundService
 {
-    /// <summary>How often a process that does not listen tries to take the listening over.</summary>
-    public static readonly TimeSpan TakeoverInterval = TimeSpan.FromSeconds(2);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -35,13 +32,15 @@ public sealed class ImapIdleListener(
             {
                 try
                 {
-                    await using var listening = await locks.TryAcquireAsync($"idle:{settings.Username}/{settings.Mailbox}", stoppingToken);
-                    if (listening is null)
+                    var key = $"idle:{settings.Username}/{settings.Mailbox}";
+                    var held = await locks.TryAcquireAsync(key, stoppingToken);
+                    if (held is null)
                     {
                         status.IdleDisconnected("another gateway process on the database holds the IDLE connection");
-                        await Task.Delay(TakeoverInterval, stoppingToken);
-                        continue;
+                        held = await locks.AcquireAsync(key, stoppingToken);
                     }
+
+                    await using var listening = held;
 
                     await ListenAsync(
                         settings,
@@ -57,8 +56,9 @@ public sealed class ImapIdleListener(
                 {
                     break;
                 }
+                // A database error (the lock's connection lost) is retried like a mail server's.
                 catch (Exception ex) when (ex is IOException or ImapProtocolException or ImapCommandException or System.Net.Sockets.SocketException
-                    or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException)
+                    or AuthenticationException or SslHandshakeException or TimeoutException or ServiceNotConnectedException or System.Data.Common.DbException)
                 {
                     var wait = delay + (delay * (Random.Shared.NextDouble() * 0.3));
                     status.IdleDisconnected(FailureLog.Describe(ex));

@@ -9,4 +9,8 @@ public interface IMailboxLocks
 {
     /// <summary>The lock on <paramref name="key"/> if nobody holds it, else null.</summary>
     Task<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The lock on <paramref name="key"/>, waiting for as long as another holds it: a standby takes over the
+    /// moment the holder lets go or dies.</summary>
+    Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken);
 }

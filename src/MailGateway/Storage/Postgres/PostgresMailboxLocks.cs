@@ -13,14 +13,30 @@ public sealed class PostgresMailboxLocks(GatewayConnectionString database, ILogg
     /// <c>pg_stat_activity</c> which process holds a mailbox.</summary>
     public static string LockHolderName { get; } = "clp-mailbox-lock " + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken)
+    public Task<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken) =>
+        LockAsync(key, "SELECT pg_try_advisory_lock(@key)", cancellationToken);
+
+    public async Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken) =>
+        (await LockAsync(key, "SELECT true FROM pg_advisory_lock(@key)", cancellationToken))!;
+
+    /// <summary>Runs <paramref name="sql"/> (true when the lock is taken) on a connection of its own, kept while the lock
+    /// is held.</summary>
+    private async Task<IAsyncDisposable?> LockAsync(string key, string sql, CancellationToken cancellationToken)
     {
         // Not pooled: a pooled connection returned while still holding the lock would keep it for whoever uses it next.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value) { Pooling = false, ApplicationName = LockHolderName }.ConnectionString);
+        // TCP keepalives: a wait can last for days, and a server that vanished must not leave the waiter waiting forever.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value)
+        {
+            Pooling = false,
+            ApplicationName = LockHolderName,
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = 30,
+            TcpKeepAliveInterval = 10,
+        }.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
             command.Parameters.AddWithValue("key", PostgresDialect.LockKey("mailbox:" + key));
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
             {
