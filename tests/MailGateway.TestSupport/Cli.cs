@@ -24,7 +24,11 @@ public sealed class Cli(TestDatabase database)
             overrides[key] = value;
         }
 
-        overrides["ConnectionStrings:Gateway"] = database.ConnectionString;
+        foreach (var (key, value) in database.Settings)
+        {
+            overrides[key] = value;
+        }
+
         var exit = await GatewayCli.RunAsync(args, stdout, stderr, overrides, CancellationToken.None);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
