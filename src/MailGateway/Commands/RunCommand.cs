@@ -29,6 +29,7 @@ internal static class RunCommand
         using var host = CreateHost(Directory.GetCurrentDirectory(), overrides);
         try
         {
+            StartupChecks.EnsureHttpPortsFree(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayHttpOptions>>().Value.UrlList());
             await StartupChecks.EnsureDatabaseWritableAsync(host.Services.GetRequiredService<DatabaseSettings>(), cancellationToken);
             await StartupChecks.EnsureMailFoldersAsync(
                 host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImapOptions>>().Value,
@@ -47,7 +48,7 @@ internal static class RunCommand
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            // Not StopAsync: Kestrel, never started, would hold it for the whole shutdown timeout. Disposing the host
+            // A port taken between the check above and the start. Not StopAsync: Kestrel, never started, would hold it for the whole shutdown timeout. Disposing the host
             // stops what did start (the IDLE listener; the scheduler starts only once the host has).
             throw new CommandException(ExitCodes.Failure, $"{GatewayHttpOptions.SectionName}:Urls: {ex.Message}");
         }

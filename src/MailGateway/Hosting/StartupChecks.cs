@@ -80,4 +80,43 @@ public static class StartupChecks
             await client.DisconnectAsync(true, cancellationToken);
         }
     }
+
+    /// <summary>Proves every address of <paramref name="urls"/> with a fixed port can be listened on, so that a port in use
+    /// stops <c>run</c> with one line before anything has started (Kestrel's own bind failure comes with the host's stack
+    /// trace and a half-started host). Port 0 and host names other than localhost are left to Kestrel.</summary>
+    /// <exception cref="StartupCheckException">An address is in use or cannot be listened on.</exception>
+    public static void EnsureHttpPortsFree(IEnumerable<string> urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Port <= 0)
+            {
+                continue;
+            }
+
+            var address = uri.IsLoopback && uri.HostNameType == UriHostNameType.Dns ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed
+                : null;
+            if (address is null)
+            {
+                continue;
+            }
+
+            var listener = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try
+            {
+                listener.Start();
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                var why = ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse ? "address already in use" : ex.Message;
+                throw new StartupCheckException($"{GatewayHttpOptions.SectionName}:Urls: cannot listen on {url}: {why}; stop what uses it or choose another port");
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+    }
 }

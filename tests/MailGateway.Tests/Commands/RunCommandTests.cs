@@ -146,12 +146,31 @@ public sealed class RunCommandTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = await GatewayCli.RunAsync(["run"], stdout, stderr, RunSettings(database, $"http://127.0.0.1:{port}"), CancellationToken.None);
+        var settings = RunSettings(database, $"http://127.0.0.1:{port}");
+        settings["Logging:LogLevel:Default"] = "Information";
+        var console = Console.Out;
+        using var logged = new StringWriter();
+        Console.SetOut(logged);
+        int exit;
+        try
+        {
+            exit = await GatewayCli.RunAsync(["run"], stdout, stderr, settings, CancellationToken.None);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
 
         Assert.Equal(ExitCodes.Failure, exit);
         var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("Gateway:Http:Urls", line, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("address already in use", line, StringComparison.Ordinal);
+        // Stopped before anything started: no stack trace, no failed host in the log (the console is the process's, so
+        // only what names this port or the host's start is looked for).
+        Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain($"Failed to bind to address http://127.0.0.1:{port}", logged.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", logged.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>A gateway on the test database whose mail servers are a closed port (its poll fails at once, which

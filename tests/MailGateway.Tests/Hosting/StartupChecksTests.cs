@@ -45,4 +45,45 @@ public sealed class StartupChecksTests : IDisposable
 
         Assert.Contains("cannot be written", refused.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{0}")]
+    [InlineData("http://localhost:{0}")]
+    [InlineData("http://*:{0}")]
+    [InlineData("http://+:{0}")]
+    [InlineData("http://127.0.0.1:0;http://127.0.0.1:{0}")]
+    public void EnsureHttpPortsFree_PortListenedOnByAnother_RefusedNamingTheAddress(string urls)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var list = string.Format(System.Globalization.CultureInfo.InvariantCulture, urls, port).Split(';');
+
+        var refused = Assert.Throws<StartupCheckException>(() => StartupChecks.EnsureHttpPortsFree(list));
+
+        Assert.Contains(list[^1], refused.Message, StringComparison.Ordinal);
+        Assert.Contains("address already in use", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:0")]
+    [InlineData("http://gateway.internal.example:{0}")]
+    [InlineData("not a url")]
+    public void EnsureHttpPortsFree_FreeOrLeftToKestrel_Passes(string url)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        StartupChecks.EnsureHttpPortsFree([string.Format(System.Globalization.CultureInfo.InvariantCulture, url, port)]);
+
+        // The check listened and let go: the port it checked is free again for Kestrel.
+        var free = System.Net.Sockets.TcpListener.Create(0);
+        free.Start();
+        var freePort = ((System.Net.IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        StartupChecks.EnsureHttpPortsFree([$"http://127.0.0.1:{freePort}"]);
+        using var kestrel = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, freePort);
+        kestrel.Start();
+    }
 }
