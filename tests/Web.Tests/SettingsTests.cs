@@ -55,6 +55,24 @@ public sealed class SettingsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(new Uri($"/titles/{_title.Slug}/vendor-fr", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>Why a channel is refused or read-only is said in the reader's language, naming the language in it.</summary>
+    [Theory]
+    [InlineData("de", "vendor-de", HttpStatusCode.Forbidden, "Deutsch (de) gehört nicht zu den in Ihren Einstellungen aktivierten Sprachen", "is not among the languages")]
+    [InlineData("ja", "vendor-ja", HttpStatusCode.Forbidden, "このタイトルではあなたのベンダーに 日本語 (ja) が割り当てられていません", "is not assigned")]
+    [InlineData("fr", "broadcast", HttpStatusCode.OK, "seul le personnel publie dans le canal Diffusion ; répondez dans le canal de votre langue", "only staff post")]
+    public async Task Channel_RefusedOrReadOnly_SaysWhyInTheReadersLanguage(string language, string channel, HttpStatusCode status, string reason, string english)
+    {
+        using var client = await _app.SignedInAsync(_vendor);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        var response = await client.GetAsync(new Uri($"/titles/{_title.Slug}/{channel}", UriKind.Relative));
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(reason, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(english, html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("broadcastDelivery", "weekly", "Mail for Broadcast channels must be immediate, digest or off, not &#x27;weekly&#x27;.")]
     [InlineData("vendorDelivery", "2", "Mail for Vendor channels must be immediate, digest or off, not &#x27;2&#x27;.")]

@@ -124,6 +124,48 @@ public sealed partial class UnsubscribeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Confirmation_InFrench_NamesTheConversationInFrench()
+    {
+        using var client = _app.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr");
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri($"/unsubscribe/{ChannelToken("vendor-fr")}", UriKind.Relative)));
+
+        Assert.Contains($"Ne plus recevoir d'e-mails de : {_title.Name} · Prestataire · français (fr) ?", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vendor · French", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every scope a link can have is named in the reader's language: on the page, once done, and after the undo.</summary>
+    [Theory]
+    [InlineData("title", "alle Kanäle von {title}", "every channel of")]
+    [InlineData("kind", "Dienstleisterkanäle aller Titel", "Vendor channels of every title")]
+    [InlineData("digest", "Zusammenfassungen", "digests")]
+    [InlineData("all", "alle E-Mails zu Nachrichten, auch zu Erwähnungen", "all mail about messages")]
+    public async Task EveryScope_InGerman_IsNamedInGermanBeforeAfterAndOnUndo(string scope, string german, string english)
+    {
+        var target = scope switch
+        {
+            "title" => UnsubscribeTarget.ForTitle(_vendor.Id, _title.Id),
+            "kind" => UnsubscribeTarget.ForKind(_vendor.Id, ChannelKind.Vendor),
+            "digest" => UnsubscribeTarget.ForDigest(_vendor.Id, [ChannelKind.Vendor]),
+            _ => UnsubscribeTarget.ForAll(_vendor.Id),
+        };
+        var token = UnsubscribeTokenCodec.Encode(Keys, target);
+        var expected = german.Replace("{title}", _title.Name, StringComparison.Ordinal);
+        using var client = _app.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de");
+
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri($"/unsubscribe/{token}", UriKind.Relative)));
+        var done = WebUtility.HtmlDecode(await (await OneClickAsync(client, token)).Content.ReadAsStringAsync());
+        var undone = WebUtility.HtmlDecode(await (await client.PostAsync(new Uri($"/unsubscribe/{token}/undo", UriKind.Relative), null)).Content.ReadAsStringAsync());
+
+        Assert.Contains($"Keine E-Mails mehr von: {expected}?", page, StringComparison.Ordinal);
+        Assert.Contains($"Keine E-Mails mehr von: {expected}.", done, StringComparison.Ordinal);
+        Assert.Contains($"Sie erhalten wieder E-Mails von: {expected}.", undone, StringComparison.Ordinal);
+        Assert.All(new[] { page, done, undone }, html => Assert.DoesNotContain(english, html, StringComparison.Ordinal));
+    }
+
     private static async Task<HttpResponseMessage> OneClickAsync(HttpClient client, string token)
     {
         using var body = new StringContent("List-Unsubscribe=One-Click", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");

@@ -13,7 +13,7 @@ public static class ChannelPolicy
         ArgumentNullException.ThrowIfNull(reader);
         if (!reader.IsActive)
         {
-            return AccessDecision.Nothing("your account is deactivated");
+            return AccessDecision.Nothing(new(AccessReason.Deactivated));
         }
 
         var decision = kind switch
@@ -23,22 +23,19 @@ public static class ChannelPolicy
             ChannelKind.Vendor => DecideVendor(reader, language ?? throw new ArgumentNullException(nameof(language), "A Vendor channel has a language.")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown channel kind."),
         };
-        return reader.TitleArchived && decision.CanPost ? AccessDecision.ReadOnly(ArchivedReason) : decision;
+        return reader.TitleArchived && decision.CanPost ? AccessDecision.ReadOnly(new(AccessReason.TitleArchived)) : decision;
     }
-
-    /// <summary>Why nobody posts in an archived title's channels.</summary>
-    public const string ArchivedReason = "the title is archived";
 
     private static AccessDecision DecideInternal(ReaderContext reader)
     {
         if (!reader.IsInternal)
         {
-            return AccessDecision.Nothing("the Internal channel is for staff only");
+            return AccessDecision.Nothing(new(AccessReason.InternalStaffOnly));
         }
 
         return reader.InternalMessagesEnabled
             ? AccessDecision.ReadAndPost
-            : AccessDecision.Nothing("Internal messages are turned off in your settings");
+            : AccessDecision.Nothing(new(AccessReason.InternalOff));
     }
 
     private static AccessDecision DecideBroadcast(ReaderContext reader)
@@ -49,8 +46,8 @@ public static class ChannelPolicy
         }
 
         return reader.VendorLanguagesOnTitle.Count > 0
-            ? AccessDecision.ReadOnly("only staff post to the Broadcast channel; reply in your language's channel")
-            : AccessDecision.Nothing("your vendor is not assigned any language on this title");
+            ? AccessDecision.ReadOnly(new(AccessReason.BroadcastStaffOnly))
+            : AccessDecision.Nothing(new(AccessReason.NoLanguageOnTitle));
     }
 
     private static AccessDecision DecideVendor(ReaderContext reader, string language)
@@ -62,11 +59,11 @@ public static class ChannelPolicy
 
         if (!reader.VendorLanguagesOnTitle.Contains(language))
         {
-            return AccessDecision.Nothing($"your vendor is not assigned {language} on this title");
+            return AccessDecision.Nothing(new(AccessReason.LanguageNotAssigned, language));
         }
 
         return reader.EnabledLanguages.Contains(language)
             ? AccessDecision.ReadAndPost
-            : AccessDecision.Nothing($"{language} is not among the languages enabled in your settings");
+            : AccessDecision.Nothing(new(AccessReason.LanguageNotEnabled, language));
     }
 }

@@ -15,12 +15,30 @@ public enum UnsubscribeOutcome
     UnknownTarget = 4,
 }
 
-/// <summary>What <see cref="UnsubscribeService"/> did, and what it was about, in words for the page the web shows.</summary>
-/// <param name="Description">What the target covers, e.g. "Blue Harbor S2 · Vendor · French (fr)" or "Broadcast channels
-/// of every title"; empty for an invalid token.</param>
-public sealed record UnsubscribeResult(UnsubscribeOutcome Outcome, UnsubscribeTarget Target, string Description)
+/// <summary>What <see cref="UnsubscribeService"/> did, and what it was about.</summary>
+/// <param name="Subject">What the target covers, as facts a page puts in the reader's language; null for an invalid token
+/// or a target that no longer exists.</param>
+public sealed record UnsubscribeResult(UnsubscribeOutcome Outcome, UnsubscribeTarget Target, UnsubscribeSubject? Subject)
 {
     public bool IsValid => Outcome is UnsubscribeOutcome.Changed or UnsubscribeOutcome.Unchanged;
 
-    public static UnsubscribeResult Invalid { get; } = new(UnsubscribeOutcome.InvalidToken, default, string.Empty);
+    /// <summary>What the target covers in English, for logs and the mailto unsubscribe's trace, e.g. "Blue Harbor S2 ·
+    /// Vendor · French (fr)" or "Broadcast channels of every title"; empty without a subject.</summary>
+    public string Description => Subject?.English ?? string.Empty;
+
+    public static UnsubscribeResult Invalid { get; } = new(UnsubscribeOutcome.InvalidToken, default, null);
+}
+
+/// <summary>What an unsubscribe target covers: its scope, and the title and channel it names (channel scope: all three;
+/// title scope: the title; kind scope: the kind).</summary>
+public sealed record UnsubscribeSubject(UnsubscribeScope Scope, string? TitleName, Domain.ChannelKind? Kind, string? ChannelLanguage, string? ChannelName)
+{
+    public string English => Scope switch
+    {
+        UnsubscribeScope.Channel => $"{TitleName} · {ChannelName}",
+        UnsubscribeScope.Title => $"every channel of {TitleName}",
+        UnsubscribeScope.Kind => $"{UnsubscribeService.KindPlural(Kind ?? Domain.ChannelKind.Vendor)} of every title",
+        UnsubscribeScope.Digest => "digests",
+        _ => "all mail about messages, mentions included",
+    };
 }

@@ -25,8 +25,8 @@ public sealed class UnsubscribeService(
             return UnsubscribeResult.Invalid;
         }
 
-        var description = await DescribeAsync(target, cancellationToken);
-        return new UnsubscribeResult(description is null ? UnsubscribeOutcome.UnknownTarget : UnsubscribeOutcome.Unchanged, target, description ?? string.Empty);
+        var subject = await DescribeAsync(target, cancellationToken);
+        return new UnsubscribeResult(subject is null ? UnsubscribeOutcome.UnknownTarget : UnsubscribeOutcome.Unchanged, target, subject);
     }
 
     public Task<UnsubscribeResult> ApplyAsync(string? token, CancellationToken cancellationToken) => ChangeAsync(token, off: true, cancellationToken);
@@ -57,10 +57,10 @@ public sealed class UnsubscribeService(
             return UnsubscribeResult.Invalid;
         }
 
-        var description = await DescribeAsync(target, cancellationToken);
-        if (description is null)
+        var subject = await DescribeAsync(target, cancellationToken);
+        if (subject is null)
         {
-            return new UnsubscribeResult(UnsubscribeOutcome.UnknownTarget, target, string.Empty);
+            return new UnsubscribeResult(UnsubscribeOutcome.UnknownTarget, target, null);
         }
 
         var changed = target.Scope switch
@@ -74,7 +74,7 @@ public sealed class UnsubscribeService(
             logger.LogInformation("User {UserId} {Change} mail for {Scope} {TargetId}", target.UserId, off ? "turned off" : "turned back on", target.Scope, target.Id);
         }
 
-        return new UnsubscribeResult(changed ? UnsubscribeOutcome.Changed : UnsubscribeOutcome.Unchanged, target, description);
+        return new UnsubscribeResult(changed ? UnsubscribeOutcome.Changed : UnsubscribeOutcome.Unchanged, target, subject);
     }
 
     private async Task<bool> MuteChannelAsync(UnsubscribeTarget target, CancellationToken cancellationToken)
@@ -174,8 +174,8 @@ public sealed class UnsubscribeService(
         return changed;
     }
 
-    /// <summary>Words for what the target covers; null when its user, channel or title no longer exists.</summary>
-    private async Task<string?> DescribeAsync(UnsubscribeTarget target, CancellationToken cancellationToken)
+    /// <summary>What the target covers; null when its user, channel or title no longer exists.</summary>
+    private async Task<UnsubscribeSubject?> DescribeAsync(UnsubscribeTarget target, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(u => u.Id == target.UserId, cancellationToken))
         {
@@ -186,16 +186,14 @@ public sealed class UnsubscribeService(
         {
             case UnsubscribeScope.Channel:
                 var channel = await db.Channels.AsNoTracking().Include(c => c.Title).SingleOrDefaultAsync(c => c.Id == target.Id, cancellationToken);
-                return channel is null ? null : $"{channel.Title!.Name} · {ChannelNames.Display(channel)}";
+                return channel is null ? null : new UnsubscribeSubject(target.Scope, channel.Title!.Name, channel.Kind, channel.Language, ChannelNames.Display(channel));
             case UnsubscribeScope.Title:
                 var title = await db.Titles.AsNoTracking().Where(t => t.Id == target.Id).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
-                return title is null ? null : $"every channel of {title}";
+                return title is null ? null : new UnsubscribeSubject(target.Scope, title, null, null, null);
             case UnsubscribeScope.Kind:
-                return $"{KindPlural((ChannelKind)target.Id)} of every title";
-            case UnsubscribeScope.Digest:
-                return "digests";
+                return new UnsubscribeSubject(target.Scope, null, (ChannelKind)target.Id, null, null);
             default:
-                return "all mail about messages, mentions included";
+                return new UnsubscribeSubject(target.Scope, null, null, null, null);
         }
     }
 

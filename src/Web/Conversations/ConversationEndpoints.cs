@@ -146,7 +146,7 @@ public static class ConversationEndpoints
         var titleShared = (await ChannelAccess.AllOfTitleAsync(db, user.Id, access.Title, cancellationToken)).Any(c => c.Decision.CanRead);
         return titleShared
             ? Pages.Message(user, StatusCodes.Status403Forbidden, Phrase.Of<ConversationStrings>("NotShared"),
-                Phrase.Of<ConversationStrings>("NotSharedText", access.Decision.ReadDeniedReason ?? string.Empty), WebRoutes.TitlePath(access.Title.Slug),
+                Phrase.Of<ConversationStrings>("NotSharedText", AccessText.Of(access.Decision.ReadDenied)), WebRoutes.TitlePath(access.Title.Slug),
                 Phrase.Of<ConversationStrings>("BackToTheTitle"))
             : Pages.NotFound(user);
     }

@@ -33,7 +33,7 @@ public static class UnsubscribeEndpoints
             return Pages.Show<UnsubscribePage>(new
             {
                 Action = WebRoutes.UnsubscribePath(token),
-                target.Description,
+                Description = UnsubscribeText.Of(target.Subject!),
                 Choices = await ChoicesAsync(unsubscribe, options.Value, target.Target, cancellationToken),
             });
         });
@@ -63,7 +63,7 @@ public static class UnsubscribeEndpoints
             return Pages.Show<UnsubscribePage>(new
             {
                 Action = WebRoutes.UnsubscribePath(token),
-                result.Description,
+                Description = UnsubscribeText.Of(result.Subject!),
                 Done = true,
                 Choices = await ChoicesAsync(unsubscribe, options.Value, result.Target, cancellationToken),
             });
@@ -75,7 +75,7 @@ public static class UnsubscribeEndpoints
             var result = await unsubscribe.UndoAsync(token, cancellationToken);
             return result.IsValid
                 ? Pages.Message(null, StatusCodes.Status200OK, Phrase.Of<UnsubscribeStrings>("MailOnAgain"),
-                    Phrase.Of<UnsubscribeStrings>("MailOnAgainText", result.Description), WebRoutes.Settings, Phrase.Of<UnsubscribeStrings>("ChooseInSettings"))
+                    Phrase.Of<UnsubscribeStrings>("MailOnAgainText", UnsubscribeText.Of(result.Subject!)), WebRoutes.Settings, Phrase.Of<UnsubscribeStrings>("ChooseInSettings"))
                 : Invalid();
         }).DisableAntiforgery();
 

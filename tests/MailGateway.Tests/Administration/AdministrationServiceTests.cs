@@ -379,7 +379,7 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
         var decision = ChannelPolicy.Decide(reader, ChannelKind.Broadcast, null);
         Assert.True(decision.CanRead);
         Assert.False(decision.CanPost);
-        Assert.Equal(ChannelPolicy.ArchivedReason, decision.PostDeniedReason);
+        Assert.Equal(AccessReason.TitleArchived, decision.PostDenied?.Reason);
     }
 
     [Fact]
