@@ -104,6 +104,28 @@ public sealed class RetentionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QuarantineShow_RawRemoved_RawRefusedSayingWhen_FactsStillShown()
+    {
+        var reply = await ReplyAsync("Reel 2 checked", withFile: false);
+        await _world.SaveAsync(db => db.InboundMails.Where(m => m.Id == reply.Id).ToList().ForEach(m => m.Status = InboundStatus.Ignored));
+        _time.Advance(TimeSpan.FromDays(31));
+        await RunAsync();
+        var id = reply.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var raw = await new Cli(_database).RunAsync("quarantine", "show", id, "--raw");
+        var shown = await new Cli(_database).RunAsync("quarantine", "show", id);
+        var replay = await new Cli(_database).RunAsync("quarantine", "replay", id);
+
+        Assert.Equal(5, raw.ExitCode);
+        Assert.Contains($"The raw mail of inbound mail {id} was removed by retention on 2027-01-01", raw.Stderr, StringComparison.Ordinal);
+        Assert.Empty(raw.Stdout);
+        Assert.Equal(0, shown.ExitCode);
+        Assert.StartsWith("2027-01-01T09:00:00", Assert.Single(shown.Lines).GetProperty("raw_removed_at").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, replay.ExitCode);
+        Assert.Contains("removed by retention on 2027-01-01", replay.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_QuarantinedMails_UnresolvedDeletedAfter90Days_ResolvedKeptThenFollowTheRawRule()
     {
         var unresolved = await StrayAsync("Unsolicited");
