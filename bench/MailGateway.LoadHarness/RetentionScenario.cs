@@ -56,15 +56,18 @@ internal sealed class RetentionScenario : IScenario
         var sent = await SendNotificationsAsync(database, cancellationToken);
         var before = await MeasureAsync(database, cancellationToken);
         RetentionResult removed;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using (var scope = database.Scope())
         {
             removed = await scope.ServiceProvider.GetRequiredService<RetentionService>().RunAsync(cancellationToken);
         }
 
+        clock.Stop();
+
         var after = await MeasureAsync(database, cancellationToken);
         var perThousand = 1000.0 / replies;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{replies:#,0} replies ({mails.Sum(m => (long)m.Length) / 1024.0 / 1024.0:0.0} MB of mail), {sent:#,0} notifications sent; retention removed {removed.InboundRaw:#,0} raw mails and {removed.OutboundBodies:#,0} bodies; "
+            $"{replies:#,0} replies ({mails.Sum(m => (long)m.Length) / 1024.0 / 1024.0:0.0} MB of mail), {sent:#,0} notifications sent; retention removed {removed.InboundRaw:#,0} raw mails and {removed.OutboundBodies:#,0} bodies in {clock.Elapsed.TotalSeconds:0.00} s; "
             + $"live pages {Report.Mb(before.Live)} -> {Report.Mb(after.Live)}"));
         context.Report.Add(new ReportRow(
             Name,
