@@ -59,13 +59,15 @@ public sealed class RetentionScheduleTests
         Assert.Empty(await scheduler.GetTriggersOfJob(RetentionJob.Key));
     }
 
-    [Fact]
-    public async Task Start_RetentionCronUnreadable_StopsNamingTheSetting()
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")] // checked even when off: it is the setting of a job that exists
+    public async Task Start_RetentionCronUnreadable_StopsNamingTheSetting(string enabled)
     {
         await using var database = await TestDatabase.CreateAsync();
         var settings = RunCommandTests.RunSettings(database, "http://127.0.0.1:0");
         settings["Retention:Cron"] = "every night";
-        settings["Retention:Enabled"] = "false"; // checked even when off: it is the configuration of a job that exists
+        settings["Retention:Enabled"] = enabled;
 
         using var host = RunCommand.CreateHost(database.Folder, settings);
         var error = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
