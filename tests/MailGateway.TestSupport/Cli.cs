@@ -25,7 +25,6 @@ public sealed class Cli(TestDatabase database)
         }
 
         overrides["ConnectionStrings:Gateway"] = database.ConnectionString;
-        overrides["Database:Provider"] = database.Engine.ToString();
         var exit = await GatewayCli.RunAsync(args, stdout, stderr, overrides, CancellationToken.None);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
