@@ -116,6 +116,49 @@ public sealed class QuarantineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detail_RawRemovedByRetention_SaysWhenAndOffersNoDownloadReplayOrPost()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        // Resolved (replayed and posted) 31 days ago, then the retention job ran.
+        await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/replay", new() { ["confirm"] = "yes" });
+        await _app.World.SaveAsync(db => db.InboundMails.Where(m => m.Id == _mailId).ToList().ForEach(m => m.ProcessedAtUtc = DateTime.UtcNow.AddDays(-31)));
+        var removed = await _app.Database.WithAsync(s => s.GetRequiredService<ClpMailGateway.Retention.RetentionService>().RunAsync(CancellationToken.None));
+        var on = (await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.RawRemovedAtUtc).SingleAsync()))!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var detail = await client.GetAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+        var html = await detail.Content.ReadAsStringAsync();
+        var raw = await client.GetAsync(new Uri($"/quarantine/{_mailId}/raw", UriKind.Relative));
+        var post = await WebApp.PostFormAsync(client, $"/quarantine/{_mailId}", $"/quarantine/{_mailId}/post", new() { ["channel"] = "broadcast" });
+
+        Assert.Equal(1, removed.InboundRaw);
+        Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
+        Assert.Contains($"Raw mail removed by retention on {on}.", html, StringComparison.Ordinal);
+        Assert.Contains("rejected: sender_mismatch", html, StringComparison.Ordinal); // the trace stays
+        Assert.DoesNotContain($"/quarantine/{_mailId}/raw", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/quarantine/{_mailId}/post", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Gone, raw.StatusCode);
+        Assert.Contains($"Raw mail removed by retention on {on}.", await raw.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Gone, post.StatusCode);
+        Assert.Equal(1, await _app.QueryAsync(db => db.Messages.CountAsync(m => m.Origin == MessageOrigin.Email)));
+    }
+
+    [Fact]
+    public async Task Replay_IgnoredMailWhoseRawWasRemoved_GoneSayingWhen()
+    {
+        using var client = await _app.SignedInAsync(_admin);
+        var removedAt = new DateTime(2026, 11, 3, 8, 0, 0, DateTimeKind.Utc);
+        await _app.World.SaveAsync(db => db.InboundMails.Where(m => m.Id == _mailId).ToList().ForEach(m => (m.Status, m.RawRemovedAtUtc, m.Raw) = (InboundStatus.Ignored, removedAt, [])));
+
+        var page = await client.GetStringAsync(new Uri($"/quarantine/{_mailId}", UriKind.Relative));
+        var replay = await WebApp.PostFormAsync(client, "/quarantine", $"/quarantine/{_mailId}/replay", new() { ["confirm"] = "yes" });
+
+        Assert.DoesNotContain($"/quarantine/{_mailId}/replay", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Gone, replay.StatusCode);
+        Assert.Contains("Raw mail removed by retention on 2026-11-03.", await replay.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(InboundStatus.Ignored, await _app.QueryAsync(db => db.InboundMails.Where(m => m.Id == _mailId).Select(m => m.Status).SingleAsync()));
+    }
+
+    [Fact]
     public async Task StuckNotifications_Admin_SeesTheErrorAndRetries_NotAdminCannot()
     {
         var messageId = await GivenUpPostAsync("InvalidOperationException: the key <k2> is gone");

@@ -45,6 +45,11 @@ internal static class QuarantineCommand
                 var shown = await FindAsync(db, arguments, cancellationToken);
                 if (arguments.Flag("raw"))
                 {
+                    if (shown.RawRemovedAtUtc is { } removed)
+                    {
+                        throw new CommandException(ExitCodes.Refused, "quarantine show --raw: " + Retention.RawRemovedException.Describe(shown.Id, removed));
+                    }
+
                     await stdout.WriteAsync(System.Text.Encoding.UTF8.GetString(shown.Raw).AsMemory(), cancellationToken);
                     return ExitCodes.Ok;
                 }
@@ -58,6 +63,7 @@ internal static class QuarantineCommand
                     throw new CommandException(ExitCodes.Refused, $"quarantine replay: inbound mail {mail.Id} is already posted (message {mail.PostedMessageId}).");
                 }
 
+                RefuseRemoved("quarantine replay", mail);
                 var after = await services.GetRequiredService<InboundProcessor>().ReplayAsync(mail.Id, cancellationToken)
                     ?? throw CommandException.NotFound($"quarantine replay: no inbound mail {mail.Id}.");
                 JsonLines.Write(stdout, Describe(after));
@@ -70,6 +76,7 @@ internal static class QuarantineCommand
                     throw new CommandException(ExitCodes.Refused, $"quarantine post: inbound mail {quarantined.Id} is already posted (message {quarantined.PostedMessageId}).");
                 }
 
+                RefuseRemoved("quarantine post", quarantined);
                 var targets = await QuarantineTargets.ForAsync(db, quarantined, cancellationToken);
                 if (targets.Count == 0)
                 {
@@ -106,6 +113,15 @@ internal static class QuarantineCommand
             ?? throw CommandException.NotFound($"{arguments.Command}: no inbound mail {id}.");
     }
 
+    /// <summary>A mail whose raw bytes retention removed cannot be threaded again.</summary>
+    private static void RefuseRemoved(string command, InboundMail mail)
+    {
+        if (mail.RawRemovedAtUtc is { } removed)
+        {
+            throw new CommandException(ExitCodes.Refused, $"{command}: " + Retention.RawRemovedException.Describe(mail.Id, removed));
+        }
+    }
+
     private static object Describe(InboundMail mail) => new
     {
         Type = "inbound",
@@ -123,6 +139,7 @@ internal static class QuarantineCommand
         mail.Uid,
         ReceivedAt = DateTime.SpecifyKind(mail.ReceivedAtUtc, DateTimeKind.Utc),
         PostedMessageId = mail.PostedMessageId,
+        RawRemovedAt = mail.RawRemovedAtUtc is { } removed ? DateTime.SpecifyKind(removed, DateTimeKind.Utc) : (DateTime?)null,
         TraceId = Telemetry.InboundJourneys.StoredTraceId(mail.Trace),
         Trace = JsonNode.Parse(mail.Trace),
     };

@@ -17,8 +17,8 @@ using Quartz;
 
 namespace ClpMailGateway.Commands;
 
-/// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll, the outbox and
-/// the digest (<c>Digest:Cron</c>) jobs, the IMAP IDLE listener, and a small HTTP listener for health
+/// <summary><c>run</c>: hosts the gateway: migrations at start, the Quartz scheduler with the IMAP poll, the outbox, the
+/// digest (<c>Digest:Cron</c>) and retention (<c>Retention:Cron</c>) jobs, the IMAP IDLE listener, and a small HTTP listener for health
 /// (<see cref="GatewayHttp"/>). Settings are validated at start: bad configuration stops it. Stops gracefully on
 /// Ctrl+C or SIGTERM, letting running jobs finish.</summary>
 internal static class RunCommand
@@ -90,6 +90,7 @@ internal static class RunCommand
         builder.Services.AddOptions<NotificationOptions>().ValidateOnStart();
         builder.Services.AddOptions<DigestOptions>().ValidateOnStart();
         builder.Services.AddOptions<SearchIndexOptions>().ValidateOnStart();
+        builder.Services.AddOptions<Retention.RetentionOptions>().ValidateOnStart();
         builder.Services.AddOptions<InboundOptions>().ValidateOnStart();
         builder.Services.AddOptions<BounceOptions>().ValidateOnStart();
         builder.Services.AddHostedService<MigrationHostedService>();
@@ -100,6 +101,7 @@ internal static class RunCommand
         var smtp = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
         var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
         var searchIndex = builder.Configuration.GetSection(SearchIndexOptions.SectionName).Get<SearchIndexOptions>() ?? new SearchIndexOptions();
+        var retention = builder.Configuration.GetSection(Retention.RetentionOptions.SectionName).Get<Retention.RetentionOptions>() ?? new Retention.RetentionOptions();
         var database = DatabaseSettings.From(builder.Configuration);
         var databaseOptions = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddQuartz(quartz =>
@@ -146,6 +148,14 @@ internal static class RunCommand
             quartz.AddJob<SearchIndexJob>(job => job.WithIdentity(SearchIndexJob.Key).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(SearchIndexJob.Key).WithIdentity("search-index-schedule", "maintenance")
                 .WithCronSchedule(searchIndex.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
+            // A missed retention run waits for its next time: nothing is lost by removing an hour later. The job is known
+            // even when retention is off, and then does nothing, in case a clustered store still holds its trigger.
+            quartz.AddJob<Retention.RetentionJob>(job => job.WithIdentity(Retention.RetentionJob.Key).StoreDurably());
+            if (retention.Enabled)
+            {
+                quartz.AddTrigger(trigger => trigger.ForJob(Retention.RetentionJob.Key).WithIdentity("retention-schedule", "maintenance")
+                    .WithCronSchedule(retention.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
+            }
         });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<IPollTrigger, QuartzPollTrigger>();

@@ -53,6 +53,10 @@ public sealed class InboundMail
 
     public int Attempts { get; set; }
 
+    /// <summary>When retention emptied <see cref="Raw"/> (what was posted stays, and the row keeps the idempotency key, so
+    /// the same mail fetched again is still known); null while the raw bytes are kept.</summary>
+    public DateTime? RawRemovedAtUtc { get; set; }
+
     /// <summary>JSON array of trace steps: fetched, stored, classified, routed, posted or rejected, moved.</summary>
     public string Trace { get; set; } = "[]";
 }

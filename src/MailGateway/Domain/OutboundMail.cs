@@ -35,6 +35,10 @@ public sealed class OutboundMail
     public DateTime? SentAtUtc { get; set; }
     public string? LastError { get; set; }
 
+    /// <summary>When retention cut <see cref="Raw"/> to its header block (a sent or given-up mail's rendered body is not
+    /// kept; its headers and outcome are); null while the whole mail is kept. Never set on a pending mail.</summary>
+    public DateTime? BodyRemovedAtUtc { get; set; }
+
     /// <summary>The process sending it now (its claim), or null; see <c>IOutboxClaims</c>.</summary>
     public string? ClaimedBy { get; set; }
 

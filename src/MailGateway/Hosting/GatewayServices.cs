@@ -25,6 +25,9 @@ public static class GatewayServices
         services.AddOptions<SearchIndexOptions>().BindConfiguration(SearchIndexOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<SearchIndexOptions>, SearchIndexOptionsValidator>();
         services.AddSingleton<SearchIndexMaintenance>();
+        services.AddOptions<Retention.RetentionOptions>().BindConfiguration(Retention.RetentionOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<Retention.RetentionOptions>, Retention.RetentionOptionsValidator>();
+        services.AddScoped<Retention.RetentionService>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Administration.AdministrationService>();
         services.AddScoped<Administration.ApiKeyService>();

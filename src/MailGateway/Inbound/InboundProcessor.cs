@@ -133,23 +133,34 @@ public sealed class InboundProcessor(
     /// <summary>Threads a quarantined mail again after its cause is fixed (the command line and the web's quarantine
     /// share this): the mail is set Pending with a fresh attempt count and processed at once. A posted mail is left as
     /// it is. Returns the mail as it is afterwards, or null when there is no such mail.</summary>
+    /// <exception cref="Retention.RawRemovedException">The mail's raw bytes were removed by retention.</exception>
     public Task<InboundMail?> ReplayAsync(long id, CancellationToken cancellationToken) => ReplayAsync(id, null, cancellationToken);
 
     /// <param name="channelOverride">A channel of the reply's title an operator chose ("post to…"), or null to thread
     /// the mail as it came; permission is decided again either way.</param>
     public async Task<InboundMail?> ReplayAsync(long id, int? channelOverride, CancellationToken cancellationToken)
     {
-        var status = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
-            .Select(m => (InboundStatus?)m.Status).SingleOrDefaultAsync(cancellationToken);
-        if (status is null)
+        var found = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
+            .Select(m => new { m.Status, m.RawRemovedAtUtc }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
             return null;
         }
 
-        if (status != InboundStatus.Posted)
+        if (found.Status != InboundStatus.Posted)
         {
-            await db.InboundMails.Where(m => m.Id == id).ExecuteUpdateAsync(
-                s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken);
+            if (found.RawRemovedAtUtc is { } removed)
+            {
+                throw new Retention.RawRemovedException(id, removed);
+            }
+
+            // Retention never empties a pending mail, and never one it finds pending.
+            if (await db.InboundMails.Where(m => m.Id == id && m.RawRemovedAtUtc == null).ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.Status, InboundStatus.Pending).SetProperty(m => m.Attempts, 0), cancellationToken) == 0)
+            {
+                return await ReplayAsync(id, channelOverride, cancellationToken);
+            }
+
             await ProcessAloneAsync(id, channelOverride, cancellationToken);
         }
 

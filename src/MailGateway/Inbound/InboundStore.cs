@@ -202,6 +202,7 @@ public sealed class InboundStore(GatewayDbContext db, WriteGate writeGate, TimeP
         MovedAtUtc = m.MovedAtUtc,
         Attempts = m.Attempts,
         Trace = m.Trace,
+        RawRemovedAtUtc = m.RawRemovedAtUtc,
     };
 
     /// <summary>The row stored under this key, without its raw bytes.</summary>

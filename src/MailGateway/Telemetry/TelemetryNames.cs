@@ -12,6 +12,7 @@ public static class TelemetryNames
     public const string InboundMeter = Prefix + ".Inbound";
     public const string OutboundMeter = Prefix + ".Outbound";
     public const string SearchMeter = Prefix + ".Search";
+    public const string RetentionMeter = Prefix + ".Retention";
     public const string WebMeter = Prefix + ".Web";
 
     /// <summary>The activity source of the per-mail traces (inbound mails, notifications).</summary>

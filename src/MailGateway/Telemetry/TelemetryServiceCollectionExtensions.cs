@@ -12,6 +12,7 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<InboundMetrics>();
         services.AddSingleton<OutboundMetrics>();
         services.AddSingleton<SearchMetrics>();
+        services.AddSingleton<RetentionMetrics>();
         return services;
     }
 }

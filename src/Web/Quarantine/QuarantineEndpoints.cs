@@ -5,6 +5,7 @@ using ClpMailGateway.Domain;
 using ClpMailGateway.Inbound;
 using ClpMailGateway.Outbound;
 using ClpMailGateway.Links;
+using ClpMailGateway.Retention;
 using ClpMailGateway.Storage;
 using ClpMailGateway.Threading;
 using ClpMailGateway.Web.Layout;
@@ -92,7 +93,14 @@ public static class QuarantineEndpoints
         group.MapGet("/quarantine/{id:long}/raw", async Task<Results<FileContentHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, long id, CancellationToken cancellationToken) =>
         {
-            var raw = await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Raw).SingleOrDefaultAsync(cancellationToken);
+            var removed = await db.InboundMails.AsNoTracking().Where(m => m.Id == id)
+                .Select(m => new { m.RawRemovedAtUtc }).SingleOrDefaultAsync(cancellationToken);
+            if (removed?.RawRemovedAtUtc is { } at)
+            {
+                return RawRemoved(await CurrentUser.LoadAsync(context, db, cancellationToken), id, at);
+            }
+
+            var raw = removed is null ? null : await db.InboundMails.AsNoTracking().Where(m => m.Id == id).Select(m => m.Raw).SingleOrDefaultAsync(cancellationToken);
             if (raw is null)
             {
                 return Pages.NotFound(await CurrentUser.LoadAsync(context, db, cancellationToken));
@@ -111,6 +119,11 @@ public static class QuarantineEndpoints
                 return Pages.NotFound(await CurrentUser.LoadAsync(context, db, cancellationToken));
             }
 
+            if (mail.RawRemovedAtUtc is { } removed)
+            {
+                return RawRemoved(await CurrentUser.LoadAsync(context, db, cancellationToken), id, removed);
+            }
+
             var target = (await QuarantineTargets.ForAsync(db, mail, cancellationToken)).SingleOrDefault(c => c.Key == channel);
             if (target is null)
             {
@@ -125,9 +138,18 @@ public static class QuarantineEndpoints
 
         group.MapPost("/quarantine/{id:long}/replay", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, InboundProcessor processor, long id, [FromForm] string? confirm, CancellationToken cancellationToken) =>
-            await processor.ReplayAsync(id, cancellationToken) is null
-                ? Pages.NotFound(await CurrentUser.LoadAsync(context, db, cancellationToken))
-                : TypedResults.Redirect(WebRoutes.QuarantinedMailPath(id) + "?replayed=1"));
+        {
+            try
+            {
+                return await processor.ReplayAsync(id, cancellationToken) is null
+                    ? Pages.NotFound(await CurrentUser.LoadAsync(context, db, cancellationToken))
+                    : TypedResults.Redirect(WebRoutes.QuarantinedMailPath(id) + "?replayed=1");
+            }
+            catch (RawRemovedException ex)
+            {
+                return RawRemoved(await CurrentUser.LoadAsync(context, db, cancellationToken), id, ex.RemovedAtUtc);
+            }
+        });
 
         group.MapPost("/quarantine/notifications/{messageId:long}/retry", async Task<Results<RedirectHttpResult, RazorComponentResult>> (
             HttpContext context, GatewayDbContext db, NotificationFanout fanout, long messageId, CancellationToken cancellationToken) =>
@@ -137,6 +159,13 @@ public static class QuarantineEndpoints
 
         return group;
     }
+
+    /// <summary>The answer about a mail whose raw bytes retention removed: 410 Gone, saying when, with a way back to the
+    /// mail's page (its facts and trace stay).</summary>
+    private static RazorComponentResult RawRemoved(CurrentUser? user, long id, DateTime removedAtUtc) =>
+        Pages.Message(user, StatusCodes.Status410Gone, Phrase.Of<QuarantineStrings>("RawRemovedHeading"),
+            Phrase.Of<QuarantineStrings>("RawRemoved", removedAtUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            WebRoutes.QuarantinedMailPath(id), Phrase.Of<QuarantineStrings>("BackToTheMail"));
 
     /// <summary>Inbound mail <paramref name="id"/>, its raw bytes left out.</summary>
     private static Task<InboundMail?> FindAsync(GatewayDbContext db, long id, CancellationToken cancellationToken) =>

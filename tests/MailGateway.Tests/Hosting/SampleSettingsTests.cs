@@ -44,6 +44,7 @@ public class SampleSettingsTests
     [InlineData(typeof(ClpMailGateway.Outbound.NotificationOptions), "Notifications")]
     [InlineData(typeof(ClpMailGateway.Outbound.DigestOptions), "Digest")]
     [InlineData(typeof(ClpMailGateway.Search.SearchIndexOptions), "SearchIndex")]
+    [InlineData(typeof(ClpMailGateway.Retention.RetentionOptions), "Retention")]
     [InlineData(typeof(ClpMailGateway.Web.WebOptions), "Web")]
     [InlineData(typeof(ClpMailGateway.Authentication.InboundOptions), "Inbound")]
     [InlineData(typeof(ClpMailGateway.Threading.BounceOptions), "Bounces")]

@@ -30,5 +30,7 @@ internal sealed class InboundMailConfiguration : IEntityTypeConfiguration<Inboun
         builder.HasIndex(m => new { m.MessageId, m.Sha256 }).IsUnique();
         builder.HasIndex(m => m.Status);
         builder.HasIndex(m => new { m.Mailbox, m.MovedAtUtc });
+        // Retention finds the mails whose raw bytes are still kept, oldest threaded first.
+        builder.HasIndex(m => new { m.RawRemovedAtUtc, m.ProcessedAtUtc });
     }
 }

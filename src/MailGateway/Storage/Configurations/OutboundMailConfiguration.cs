@@ -19,5 +19,7 @@ internal sealed class OutboundMailConfiguration : IEntityTypeConfiguration<Outbo
         builder.HasIndex(m => new { m.ToAddress, m.RateKey, m.CreatedAtUtc });
         // A bounce finds the mail it is about by the return path it came back to (ReturnPaths).
         builder.HasIndex(m => m.EnvelopeFrom);
+        // Retention finds the sent and given-up mails whose bodies are still kept.
+        builder.HasIndex(m => new { m.BodyRemovedAtUtc, m.Status });
     }
 }

@@ -397,6 +397,9 @@ namespace ClpMailGateway.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime?>("RawRemovedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -446,6 +449,8 @@ namespace ClpMailGateway.Storage.Migrations
 
                     b.HasIndex("MessageId", "Sha256")
                         .IsUnique();
+
+                    b.HasIndex("RawRemovedAtUtc", "ProcessedAtUtc");
 
                     b.ToTable("InboundMails");
 
@@ -558,6 +563,9 @@ namespace ClpMailGateway.Storage.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("BodyRemovedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -612,6 +620,8 @@ namespace ClpMailGateway.Storage.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("EnvelopeFrom");
+
+                    b.HasIndex("BodyRemovedAtUtc", "Status");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
 

@@ -416,6 +416,9 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<DateTime?>("RawRemovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -465,6 +468,8 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
 
                     b.HasIndex("MessageId", "Sha256")
                         .IsUnique();
+
+                    b.HasIndex("RawRemovedAtUtc", "ProcessedAtUtc");
 
                     b.ToTable("InboundMails");
 
@@ -581,6 +586,9 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("BodyRemovedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -635,6 +643,8 @@ namespace ClpMailGateway.Storage.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("EnvelopeFrom");
+
+                    b.HasIndex("BodyRemovedAtUtc", "Status");
 
                     b.HasIndex("Status", "NextAttemptAtUtc");
 
