@@ -95,6 +95,10 @@ public sealed class ScriptsTests(MailServersFixture servers) : IAsyncLifetime
             await Task.Delay(500);
         }
 
+        // The gateway's log (the default text format) names the mail and its trace on the lines about threading it.
+        var threaded = File.ReadLines(Path.Combine(_state, "gateway.log")).Where(l => l.Contains("Inbound mail ", StringComparison.Ordinal) && l.Contains(": Posted", StringComparison.Ordinal)).ToList();
+        Assert.Contains(threaded, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\[InboundId=\d+ TraceId=[0-9a-f]{32}\]$"));
+
         // Prometheus, started with them, scrapes the gateway and the web.
         var prometheus = _environment["CLP_PROMETHEUS_PORT"];
         Assert.Contains($"Prometheus:    http://127.0.0.1:{prometheus}/", up.Stdout, StringComparison.Ordinal);

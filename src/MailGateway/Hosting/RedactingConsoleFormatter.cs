@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace ClpMailGateway.Hosting;
 
 /// <summary>
-/// One line per entry (UTC timestamp, level, category, message; an exception's text below it), with the secret of every
+/// One line per entry (UTC timestamp, level, category, message, and for an entry about a mail its id and trace id; an
+/// exception's text below it), with the secret of every
 /// capability link cut out: the path segment after <c>/signin/link/</c>, <c>/unsubscribe/</c> and
 /// <c>/settings/addresses/verify/</c>. ASP.NET Core logs each request's path at Information; whatever the configured
 /// levels, a sign-in link never reaches the log whole.
@@ -16,6 +17,8 @@ namespace ClpMailGateway.Hosting;
 public sealed partial class RedactingConsoleFormatter(IOptionsMonitor<SimpleConsoleFormatterOptions> options) : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "clp";
+
+    private static readonly string[] MailScopeKeys = ["InboundId", "OutboundId", "TraceId"];
 
     [GeneratedRegex(@"(/signin/link/|/unsubscribe/|/settings/addresses/verify/)[^\s?#/""'<>]+", RegexOptions.CultureInvariant)]
     private static partial Regex SecretSegment();
@@ -49,6 +52,12 @@ public sealed partial class RedactingConsoleFormatter(IOptionsMonitor<SimpleCons
         textWriter.Write(logEntry.EventId.Id);
         textWriter.Write("] ");
         textWriter.Write(Redact(message ?? string.Empty).ReplaceLineEndings(" "));
+        if (AboutMail(scopeProvider) is { } about)
+        {
+            textWriter.Write(' ');
+            textWriter.Write(about);
+        }
+
         if (logEntry.Exception is { } exception)
         {
             textWriter.Write(Environment.NewLine);
@@ -56,6 +65,40 @@ public sealed partial class RedactingConsoleFormatter(IOptionsMonitor<SimpleCons
         }
 
         textWriter.Write(Environment.NewLine);
+    }
+
+    /// <summary>"[InboundId=42 TraceId=…]" for an entry in a mail's scope (<c>InboundId</c> or <c>OutboundId</c>), with
+    /// the trace the logging's activity tracking put in scope: the ids the JSON format carries, so one grep finds a
+    /// mail's lines and its trace. Null for any other entry.</summary>
+    public static string? AboutMail(IExternalScopeProvider? scopes)
+    {
+        if (scopes is null)
+        {
+            return null;
+        }
+
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        scopes.ForEachScope(
+            (scope, ids) =>
+            {
+                if (scope is IEnumerable<KeyValuePair<string, object?>> values)
+                {
+                    foreach (var (key, value) in values)
+                    {
+                        if (MailScopeKeys.Contains(key) && value is not null)
+                        {
+                            ids.TryAdd(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                        }
+                    }
+                }
+            },
+            found);
+        if (!found.ContainsKey("InboundId") && !found.ContainsKey("OutboundId"))
+        {
+            return null;
+        }
+
+        return "[" + string.Join(' ', MailScopeKeys.Where(found.ContainsKey).Select(k => $"{k}={Redact(found[k])}")) + "]";
     }
 
     private static string Level(LogLevel level) => level switch
