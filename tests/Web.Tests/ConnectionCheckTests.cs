@@ -9,6 +9,7 @@ namespace ClpMailGateway.Web.Tests;
 /// <summary>The quarantine page's connection checks: what <c>imap test</c> and <c>smtp test</c> say, shown to an admin,
 /// against the real Dovecot and Postfix that scripts/test starts (CLP_IMAP_PORT, CLP_SMTP_PORT) and against ports where
 /// nothing listens; nobody else may run them.</summary>
+[Trait("Database", "Indifferent")]
 public sealed class ConnectionCheckTests
 {
     [Fact]

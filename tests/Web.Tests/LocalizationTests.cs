@@ -11,6 +11,7 @@ namespace ClpMailGateway.Web.Tests;
 
 /// <summary>Every shipped language is complete, and a request gets the language it should: the user's choice in
 /// settings, else Accept-Language, else English; Arabic and Hebrew right to left.</summary>
+[Trait("Database", "Indifferent")]
 public sealed partial class LocalizationTests : IAsyncLifetime
 {
     private WebApp _app = null!;

@@ -6,6 +6,7 @@ namespace ClpMailGateway.Web.Tests;
 
 /// <summary><c>/metrics</c>: the Prometheus text of the web's meters, for a scraper on this machine or a listed network
 /// only; nobody else, and nothing that came through a proxy, learns it exists.</summary>
+[Trait("Database", "Indifferent")]
 public sealed class MetricsTests : RemoteClientTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace ClpMailGateway.Web.Tests;
 
 /// <summary>Every address mails and pages link to (built by <see cref="WebRoutes"/>) is one the web serves: it matches a
 /// route of the running app's endpoint table.</summary>
+[Trait("Database", "Indifferent")]
 public sealed class RoutesTests : IAsyncLifetime
 {
     private WebApp _app = null!;

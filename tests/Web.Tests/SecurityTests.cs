@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClpMailGateway.Web.Tests;
 
 /// <summary>The web as an attacker meets it: behind a proxy, flooding, without tokens, with large bodies.</summary>
+[Trait("Database", "Indifferent")]
 public sealed class SecurityTests : RemoteClientTests
 {
     [Fact]

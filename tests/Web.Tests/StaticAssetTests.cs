@@ -5,6 +5,7 @@ using ClpMailGateway.Web.Tests.Support;
 namespace ClpMailGateway.Web.Tests;
 
 /// <summary>The stylesheet under wwwroot, as MapStaticAssets serves it and the layout links it.</summary>
+[Trait("Database", "Indifferent")]
 public sealed partial class StaticAssetTests : IAsyncLifetime
 {
     private WebApp _app = null!;
