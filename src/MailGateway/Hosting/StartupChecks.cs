@@ -90,20 +90,21 @@ public static class StartupChecks
         ArgumentNullException.ThrowIfNull(urls);
         foreach (var url in urls)
         {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Port <= 0)
+            if (!GatewayHttpOptionsValidator.TryParse(url, out var host, out var port) || port is 0 or > 65535)
             {
                 continue;
             }
 
-            var address = uri.IsLoopback && uri.HostNameType == UriHostNameType.Dns ? System.Net.IPAddress.Loopback
-                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed
+            var address = host is "*" or "+" ? System.Net.IPAddress.Any
+                : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed
                 : null;
             if (address is null)
             {
                 continue;
             }
 
-            var listener = new System.Net.Sockets.TcpListener(address, uri.Port);
+            var listener = new System.Net.Sockets.TcpListener(address, port);
             try
             {
                 listener.Start();

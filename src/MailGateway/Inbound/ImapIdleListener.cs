@@ -26,13 +26,13 @@ public sealed class ImapIdleListener(
         var settings = options.Value;
         var delay = settings.ReconnectMinDelay;
         var operation = $"IMAP IDLE on {settings.Host}:{settings.Port}";
+        var key = $"idle:{settings.Username}/{settings.Mailbox}";
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    var key = $"idle:{settings.Username}/{settings.Mailbox}";
                     var held = await locks.TryAcquireAsync(key, stoppingToken);
                     if (held is null)
                     {

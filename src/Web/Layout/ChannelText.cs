@@ -16,13 +16,23 @@ public static class ChannelText
     public static string Name(IStringLocalizer<SharedStrings> strings, ChannelKind kind, string? language)
     {
         ArgumentNullException.ThrowIfNull(strings);
-        return kind switch
-        {
-            ChannelKind.Internal => strings["ChannelInternal"],
-            ChannelKind.Broadcast => strings["ChannelBroadcast"],
-            _ => strings["ChannelVendor", LanguageName(language ?? string.Empty), language ?? string.Empty],
-        };
+        var (key, arguments) = NameEntry(kind, language);
+        return arguments.Length == 0 ? strings[key] : strings[key, arguments];
     }
+
+    /// <summary>The same name as a phrase, worded when a page renders (for a handler that holds no localizer).</summary>
+    public static Phrase NamePhrase(ChannelKind kind, string? language)
+    {
+        var (key, arguments) = NameEntry(kind, language);
+        return Phrase.Of<SharedStrings>(key, arguments);
+    }
+
+    private static (string Key, object[] Arguments) NameEntry(ChannelKind kind, string? language) => kind switch
+    {
+        ChannelKind.Internal => ("ChannelInternal", []),
+        ChannelKind.Broadcast => ("ChannelBroadcast", []),
+        _ => ("ChannelVendor", [LanguageName(language ?? string.Empty), language ?? string.Empty]),
+    };
 
     public static string Purpose(IStringLocalizer<SharedStrings> strings, ChannelKind kind)
     {

@@ -13,18 +13,11 @@ public static class UnsubscribeText
         ArgumentNullException.ThrowIfNull(subject);
         return subject.Scope switch
         {
-            UnsubscribeScope.Channel => Phrase.Of<UnsubscribeStrings>("ChannelOfTitle", subject.TitleName ?? string.Empty, Channel(subject.Kind ?? ChannelKind.Vendor, subject.ChannelLanguage)),
+            UnsubscribeScope.Channel => Phrase.Of<UnsubscribeStrings>("ChannelOfTitle", subject.TitleName ?? string.Empty, ChannelText.NamePhrase(subject.Kind ?? ChannelKind.Vendor, subject.ChannelLanguage)),
             UnsubscribeScope.Title => Phrase.Of<UnsubscribeStrings>("EveryChannelOf", subject.TitleName ?? string.Empty),
             UnsubscribeScope.Kind => Phrase.Of<UnsubscribeStrings>("Kind" + (subject.Kind ?? ChannelKind.Vendor)),
             UnsubscribeScope.Digest => Phrase.Of<UnsubscribeStrings>("Digests"),
             _ => Phrase.Of<UnsubscribeStrings>("AllMail"),
         };
     }
-
-    private static Phrase Channel(ChannelKind kind, string? language) => kind switch
-    {
-        ChannelKind.Internal => Phrase.Of<SharedStrings>("ChannelInternal"),
-        ChannelKind.Broadcast => Phrase.Of<SharedStrings>("ChannelBroadcast"),
-        _ => Phrase.Of<SharedStrings>("ChannelVendor", ChannelText.LanguageName(language ?? string.Empty), language ?? string.Empty),
-    };
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ClpMailGateway.Hosting;
+using ClpMailGateway.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Tests.Hosting;
 
@@ -51,18 +51,9 @@ public sealed class RedactingConsoleFormatterTests
 
     private static string Write(string message, IExternalScopeProvider? scopes)
     {
-        var formatter = new RedactingConsoleFormatter(new StaticMonitor(new SimpleConsoleFormatterOptions { UseUtcTimestamp = true, TimestampFormat = "HH:mm:ss " }));
+        var formatter = new RedactingConsoleFormatter(new StaticOptionsMonitor<SimpleConsoleFormatterOptions>(new SimpleConsoleFormatterOptions { UseUtcTimestamp = true, TimestampFormat = "HH:mm:ss " }));
         using var writer = new StringWriter();
         formatter.Write(new LogEntry<string>(LogLevel.Information, "ClpMailGateway.Test", new EventId(1), message, null, (s, _) => s), scopes, writer);
         return writer.ToString();
-    }
-
-    private sealed class StaticMonitor(SimpleConsoleFormatterOptions value) : IOptionsMonitor<SimpleConsoleFormatterOptions>
-    {
-        public SimpleConsoleFormatterOptions CurrentValue => value;
-
-        public SimpleConsoleFormatterOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<SimpleConsoleFormatterOptions, string?> listener) => null;
     }
 }

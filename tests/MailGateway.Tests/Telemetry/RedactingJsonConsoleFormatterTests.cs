@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ClpMailGateway.Telemetry;
+using ClpMailGateway.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace ClpMailGateway.Tests.Telemetry;
 
@@ -54,7 +54,7 @@ public sealed class RedactingJsonConsoleFormatterTests
 
     private static string Write(LogLevel level, string template, object?[] values, IExternalScopeProvider? scopes)
     {
-        var formatter = new RedactingJsonConsoleFormatter(new StaticMonitor(new SimpleConsoleFormatterOptions { UseUtcTimestamp = true }));
+        var formatter = new RedactingJsonConsoleFormatter(new StaticOptionsMonitor<SimpleConsoleFormatterOptions>(new SimpleConsoleFormatterOptions { UseUtcTimestamp = true }));
         var state = new FormattedValues(template, values);
         using var writer = new StringWriter();
         formatter.Write(new LogEntry<FormattedValues>(level, "ClpMailGateway.Test", new EventId(1), state, null, (s, _) => s.ToString()), scopes, writer);
@@ -92,14 +92,5 @@ public sealed class RedactingJsonConsoleFormatterTests
             pairs.Add(new KeyValuePair<string, object?>("{OriginalFormat}", template));
             return pairs;
         }
-    }
-
-    private sealed class StaticMonitor(SimpleConsoleFormatterOptions value) : IOptionsMonitor<SimpleConsoleFormatterOptions>
-    {
-        public SimpleConsoleFormatterOptions CurrentValue => value;
-
-        public SimpleConsoleFormatterOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<SimpleConsoleFormatterOptions, string?> listener) => null;
     }
 }
